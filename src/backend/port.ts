@@ -1,0 +1,123 @@
+// The backend port: what a cloud offers, in OCCI terms. The embedded cloud
+// (backends/local) and the OpenStack backend (backends/openstack) implement it.
+// Every call is asynchronous, gets the caller's credentials, and may fail with
+// an OcciError (status + message for the client); anything else becomes 502.
+import type { Action, AttributeValue, Mixin } from '../model/category.js';
+
+export type ResourceKindTerm = 'compute' | 'network' | 'storage';
+export type LinkKindTerm = 'networkinterface' | 'storagelink';
+export type EntityKindTerm = ResourceKindTerm | LinkKindTerm;
+
+/** Who is calling, as the backend established it from the token. */
+export interface Credentials {
+  /** The raw token, passed on to the cloud; never logged. */
+  readonly token: string;
+  /** Stable identifier of the tenant (project) that owns resources; used to key user mixins. */
+  readonly tenant: string;
+  /** Optional project chosen by header (X-Project-Id / X-Snf-Project). */
+  readonly project?: string;
+}
+
+/** Request facts the backend may use to authenticate. */
+export interface AuthRequest {
+  token: string | undefined;
+  project?: string;
+}
+
+export type Attributes = Record<string, AttributeValue>;
+
+/** A reference to another entity of the same cloud. */
+export interface EntityRef {
+  kind: EntityKindTerm;
+  id: string;
+}
+
+/** A link as the backend knows it. */
+export interface LinkRecord {
+  kind: LinkKindTerm;
+  id: string;
+  source: EntityRef;
+  target: EntityRef;
+  /** Type ids of the mixins the link carries (e.g. ipnetworkinterface). */
+  mixins: string[];
+  /** occi.* attribute values, occi.core.title included; source/target/id are not repeated here. */
+  attributes: Attributes;
+}
+
+/** A resource as the backend knows it, with the links it owns. */
+export interface ResourceRecord {
+  kind: ResourceKindTerm;
+  id: string;
+  /** Type ids of the provider and model mixins it carries (templates, ipnetwork, ssh_key …). */
+  mixins: string[];
+  /** occi.* attribute values, occi.core.title/summary included; occi.core.id is not. */
+  attributes: Attributes;
+  links: LinkRecord[];
+}
+
+export type EntityRecord = ResourceRecord | LinkRecord;
+
+export function isLinkRecord(r: EntityRecord): r is LinkRecord {
+  return r.kind === 'networkinterface' || r.kind === 'storagelink';
+}
+
+/** A link to create: inline with a resource (source omitted) or on its own. */
+export interface LinkSpec {
+  kind: LinkKindTerm;
+  source?: EntityRef;
+  target: EntityRef;
+  mixins: Mixin[];
+  attributes: Attributes;
+}
+
+/** A resource to create; mixins are resolved (templates, ipnetwork, ssh_key, user_data …). */
+export interface ResourceSpec {
+  kind: ResourceKindTerm;
+  mixins: Mixin[];
+  /** Validated, typed client attributes (immutable ones already dropped). */
+  attributes: Attributes;
+  links: LinkSpec[];
+}
+
+/** A change to an existing entity. `null` unsets a mutable attribute (PUT). */
+export interface UpdateSpec {
+  attributes: Record<string, AttributeValue | null>;
+  /** Provider mixins to associate; a new template replaces the old one (R69/R70). */
+  addMixins: Mixin[];
+  /** Provider mixins to disassociate (PUT replaces the set). */
+  removeMixins: Mixin[];
+}
+
+/** What an action produced: the entity afterwards, and for save the new OS template. */
+export interface ActionOutcome {
+  entity?: EntityRecord;
+  mixin?: Mixin;
+}
+
+/** Templates and other provider mixins the cloud offers to this caller. */
+export interface ProviderMixins {
+  os: Mixin[];
+  resource: Mixin[];
+  /** Anything else the provider offers (e.g. availability zones). */
+  other: Mixin[];
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Establishes the caller; rejects a missing or bad token with a 401 OcciError. */
+  authenticate(req: AuthRequest): Promise<Credentials>;
+  /** The challenge sent with 401 answers (WWW-Authenticate). */
+  readonly authChallenge: string;
+  providerMixins(c: Credentials): Promise<ProviderMixins>;
+  list(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]>;
+  /** undefined when the entity does not exist for this caller. */
+  get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined>;
+  createResource(c: Credentials, spec: ResourceSpec): Promise<ResourceRecord>;
+  /** A link on its own (source given). */
+  createLink(c: Credentials, spec: LinkSpec & { source: EntityRef }): Promise<LinkRecord>;
+  update(c: Credentials, kind: EntityKindTerm, id: string, spec: UpdateSpec): Promise<EntityRecord>;
+  delete(c: Credentials, kind: EntityKindTerm, id: string): Promise<void>;
+  action(c: Credentials, kind: EntityKindTerm, id: string, action: Action, params: Attributes): Promise<ActionOutcome>;
+  /** Releases what the backend holds (database handles, timers). */
+  close(): Promise<void>;
+}
