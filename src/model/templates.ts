@@ -1,0 +1,109 @@
+// Provider template mixins (spec §2.8): OS templates (images) and resource
+// templates (flavors), built the same way by every backend. Terms are the
+// cloud's names where they fit the 1.2 term grammar, so the original's requests
+// (`Category: Debian; scheme=;`) match by term.
+import { attr } from './attribute-builders.js';
+import { attributeMap, type AttributeDefinition, type Mixin } from './category.js';
+import { COMPUTE, OS_TPL, RESOURCE_TPL } from './infrastructure.js';
+import { OS_TPL_SCHEME, RESOURCE_TPL_SCHEME } from './schemes.js';
+
+/** Provider attribute names for flavor facts OCCI has no attribute for. */
+export const FLAVOR_DISK = 'org.openstack.flavor.disk';
+export const FLAVOR_EPHEMERAL = 'org.openstack.flavor.ephemeral';
+export const FLAVOR_SWAP = 'org.openstack.flavor.swap';
+export const FLAVOR_ID = 'org.openstack.flavor.id';
+export const IMAGE_ID = 'org.openstack.image.id';
+
+const TERM_OK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** A term valid under the 1.2 text grammar, derived from a cloud name (spaces and odd characters become '_'). */
+export function toTerm(name: string, fallback: string): string {
+  if (TERM_OK.test(name)) return name;
+  const cleaned = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  return cleaned.length > 0 ? cleaned : fallback;
+}
+
+export interface OsTemplateSpec {
+  /** The cloud's image id. */
+  id: string;
+  term: string;
+  title: string;
+  /** Scheme override (the OpenStack backend may key schemes per cloud). */
+  scheme?: string;
+  /** Extra attributes such as the architecture the image is built for. */
+  architecture?: 'x86' | 'x64';
+}
+
+export function osTemplate(spec: OsTemplateSpec): Mixin {
+  const defs: AttributeDefinition[] = [
+    { ...attr(IMAGE_ID, 'string', 'Image identifier in the cloud', { default: spec.id }), mutable: false },
+  ];
+  if (spec.architecture) {
+    defs.push(attr('occi.compute.architecture', 'enum', 'Architecture of the image', { default: spec.architecture }));
+  }
+  return {
+    class: 'mixin',
+    scheme: spec.scheme ?? OS_TPL_SCHEME,
+    term: spec.term,
+    title: spec.title,
+    location: `/templates/os/${encodeURIComponent(spec.term)}/`,
+    attributes: attributeMap(defs),
+    depends: [OS_TPL],
+    applies: [COMPUTE],
+    actions: [],
+    origin: 'provider',
+    providerId: spec.id,
+  };
+}
+
+export interface ResourceTemplateSpec {
+  /** The cloud's flavor id. */
+  id: string;
+  term: string;
+  title?: string;
+  scheme?: string;
+  cores: number;
+  /** RAM in MiB, as clouds count it; rendered in GiB (occi.compute.memory is GiB). */
+  ramMiB: number;
+  diskGB: number;
+  ephemeralGB?: number;
+  swapMiB?: number;
+}
+
+export function resourceTemplate(spec: ResourceTemplateSpec): Mixin {
+  const memoryGiB = spec.ramMiB / 1024;
+  const defs: AttributeDefinition[] = [
+    attr('occi.compute.cores', 'integer', 'Number of virtual CPU cores', { default: spec.cores }),
+    attr('occi.compute.memory', 'float', 'RAM in gigabytes', { default: memoryGiB }),
+    { ...attr(FLAVOR_DISK, 'integer', 'Root disk size in GB', { default: spec.diskGB }), mutable: false },
+    { ...attr(FLAVOR_EPHEMERAL, 'integer', 'Ephemeral disk size in GB', { default: spec.ephemeralGB ?? 0 }), mutable: false },
+    { ...attr(FLAVOR_SWAP, 'integer', 'Swap size in MiB', { default: spec.swapMiB ?? 0 }), mutable: false },
+    { ...attr(FLAVOR_ID, 'string', 'Flavor identifier in the cloud', { default: spec.id }), mutable: false },
+  ];
+  return {
+    class: 'mixin',
+    scheme: spec.scheme ?? RESOURCE_TPL_SCHEME,
+    term: spec.term,
+    title: spec.title ?? `${spec.term}: ${spec.cores} cores, ${memoryGiB} GiB RAM, ${spec.diskGB} GB disk`,
+    location: `/templates/resource/${encodeURIComponent(spec.term)}/`,
+    attributes: attributeMap(defs),
+    depends: [RESOURCE_TPL],
+    applies: [COMPUTE],
+    actions: [],
+    origin: 'provider',
+    providerId: spec.id,
+  };
+}
+
+/** The template default of an attribute, if the mixin carries one (R48). */
+export function templateDefault(mixin: Mixin, name: string): unknown {
+  return mixin.attributes.get(name)?.default;
+}
+
+export function isOsTemplate(m: Mixin): boolean {
+  return m.depends.includes(OS_TPL);
+}
+
+export function isResourceTemplate(m: Mixin): boolean {
+  return m.depends.includes(RESOURCE_TPL);
+}
