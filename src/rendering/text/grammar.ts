@@ -1,0 +1,19 @@
+// Name grammars of the text renderings. We accept the 1.2 forms, a superset of
+// 1.1's lower-case-only ones (R124).
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** 1.2 term: (ALPHA | DIGIT) *(ALPHA | DIGIT | "-" | "_" | "."). */
+export function isTerm(text: string): boolean {
+  return NAME.test(text);
+}
+
+/** 1.2 attribute-name: the same grammar as a term. */
+export function isAttributeName(text: string): boolean {
+  return NAME.test(text);
+}
+
+/** Shortens client text quoted back in an error message. */
+export function excerpt(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
