@@ -73,6 +73,8 @@ export interface LinkSpec {
 /** A resource to create; mixins are resolved (templates, ipnetwork, ssh_key, user_data …). */
 export interface ResourceSpec {
   kind: ResourceKindTerm;
+  /** A client-chosen id (PUT at a new URL, R50); a backend that cannot honour it throws a 400 OcciError. */
+  id?: string;
   mixins: Mixin[];
   /** Validated, typed client attributes (immutable ones already dropped). */
   attributes: Attributes;

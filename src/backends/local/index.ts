@@ -1,0 +1,196 @@
+// The embedded cloud: a small IaaS on SQLite behind the backend port, so
+// snf-occi runs with no cloud at all. Per tenant, persistent, with states
+// that move over time (see clock.ts) and refusals where a state forbids.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { badRequest, notFound, unauthorized } from '../../errors.js';
+import type { Action } from '../../model/category.js';
+import type {
+  ActionOutcome,
+  Attributes,
+  AuthRequest,
+  Backend,
+  Credentials,
+  EntityKindTerm,
+  EntityRecord,
+  EntityRef,
+  LinkRecord,
+  LinkSpec,
+  ProviderMixins,
+  ResourceKindTerm,
+  ResourceRecord,
+  ResourceSpec,
+  UpdateSpec,
+} from '../../backend/port.js';
+import { StateClock } from './clock.js';
+import { Computes } from './computes.js';
+import type { Context, EntityStore, ResourceStore } from './context.js';
+import { type Db, openDatabase } from './database.js';
+import { Ids } from './ids.js';
+import { NetworkInterfaces } from './interfaces.js';
+import { Links } from './links.js';
+import { Networks } from './networks.js';
+import { StorageLinks } from './storage-links.js';
+import { Storages } from './storages.js';
+import { Catalogue } from './templates.js';
+import { TokenStore, createInitialToken, readInitialToken } from './tokens.js';
+
+export interface LocalCloudOptions {
+  dataDir: string;
+  /** Tokens to accept besides those stored; added (idempotently) at open. */
+  tokens?: Array<{ token: string; tenant: string }>;
+  /** How long a new compute builds before it is active (ms, default 3000). */
+  bootMs?: number;
+  /** How long an action's transition takes (ms, default 1000). */
+  actionMs?: number;
+  /** Term of the image used when a create names no OS template (default 'Debian'). */
+  defaultOsTemplate?: string;
+  /** Term of the flavor used when a create names no resource template nor size (default 'C1R1024D10'). */
+  defaultResourceTemplate?: string;
+  /** Clock injection for tests (ms since the epoch). */
+  now?: () => number;
+  /** Keep the database in memory (tests); the token file is still written to dataDir. */
+  memory?: boolean;
+}
+
+export const DATABASE_FILE = 'cloud.sqlite';
+
+export class LocalCloud implements Backend {
+  readonly name = 'local';
+  readonly authChallenge = 'Token realm="snf-occi"';
+  private readonly db: Db;
+  private readonly clock: StateClock;
+  private readonly catalogue: Catalogue;
+  private readonly tokens: TokenStore;
+  private readonly computes: Computes;
+  private readonly stores: Record<EntityKindTerm, EntityStore>;
+  private readonly resources: Record<ResourceKindTerm, ResourceStore>;
+  private readonly links: Links;
+  /** Work waiting for the running transaction to commit. */
+  private onCommit: Array<() => void> = [];
+
+  constructor(options: LocalCloudOptions) {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    this.db = openDatabase(options.memory ? undefined : join(options.dataDir, DATABASE_FILE));
+    try {
+      this.tokens = new TokenStore(this.db);
+      this.db.transaction(() => {
+        if (this.tokens.isEmpty()) createInitialToken(this.tokens, options.dataDir);
+        for (const t of options.tokens ?? []) this.tokens.add(t.token, t.tenant);
+      })();
+      this.clock = new StateClock(this.db, options.now ?? Date.now);
+      this.catalogue = new Catalogue(this.db, {
+        os: options.defaultOsTemplate ?? 'Debian',
+        resource: options.defaultResourceTemplate ?? 'C1R1024D10',
+      });
+      const ids = new Ids(this.db);
+      const ctx: Context = {
+        db: this.db,
+        clock: this.clock,
+        catalogue: this.catalogue,
+        bootMs: options.bootMs ?? 3000,
+        actionMs: options.actionMs ?? 1000,
+        newId: (requested) => ids.next(requested),
+        afterCommit: (fn) => this.onCommit.push(fn),
+      };
+      const networks = new Networks(ctx);
+      const storages = new Storages(ctx);
+      this.links = new Links(
+        new NetworkInterfaces(this.db, networks, this.clock.now),
+        new StorageLinks(this.db, storages, this.clock.now),
+      );
+      this.computes = new Computes(ctx, this.links);
+      this.resources = { compute: this.computes, network: networks, storage: storages };
+      this.stores = { ...this.resources, networkinterface: this.links.interfaces, storagelink: this.links.storageLinks };
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+  }
+
+  /** Runs one port call: due transitions settle first, and the whole call is one transaction. */
+  private run<T>(fn: () => T): Promise<T> {
+    this.onCommit = [];
+    try {
+      const out = this.db.transaction(() => {
+        this.clock.settle();
+        return fn();
+      })();
+      for (const f of this.onCommit) f();
+      return Promise.resolve(out);
+    } catch (e) {
+      return Promise.reject(e);
+    } finally {
+      this.onCommit = [];
+    }
+  }
+
+  async authenticate(req: AuthRequest): Promise<Credentials> {
+    if (req.token === undefined || req.token === '') {
+      throw unauthorized('missing token: send X-Auth-Token', this.authChallenge);
+    }
+    const tenant = this.tokens.tenantOf(req.token);
+    if (tenant === undefined) throw unauthorized('invalid token', this.authChallenge);
+    return req.project === undefined ? { token: req.token, tenant } : { token: req.token, tenant, project: req.project };
+  }
+
+  async providerMixins(c: Credentials): Promise<ProviderMixins> {
+    return this.catalogue.mixinsFor(c.tenant);
+  }
+
+  list(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]> {
+    return this.run(() => this.stores[kind].list(c.tenant));
+  }
+
+  get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined> {
+    return this.run(() => this.stores[kind].get(c.tenant, id));
+  }
+
+  createResource(c: Credentials, spec: ResourceSpec): Promise<ResourceRecord> {
+    return this.run(() => {
+      const store = this.resources[spec.kind];
+      return store.get(c.tenant, store.create(c.tenant, spec)) as ResourceRecord;
+    });
+  }
+
+  createLink(c: Credentials, spec: LinkSpec & { source: EntityRef }): Promise<LinkRecord> {
+    return this.run(() => {
+      if (spec.source.kind !== 'compute' || !this.computes.row(c.tenant, spec.source.id)) {
+        throw notFound(`source compute ${spec.source.id} not found`);
+      }
+      const id = this.links.create(c.tenant, spec.source.id, spec);
+      return this.stores[spec.kind].get(c.tenant, id) as LinkRecord;
+    });
+  }
+
+  update(c: Credentials, kind: EntityKindTerm, id: string, spec: UpdateSpec): Promise<EntityRecord> {
+    return this.run(() => this.stores[kind].update(c.tenant, id, spec));
+  }
+
+  delete(c: Credentials, kind: EntityKindTerm, id: string): Promise<void> {
+    return this.run(() => this.stores[kind].delete(c.tenant, id));
+  }
+
+  action(c: Credentials, kind: EntityKindTerm, id: string, action: Action, params: Attributes): Promise<ActionOutcome> {
+    return this.run(() => {
+      if (kind === 'networkinterface' || kind === 'storagelink') {
+        if (!this.stores[kind].get(c.tenant, id)) throw notFound(`${kind} ${id} not found`);
+        throw badRequest(`${kind} has no actions`);
+      }
+      return this.resources[kind].action(c.tenant, id, action, params);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openLocalCloud(options: LocalCloudOptions): LocalCloud {
+  return new LocalCloud(options);
+}
+
+/** The demo token a fresh data dir was given (<dataDir>/token); throws when there is none. */
+export function initialToken(dataDir: string): string {
+  return readInitialToken(dataDir);
+}

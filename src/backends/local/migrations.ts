@@ -1,0 +1,160 @@
+// Schema of the embedded cloud, as numbered migrations. A data dir records the
+// last one applied in schema_version; opening it applies the rest, each in a
+// transaction, so an old cloud.sqlite is upgraded in place.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { FLAVOR_SEEDS, IMAGE_SEEDS, PUBLIC_NETWORK } from './seed.js';
+
+type Migration = (db: Database.Database) => void;
+
+// Every stateful row carries its state clock: the state and message shown now,
+// and the state and message it moves to at pending_until (all NULL when at rest).
+const CLOCK_COLUMNS = `
+  state TEXT NOT NULL,
+  message TEXT,
+  pending_state TEXT,
+  pending_message TEXT,
+  pending_until INTEGER`;
+
+const SCHEMA_1 = `
+CREATE TABLE tokens (
+  hash TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL
+);
+CREATE TABLE flavors (
+  id TEXT PRIMARY KEY,
+  term TEXT NOT NULL UNIQUE,
+  cores INTEGER NOT NULL,
+  ram_mib INTEGER NOT NULL,
+  disk_gb INTEGER NOT NULL
+);
+-- tenant NULL: a public image; otherwise saved by that tenant and visible to it only.
+CREATE TABLE images (
+  id TEXT PRIMARY KEY,
+  tenant TEXT,
+  term TEXT NOT NULL,
+  title TEXT NOT NULL,
+  architecture TEXT NOT NULL,
+  source_compute TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX images_term ON images (coalesce(tenant, ''), term);
+CREATE TABLE computes (
+  id TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  title TEXT,
+  summary TEXT,
+  hostname TEXT,
+  image_id TEXT NOT NULL REFERENCES images (id),
+  flavor_id TEXT NOT NULL REFERENCES flavors (id),
+  ssh_key TEXT,
+  user_data TEXT,
+  ${CLOCK_COLUMNS},
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX computes_tenant ON computes (tenant);
+CREATE INDEX computes_pending ON computes (pending_until) WHERE pending_until IS NOT NULL;
+-- tenant NULL: the shared public network.
+CREATE TABLE networks (
+  id TEXT PRIMARY KEY,
+  tenant TEXT,
+  title TEXT,
+  summary TEXT,
+  vlan INTEGER,
+  label TEXT,
+  ip INTEGER NOT NULL DEFAULT 0,
+  address TEXT,
+  gateway TEXT,
+  allocation TEXT,
+  state TEXT NOT NULL,
+  message TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX networks_tenant ON networks (tenant);
+CREATE TABLE storages (
+  id TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  title TEXT,
+  summary TEXT,
+  size REAL NOT NULL,
+  ${CLOCK_COLUMNS},
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX storages_tenant ON storages (tenant);
+CREATE INDEX storages_pending ON storages (pending_until) WHERE pending_until IS NOT NULL;
+CREATE TABLE storage_copies (
+  id TEXT PRIMARY KEY,
+  storage_id TEXT NOT NULL REFERENCES storages (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('backup', 'snapshot')),
+  size REAL NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE network_interfaces (
+  id TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  compute_id TEXT NOT NULL REFERENCES computes (id) ON DELETE CASCADE,
+  network_id TEXT NOT NULL REFERENCES networks (id),
+  title TEXT,
+  interface TEXT NOT NULL,
+  mac TEXT NOT NULL UNIQUE,
+  address TEXT,
+  allocation TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (compute_id, interface),
+  UNIQUE (network_id, address)
+);
+CREATE INDEX network_interfaces_tenant ON network_interfaces (tenant);
+CREATE INDEX network_interfaces_network ON network_interfaces (network_id);
+CREATE TABLE storage_links (
+  id TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  compute_id TEXT NOT NULL REFERENCES computes (id) ON DELETE CASCADE,
+  storage_id TEXT NOT NULL UNIQUE REFERENCES storages (id),
+  title TEXT,
+  deviceid TEXT NOT NULL,
+  mountpoint TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (compute_id, deviceid)
+);
+CREATE INDEX storage_links_tenant ON storage_links (tenant);
+`;
+
+function seed(db: Database.Database): void {
+  const now = Date.now();
+  const flavor = db.prepare('INSERT INTO flavors (id, term, cores, ram_mib, disk_gb) VALUES (?, ?, ?, ?, ?)');
+  for (const f of FLAVOR_SEEDS) flavor.run(randomUUID(), f.term, f.cores, f.ramMiB, f.diskGB);
+  const image = db.prepare(
+    'INSERT INTO images (id, tenant, term, title, architecture, created_at) VALUES (?, NULL, ?, ?, ?, ?)',
+  );
+  for (const i of IMAGE_SEEDS) image.run(randomUUID(), i.term, i.title, i.architecture, now);
+  const p = PUBLIC_NETWORK;
+  db.prepare(
+    `INSERT INTO networks (id, tenant, title, summary, ip, address, gateway, allocation, state, message, created_at)
+     VALUES (?, NULL, ?, ?, 1, ?, ?, ?, 'active', 'up', ?)`,
+  ).run(p.id, p.title, p.summary, p.address, p.gateway, p.allocation, now);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  (db) => {
+    db.exec(SCHEMA_1);
+    seed(db);
+  },
+];
+
+/** Applies the migrations the database has not seen yet. */
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+  const current = row?.version ?? 0;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`cloud.sqlite has schema version ${current}, newer than this snf-occi (${MIGRATIONS.length})`);
+  }
+  const setVersion = db.prepare('UPDATE schema_version SET version = ?');
+  MIGRATIONS.slice(current).forEach((m, i) => {
+    db.transaction(() => {
+      m(db);
+      setVersion.run(current + i + 1);
+    })();
+  });
+}

@@ -1,0 +1,66 @@
+// Request bodies: read with a size limit (413), parsed by Content-Type (R11,
+// 415 for what we do not speak, D10).
+import type { IncomingMessage } from 'node:http';
+import { OcciError, tooLarge, unsupportedMediaType } from '../errors.js';
+import { emptyPayload, type Payload } from '../rendering/document.js';
+import { parseJsonBody } from '../rendering/json/parse.js';
+import { requestMediaType } from '../rendering/negotiate.js';
+import { parseTextBody, parseTextHeaders, parseUriList } from '../rendering/text/parse.js';
+
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(tooLarge(`request body larger than ${limit} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(tooLarge(`request body larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(new OcciError(400, `could not read the request body: ${err.message}`));
+    });
+  });
+}
+
+type Headers = IncomingMessage['headers'];
+
+/** What a request carries, in whichever rendering it came. */
+export function parsePayload(contentType: string | undefined, body: string, headers: Headers): Payload {
+  const type = requestMediaType(contentType);
+  const blank = body.trim() === '';
+  switch (type) {
+    case 'text/occi':
+      return parseTextHeaders(headers);
+    case 'text/plain':
+    case 'text/occi+plain':
+      return parseTextBody(body, headers);
+    case 'text/uri-list':
+      return blank ? parseTextHeaders(headers) : parseUriList(body);
+    case 'application/occi+json':
+    case 'application/json':
+      return blank ? parseTextHeaders(headers) : parseJsonBody(body);
+    case undefined: {
+      if (blank) return parseTextHeaders(headers);
+      const first = body.trimStart()[0];
+      return first === '{' || first === '[' ? parseJsonBody(body) : parseTextBody(body, headers);
+    }
+    default:
+      throw unsupportedMediaType(`Content-Type ${type} is not supported; send text/plain, text/occi, text/uri-list or application/occi+json (D10)`);
+  }
+}
+
+export function filterPayload(headers: Headers): Payload {
+  const hasFilter = headers['category'] || headers['x-occi-category'] || headers['x-occi-attribute'] || headers['x-occi-location'];
+  return hasFilter ? parseTextHeaders(headers) : emptyPayload();
+}

@@ -1,0 +1,75 @@
+// Method × path → operation (spec §3.3).
+import type { IncomingHttpHeaders } from 'node:http';
+import { badRequest, methodNotAllowed } from '../errors.js';
+import { trigger } from '../operations/actions.js';
+import { actOnAll, deleteAll, filterFrom, list, membership, pageFrom } from '../operations/collections.js';
+import type { OcciContext } from '../operations/context.js';
+import { create, remove, replace, retrieve, update } from '../operations/entities.js';
+import { addMixins, discover, removeMixins } from '../operations/query.js';
+import type { OcciResult } from '../operations/result.js';
+import type { Payload } from '../rendering/document.js';
+import { filterPayload } from './body.js';
+import { allowedMethods, type Route } from './router.js';
+
+export interface Call {
+  method: string;
+  route: Route;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** The request's payload; for GET/HEAD the filter headers. */
+  payload: Payload;
+}
+
+function actionTerm(query: URLSearchParams): string | undefined {
+  const term = query.get('action');
+  if (term === null) return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(term)) throw badRequest('?action= needs an action term');
+  return term;
+}
+
+export async function dispatch(ctx: OcciContext, call: Call): Promise<OcciResult> {
+  const { method, route, query, payload } = call;
+  const allowed = allowedMethods(route, ctx.allowNamespaceDelete);
+  const verb = method === 'HEAD' ? 'GET' : method;
+  if (!allowed.includes(method)) throw methodNotAllowed(allowed);
+  const action = actionTerm(query);
+  if (action !== undefined && verb !== 'POST') throw badRequest('?action= is only meaningful with POST');
+
+  if (route.type === 'query') {
+    if (action !== undefined) throw methodNotAllowed(allowed);
+    if (verb === 'GET') return discover(ctx, payload);
+    if (verb === 'POST') return addMixins(ctx, payload);
+    return removeMixins(ctx, payload);
+  }
+
+  if (route.type === 'entity') {
+    const loc = route.loc;
+    if (verb === 'GET') return retrieve(ctx, loc);
+    if (verb === 'POST') return action !== undefined ? trigger(ctx, loc, action, payload) : update(ctx, loc, payload);
+    if (verb === 'PUT') return replace(ctx, loc, payload);
+    return remove(ctx, loc);
+  }
+
+  const owner = route.owner;
+  if (verb === 'GET') {
+    const filter = filterFrom(ctx, payload);
+    return list(ctx, owner, filter, pageFrom(query, ctx.limits.maxPageSize));
+  }
+  if (verb === 'DELETE') {
+    const filter = filterFrom(ctx, { ...filterPayload(call.headers), locations: [] });
+    if (owner.type === 'mixin') return membership(ctx, owner.mixin, 'remove', payload);
+    return deleteAll(ctx, owner, payload, filter);
+  }
+  if (verb === 'POST' && action !== undefined) {
+    const filter = filterFrom(ctx, { ...payload, categories: [], attributes: {} });
+    return actOnAll(ctx, owner, action, payload, filter);
+  }
+  if (owner.type === 'mixin') return membership(ctx, owner.mixin, verb === 'PUT' ? 'replace' : 'add', payload);
+  if (owner.type === 'kind') {
+    if (payload.entities.length === 0 && payload.locations.length > 0) {
+      throw badRequest('POST to a kind location creates an entity; to tag entities, POST their locations to a mixin location');
+    }
+    return create(ctx, owner.kind, payload);
+  }
+  throw methodNotAllowed(allowed);
+}

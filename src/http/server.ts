@@ -1,0 +1,232 @@
+// The HTTP server: negotiation, authentication, limits, request ids, logging,
+// errors as OCCI errors, graceful shutdown. Routing and operations live in
+// dispatch.ts and operations/.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Backend } from '../backend/port.js';
+import type { Config } from '../config/config.js';
+import { notAcceptable, OcciError } from '../errors.js';
+import { CatalogCache } from '../operations/catalog-cache.js';
+import type { OcciContext } from '../operations/context.js';
+import type { Renderer } from '../rendering/document.js';
+import { jsonRenderer, plainJsonRenderer } from '../rendering/json/render.js';
+import { ACCEPT_HEADER, negotiate, type MediaType } from '../rendering/negotiate.js';
+import { textOcciRenderer, textPlainRenderer, uriListRenderer } from '../rendering/text/render.js';
+import type { UserMixinStore } from '../store/user-mixin-store.js';
+import { VERSION } from '../version.js';
+import { filterPayload, parsePayload, readBody } from './body.js';
+import { dispatch } from './dispatch.js';
+import { DiscoveryCache } from './discovery-cache.js';
+import { respond, type Response } from './respond.js';
+import { allowedMethods, route } from './router.js';
+import { parseTarget } from './target.js';
+import { requestedOcciVersion } from './version-check.js';
+
+export const SERVER_HEADER = `snf-occi/${VERSION} OCCI/1.2 OCCI/1.1`;
+
+const RENDERERS: Record<MediaType, Renderer> = {
+  'text/plain': textPlainRenderer,
+  'text/occi+plain': textPlainRenderer,
+  'text/occi': textOcciRenderer,
+  'text/uri-list': uriListRenderer,
+  'application/occi+json': jsonRenderer,
+  'application/json': plainJsonRenderer,
+};
+
+const STATUS_TEXT: Record<number, string> = http.STATUS_CODES as Record<number, string>;
+
+export interface OcciServerOptions {
+  config: Config;
+  backend: Backend;
+  store: UserMixinStore;
+  logger: Logger;
+}
+
+export interface OcciServer {
+  readonly server: http.Server;
+  listen(): Promise<AddressInfo>;
+  /** Stops accepting, lets requests in flight finish, then closes the backend and store. */
+  shutdown(): Promise<void>;
+}
+
+const HOST = /^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?$/;
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function createOcciServer(opts: OcciServerOptions): OcciServer {
+  const { config, backend, store, logger } = opts;
+  const catalogs = new CatalogCache(backend, store);
+  const discoveryCache = new DiscoveryCache();
+  const limits = config.limits;
+  let inFlight = 0;
+  let draining = false;
+  let idle: (() => void) | undefined;
+
+  function baseUrl(req: IncomingMessage): string {
+    if (config.publicUrl) return config.publicUrl;
+    const host = header(req.headers.host);
+    const safe = host && HOST.test(host) ? host : `${config.host}:${(server.address() as AddressInfo | null)?.port ?? config.port}`;
+    return `${config.tls ? 'https' : 'http'}://${safe}`;
+  }
+
+  function send(res: ServerResponse, r: Response, requestId: string): void {
+    if (res.headersSent) return;
+    res.statusCode = r.status;
+    for (const [name, value] of Object.entries(r.rendered.headers)) res.setHeader(name, value);
+    if (r.location) res.setHeader('Location', r.location);
+    res.setHeader('Content-Length', Buffer.byteLength(r.rendered.body));
+    res.setHeader('X-Request-Id', requestId);
+    res.end(r.rendered.body);
+  }
+
+  function sendError(res: ServerResponse, renderer: Renderer, err: unknown, requestId: string, log: { status?: number; err?: unknown }): void {
+    let status = 500;
+    let message = 'internal error; the request id identifies it in the server log';
+    let extra: Record<string, string> = {};
+    if (err instanceof OcciError) {
+      status = err.status;
+      message = err.message;
+      extra = err.headers;
+    } else {
+      log.err = err;
+    }
+    log.status = status;
+    let rendered;
+    try {
+      rendered = renderer.error(status, message, requestId);
+    } catch {
+      rendered = textPlainRenderer.error(status, message, requestId);
+    }
+    for (const [k, v] of Object.entries(extra)) rendered.headers[k] = v;
+    if (status === 413) rendered.headers['Connection'] = 'close';
+    send(res, { status, rendered }, requestId);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    res.setHeader('Server', SERVER_HEADER);
+    res.setHeader('Accept', ACCEPT_HEADER);
+    let renderer: Renderer = textPlainRenderer;
+    const method = req.method ?? 'GET';
+    const log: { status?: number; err?: unknown } = {};
+    let path = '';
+    try {
+      const target = parseTarget(req.url);
+      path = target.path;
+      if (path === '/healthz') {
+        const rendered = { headers: { 'Content-Type': 'application/json' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
+        send(res, { status: draining ? 503 : 200, rendered }, requestId);
+        log.status = res.statusCode;
+        return;
+      }
+      const occi = requestedOcciVersion(header(req.headers['user-agent']));
+      const media = negotiate(header(req.headers.accept));
+      if (!media) throw notAcceptable(`none of the requested media types is served; use one of ${ACCEPT_HEADER} (R12)`);
+      renderer = RENDERERS[media];
+      if (draining) throw new OcciError(503, 'the server is shutting down');
+      const creds = await backend.authenticate({
+        token: header(req.headers['x-auth-token']) ?? header(req.headers['auth-token']),
+        project: header(req.headers['x-project-id']) ?? header(req.headers['x-snf-project']),
+      });
+      const catalog = await catalogs.get(creds);
+      const ctx: OcciContext = {
+        backend,
+        store,
+        creds,
+        catalog,
+        base: baseUrl(req),
+        occi11: occi.onlyV11,
+        limits: { maxPageSize: limits.maxPageSize, maxBatch: limits.maxBatch },
+        allowNamespaceDelete: config.allowNamespaceDelete,
+        userMixins: config.userMixins,
+      };
+      const r = route(catalog, path);
+      if (method === 'OPTIONS') {
+        res.setHeader('Allow', allowedMethods(r, config.allowNamespaceDelete).join(', '));
+        send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '' } }, requestId);
+        log.status = 200;
+        return;
+      }
+      const hasBody = method === 'POST' || method === 'PUT' || method === 'DELETE';
+      const body = hasBody ? await readBody(req, limits.maxBodyBytes) : '';
+      const payload = hasBody ? parsePayload(header(req.headers['content-type']), body, req.headers) : filterPayload(req.headers);
+      const call = { method, route: r, query: target.query, headers: req.headers, payload };
+      const response = discoveryCache.lookup(ctx, renderer, call) ?? respond(renderer, await withTimeout(dispatch(ctx, call), limits.requestTimeoutMs));
+      send(res, response, requestId);
+      log.status = response.status;
+    } catch (err) {
+      sendError(res, renderer, err, requestId, log);
+    } finally {
+      const ms = Math.round((performance.now() - started) * 100) / 100;
+      const line = { reqId: requestId, method, path: path.slice(0, 200), status: log.status, ms };
+      if (log.err) logger.error({ ...line, err: log.err }, 'request failed');
+      else logger.info(line, 'request');
+    }
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0 && idle) idle();
+    });
+    void handle(req, res);
+  };
+
+  const serverOptions: http.ServerOptions = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+  };
+  const server: http.Server = config.tls
+    ? https.createServer({ ...serverOptions, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, onRequest)
+    : http.createServer(serverOptions, onRequest);
+
+  // Malformed requests and oversized headers never reach the handler: answer them here, with our headers (R1).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = `${STATUS_TEXT[status]}: ${status === 431 ? `request headers larger than ${limits.maxHeaderBytes} bytes` : 'malformed request'}\n`;
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: ${SERVER_HEADER}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  return {
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve(server.address() as AddressInfo));
+      }),
+    shutdown: async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const drained = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+      await Promise.race([drained, grace]);
+      server.closeAllConnections();
+      await closed;
+      await backend.close();
+      store.close();
+    },
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OcciError(504, `the request took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

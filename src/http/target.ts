@@ -1,0 +1,33 @@
+// The request target: a safe path and the OCCI query parameters. Paths are
+// only ever matched against locations, never used to reach the file system;
+// anything that could smuggle a different path (dot segments, encoded slashes,
+// backslashes, absolute URLs to other hosts) is refused outright.
+import { badRequest } from '../errors.js';
+
+export interface Target {
+  path: string;
+  query: URLSearchParams;
+}
+
+const MAX_TARGET = 4096;
+
+export function parseTarget(raw: string | undefined): Target {
+  if (!raw || raw.length > MAX_TARGET) throw badRequest('request target missing or too long');
+  if (!raw.startsWith('/')) throw badRequest('request target must be a path on this server');
+  const q = raw.indexOf('?');
+  const rawPath = q < 0 ? raw : raw.slice(0, q);
+  const rawQuery = q < 0 ? '' : raw.slice(q + 1);
+  if (/%2f|%5c|%00|%2e|\\/i.test(rawPath)) throw badRequest('encoded slashes, dots, backslashes and NUL are not allowed in paths');
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    throw badRequest('malformed percent-encoding in path');
+  }
+  const segments = path.split('/');
+  if (segments.some((s) => s === '..' || s === '.')) throw badRequest('dot segments are not allowed in paths');
+  if (path.includes('//')) throw badRequest('empty path segments are not allowed');
+  // The spec's own example separates parameters with ';' (D23).
+  const query = new URLSearchParams(rawQuery.replace(/;/g, '&'));
+  return { path, query };
+}

@@ -1,0 +1,82 @@
+// The categories one caller can see: the OCCI model, the backend's provider
+// mixins (templates) and the caller's own user mixins. Resolves category
+// references from requests, leniently where old clients were sloppy.
+import { badRequest, conflict } from '../errors.js';
+import { typeId, type Action, type Category, type Kind, type Mixin } from '../model/category.js';
+import { MODEL_KINDS, MODEL_MIXINS } from '../model/infrastructure.js';
+import { RESERVED_BASE } from '../model/schemes.js';
+import type { CategoryRef } from '../rendering/document.js';
+
+export class Catalog {
+  readonly kinds: readonly Kind[];
+  readonly mixins: readonly Mixin[];
+  readonly actions: readonly Action[];
+  private readonly byId = new Map<string, Category>();
+  private readonly byTerm = new Map<string, Category[]>();
+  private readonly byLocation = new Map<string, Kind | Mixin>();
+
+  constructor(providerMixins: readonly Mixin[], userMixins: readonly Mixin[]) {
+    this.kinds = MODEL_KINDS;
+    this.mixins = [...MODEL_MIXINS, ...providerMixins, ...userMixins];
+    const actions = new Set<Action>();
+    for (const c of [...this.kinds, ...this.mixins]) c.actions.forEach((a) => actions.add(a));
+    this.actions = [...actions];
+    for (const c of [...this.kinds, ...this.mixins, ...this.actions]) {
+      this.byId.set(typeId(c), c);
+      const same = this.byTerm.get(c.term);
+      if (same) same.push(c);
+      else this.byTerm.set(c.term, [c]);
+      if (c.class !== 'action' && c.location) this.byLocation.set(c.location, c);
+    }
+  }
+
+  get all(): Category[] {
+    return [...this.kinds, ...this.mixins, ...this.actions];
+  }
+
+  byTypeId(id: string): Category | undefined {
+    return this.byId.get(id);
+  }
+
+  mixinById(id: string): Mixin | undefined {
+    const c = this.byId.get(id);
+    return c?.class === 'mixin' ? c : undefined;
+  }
+
+  atLocation(path: string): Kind | Mixin | undefined {
+    return this.byLocation.get(path);
+  }
+
+  /** Every bound location (kinds and mixins), for namespace listings. */
+  locations(): IterableIterator<[string, Kind | Mixin]> {
+    return this.byLocation.entries();
+  }
+
+  /**
+   * Finds what a request names. The exact scheme+term wins. An empty scheme, or
+   * an OCCI scheme that holds no such term (the original's clients sent the
+   * infrastructure scheme for templates), falls back to the term alone when that
+   * is unambiguous. Unknown → 400 (D17); ambiguous → 409 (spec §3.5.3).
+   */
+  resolve(ref: CategoryRef): Category | undefined {
+    const exact = this.byId.get(ref.scheme + ref.term);
+    if (exact && (!ref.class || exact.class === ref.class)) return exact;
+    if (ref.scheme !== '' && !ref.scheme.startsWith(RESERVED_BASE)) return undefined;
+    let candidates = this.byTerm.get(ref.term) ?? [];
+    if (ref.class) candidates = candidates.filter((c) => c.class === ref.class);
+    if (candidates.length > 1) {
+      throw conflict(`category "${ref.term}" is ambiguous: ${candidates.map(typeId).join(', ')}; give its scheme`);
+    }
+    return candidates[0];
+  }
+
+  /** Like resolve, but unknown is an error naming the reference. */
+  require(ref: CategoryRef): Category {
+    const found = this.resolve(ref);
+    if (!found) {
+      const shown = ref.scheme ? `${ref.scheme}${ref.term}` : `"${ref.term}" (empty scheme)`;
+      throw badRequest(`unknown category ${shown}`);
+    }
+    return found;
+  }
+}

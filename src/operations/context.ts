@@ -1,0 +1,32 @@
+// What every operation needs: who calls, through which backend, and how to
+// spell absolute URLs for this server.
+import type { Backend, Credentials } from '../backend/port.js';
+import type { UserMixinStore } from '../store/user-mixin-store.js';
+import type { Catalog } from './catalog.js';
+
+export interface Limits {
+  /** Largest `number` a paginated request may ask for (R117). */
+  maxPageSize: number;
+  /** Most entities one request may create, associate or list as locations. */
+  maxBatch: number;
+}
+
+export interface OcciContext {
+  readonly backend: Backend;
+  readonly store: UserMixinStore;
+  readonly creds: Credentials;
+  readonly catalog: Catalog;
+  /** Scheme, host and port (and path prefix) of this server, without a trailing '/'. */
+  readonly base: string;
+  /** The client announced OCCI/1.1 only: render 1.1 state values. */
+  readonly occi11: boolean;
+  readonly limits: Limits;
+  /** Whether DELETE on unbound namespace paths is allowed (D28). */
+  readonly allowNamespaceDelete: boolean;
+  /** Whether clients may define their own mixins (D11). */
+  readonly userMixins: boolean;
+}
+
+export function absolute(ctx: Pick<OcciContext, 'base'>, path: string): string {
+  return ctx.base + path;
+}

@@ -1,0 +1,218 @@
+// Operations on one entity (spec §3.5): create, retrieve, partial update,
+// full update, delete. Actions live in actions.ts.
+import { isLinkRecord, type EntityRecord, type LinkRecord, type ResourceSpec, type UpdateSpec } from '../backend/port.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
+import { typeId, type AttributeValue, type Kind, type Mixin } from '../model/category.js';
+import { isOsTemplate, isResourceTemplate } from '../model/templates.js';
+import type { EntityInput, LinkInput, Payload } from '../rendering/document.js';
+import type { OcciContext } from './context.js';
+import {
+  checkApplicable,
+  checkAttributes,
+  resolveCategories,
+  resolveLink,
+  stringAttribute,
+  termOfKind,
+} from './entity-input.js';
+import { ENTITY_KINDS, entityPath, type EntityLocation } from './locations.js';
+import type { OcciResult } from './result.js';
+import { coreId, singleView } from './views.js';
+
+/** Mutable attributes a full update (PUT) clears when the client leaves them out (R66). */
+const CLEARABLE = ['occi.core.title', 'occi.core.summary', 'occi.compute.hostname', 'occi.storagelink.mountpoint', 'occi.network.label'];
+
+export async function fetchEntity(ctx: OcciContext, loc: EntityLocation): Promise<EntityRecord> {
+  const record = await ctx.backend.get(ctx.creds, loc.kind, loc.id);
+  if (!record) throw notFound(`no ${loc.kind} ${loc.id} (R54)`);
+  return record;
+}
+
+export async function retrieve(ctx: OcciContext, loc: EntityLocation): Promise<OcciResult> {
+  return { type: 'entity', view: singleView(ctx, await fetchEntity(ctx, loc)) };
+}
+
+function linkInputOf(input: EntityInput): LinkInput {
+  if (input.link) return input.link;
+  return {
+    categories: input.categories,
+    source: stringAttribute(input.attributes, 'occi.core.source'),
+    target: stringAttribute(input.attributes, 'occi.core.target'),
+    attributes: input.attributes,
+  };
+}
+
+function checkKind(found: Kind | undefined, expected: Kind): void {
+  if (found && found !== expected) {
+    throw badRequest(`this location holds ${typeId(expected)}, but the request names ${typeId(found)} (R42)`);
+  }
+}
+
+function tagAll(ctx: OcciContext, record: { kind: string; id: string }, tags: readonly Mixin[]): void {
+  for (const t of tags) ctx.store.associate(ctx.creds.tenant, typeId(t), [{ kind: record.kind, id: record.id }]);
+}
+
+/** Creates one entity of `kind` from a rendering; `id` is a client-chosen id (PUT). */
+async function createOne(ctx: OcciContext, kind: Kind, input: EntityInput, id?: string): Promise<EntityRecord> {
+  const term = termOfKind(kind);
+  if (!term) throw badRequest(`entities of ${typeId(kind)} cannot be created directly; use a concrete kind`);
+  if (term === 'networkinterface' || term === 'storagelink') {
+    if (id) throw badRequest('links get their URL from the server: POST them to their kind location (R50)');
+    if (input.links.length) throw badRequest('a link cannot own links (R64)');
+    const spec = resolveLink(ctx, { ...linkInputOf(input), categories: input.categories }, 'create');
+    if (spec.kind !== term) throw badRequest(`this location holds ${typeId(kind)}, but the request is a ${spec.kind} (R42)`);
+    const record = await ctx.backend.createLink(ctx.creds, { ...spec, source: spec.source! });
+    tagAll(ctx, record, spec.tags);
+    return record;
+  }
+  const cats = resolveCategories(ctx, input.categories, true);
+  checkKind(cats.kind, kind);
+  checkApplicable(kind, [...cats.mixins, ...cats.tags]);
+  const links = input.links.map((l) => {
+    const spec = resolveLink(ctx, l, 'inline');
+    if (spec.tags.length) throw badRequest('associate user mixins with a link after creating it');
+    return spec;
+  });
+  if (links.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} links per request`);
+  const spec: ResourceSpec = {
+    kind: term,
+    mixins: cats.mixins,
+    attributes: checkAttributes(kind, cats.mixins, input.attributes, 'create'),
+    links,
+  };
+  if (id) spec.id = id;
+  const record = await ctx.backend.createResource(ctx.creds, spec);
+  tagAll(ctx, record, cats.tags);
+  return record;
+}
+
+/** POST to a kind location (R39–R52): one entity, or a JSON collection created all or nothing. */
+export async function create(ctx: OcciContext, kind: Kind, payload: Payload): Promise<OcciResult> {
+  if (payload.entities.length === 0) throw badRequest('nothing to create: send a rendering with a Category of class "kind" (R40)');
+  if (payload.entities.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} entities per request`);
+  const created: EntityRecord[] = [];
+  try {
+    for (const input of payload.entities) created.push(await createOne(ctx, kind, input));
+  } catch (err) {
+    await rollback(ctx, created);
+    throw err;
+  }
+  return { type: 'created', views: created.map((r) => singleView(ctx, r)) };
+}
+
+/** Undoes a partly done batch create (R52, spec §3.11); failures to undo are not the client's error. */
+async function rollback(ctx: OcciContext, created: EntityRecord[]): Promise<void> {
+  for (const r of created.reverse()) {
+    await ctx.backend.delete(ctx.creds, r.kind, r.id).catch(() => undefined);
+    forgetEntity(ctx, r);
+  }
+}
+
+function forgetEntity(ctx: OcciContext, r: EntityRecord): void {
+  ctx.store.forget(ctx.creds.tenant, r.kind, r.id);
+  if (!isLinkRecord(r)) for (const l of r.links) ctx.store.forget(ctx.creds.tenant, l.kind, l.id);
+}
+
+function currentMixins(ctx: OcciContext, record: EntityRecord): Mixin[] {
+  return record.mixins.map((id) => ctx.catalog.mixinById(id)).filter((m): m is Mixin => m !== undefined);
+}
+
+function checkCoreId(given: AttributeValue | undefined, record: EntityRecord): void {
+  if (given !== undefined && given !== coreId(record.id) && given !== record.id) {
+    throw forbidden('attribute occi.core.id is immutable (R144)');
+  }
+}
+
+/** Link ends cannot move after creation (D27). */
+function checkLinkEnds(ctx: OcciContext, record: LinkRecord, input: EntityInput): void {
+  const ends: Array<[string, string]> = [
+    ['occi.core.source', entityPath(record.source.kind, record.source.id)],
+    ['occi.core.target', entityPath(record.target.kind, record.target.id)],
+  ];
+  const given = input.link ? { 'occi.core.source': input.link.source, 'occi.core.target': input.link.target } : input.attributes;
+  for (const [name, path] of ends) {
+    const v = given[name as keyof typeof given];
+    if (v !== undefined && v !== path && v !== ctx.base + path) throw forbidden(`${name} cannot change after creation; delete the link and create another (D27)`);
+  }
+}
+
+/** POST on an entity (R61–R65): only what is sent changes; mixins are added. */
+export async function update(ctx: OcciContext, loc: EntityLocation, payload: Payload): Promise<OcciResult> {
+  const record = await fetchEntity(ctx, loc);
+  const kind = ENTITY_KINDS.get(loc.kind)!;
+  const input: EntityInput = payload.entities[0] ?? { categories: [], attributes: {}, links: [] };
+  const cats = resolveCategories(ctx, input.categories, false);
+  checkKind(cats.kind, kind); // the kind of an entity never changes (R62)
+  checkApplicable(kind, [...cats.mixins, ...cats.tags]);
+  checkCoreId(input.attributes['occi.core.id'], record);
+  const isLink = isLinkRecord(record);
+  if (isLink && (input.links.length || payload.entities.some((e) => e.links.length))) {
+    throw badRequest('a partial update of a link cannot carry Link structures (R64)');
+  }
+  if (isLink) checkLinkEnds(ctx, record, input);
+  const current = currentMixins(ctx, record);
+  const attributes = checkAttributes(kind, [...current, ...cats.mixins], input.attributes, 'update', isLink);
+  const addMixins = cats.mixins.filter((m) => !record.mixins.includes(typeId(m)));
+  let result: EntityRecord = record;
+  if (Object.keys(attributes).length || addMixins.length) {
+    result = await ctx.backend.update(ctx.creds, loc.kind, loc.id, { attributes, addMixins, removeMixins: [] });
+  }
+  tagAll(ctx, record, cats.tags);
+  if (!isLink && input.links.length) {
+    for (const l of input.links) {
+      const spec = resolveLink(ctx, l, 'inline');
+      await ctx.backend.createLink(ctx.creds, { ...spec, source: { kind: loc.kind, id: loc.id } });
+    }
+    result = await fetchEntity(ctx, loc);
+  }
+  return { type: 'entity', view: singleView(ctx, result) };
+}
+
+/** PUT on an entity URL: create there (R50) or replace (R66–R68). */
+export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Payload): Promise<OcciResult> {
+  const input = payload.entities[0];
+  if (!input || payload.entities.length > 1) throw badRequest('PUT needs exactly one full entity rendering');
+  if (input.links.length) throw badRequest('a PUT cannot carry Link structures; links stay as they are (R67)');
+  const kind = ENTITY_KINDS.get(loc.kind)!;
+  const record = await ctx.backend.get(ctx.creds, loc.kind, loc.id);
+  if (!record) {
+    const created = await createOne(ctx, kind, input, loc.id);
+    return { type: 'created', views: [singleView(ctx, created)] };
+  }
+  const cats = resolveCategories(ctx, input.categories, false);
+  checkKind(cats.kind, kind);
+  checkApplicable(kind, [...cats.mixins, ...cats.tags]);
+  checkCoreId(input.attributes['occi.core.id'], record);
+  const isLink = isLinkRecord(record);
+  if (isLink) checkLinkEnds(ctx, record, input);
+  const current = currentMixins(ctx, record);
+  const given = checkAttributes(kind, [...current, ...cats.mixins], input.attributes, 'replace', isLink);
+  const attributes: UpdateSpec['attributes'] = { ...given };
+  for (const name of CLEARABLE) {
+    if (record.attributes[name] !== undefined && given[name] === undefined) attributes[name] = null;
+  }
+  // Templates are replaced by naming another one, never removed: a compute always has an image and a size.
+  const keep = (m: Mixin): boolean => isOsTemplate(m) || isResourceTemplate(m);
+  const spec: UpdateSpec = {
+    attributes,
+    addMixins: cats.mixins.filter((m) => !record.mixins.includes(typeId(m))),
+    removeMixins: current.filter((m) => !keep(m) && !cats.mixins.includes(m)),
+  };
+  const result = await ctx.backend.update(ctx.creds, loc.kind, loc.id, spec);
+  const tenant = ctx.creds.tenant;
+  const wanted = new Set(cats.tags.map(typeId));
+  for (const tag of ctx.store.mixinsOf(tenant, loc.kind, loc.id)) {
+    if (!wanted.has(tag)) ctx.store.dissociate(tenant, tag, [{ kind: loc.kind, id: loc.id }]);
+  }
+  tagAll(ctx, record, cats.tags);
+  return { type: 'entity', view: singleView(ctx, result) };
+}
+
+/** DELETE on an entity (R72–R74): its links go with it. */
+export async function remove(ctx: OcciContext, loc: EntityLocation): Promise<OcciResult> {
+  const record = await fetchEntity(ctx, loc);
+  await ctx.backend.delete(ctx.creds, loc.kind, loc.id);
+  forgetEntity(ctx, record);
+  return { type: 'ok' };
+}
+
+export { forgetEntity };

@@ -1,0 +1,10 @@
+// What an operation produced, before it is rendered in the negotiated type.
+import type { CategoryView, EntityView } from '../rendering/document.js';
+
+export type OcciResult =
+  | { type: 'entity'; view: EntityView }
+  /** 201: text renderings list the new locations (D1); JSON renders the entities. */
+  | { type: 'created'; views: EntityView[] }
+  | { type: 'collection'; views: EntityView[]; which: 'resources' | 'links' | 'mixed' }
+  | { type: 'categories'; list: CategoryView[] }
+  | { type: 'ok' };

@@ -1,0 +1,79 @@
+// User-defined mixins (spec §1.11, §3.4; D11, D39): tags a client creates and
+// deletes through the query interface. They have no attributes or actions and
+// apply to every kind.
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { attributeMap, typeId, type Mixin } from '../model/category.js';
+import { RESERVED_BASE } from '../model/schemes.js';
+import type { CategoryRef } from '../rendering/document.js';
+import type { UserMixinRow } from '../store/user-mixin-store.js';
+import type { OcciContext } from './context.js';
+import { pathOf } from './locations.js';
+
+export function userMixin(row: UserMixinRow): Mixin {
+  return {
+    class: 'mixin',
+    scheme: row.scheme,
+    term: row.term,
+    title: row.title ?? undefined,
+    location: row.location,
+    attributes: attributeMap([]),
+    depends: [],
+    applies: [],
+    actions: [],
+    origin: 'user',
+  };
+}
+
+const LOCATION = /^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/)+$/;
+
+/** Checks one definition sent to POST /-/ and returns the row to store (R28–R30, R38). */
+function definition(ctx: OcciContext, ref: CategoryRef, taken: Set<string>): UserMixinRow {
+  const name = `${ref.scheme}${ref.term}`;
+  if (ref.class && ref.class !== 'mixin') throw badRequest(`only mixins can be defined by clients, not a ${ref.class} (${name})`);
+  if (!ref.scheme) throw badRequest(`user mixin ${ref.term} needs a scheme`);
+  if (ref.scheme.startsWith(RESERVED_BASE)) throw badRequest(`scheme ${ref.scheme} is reserved for OCCI (R38)`);
+  if (!ref.location) throw badRequest(`user mixin ${name} needs a location (R29)`);
+  if (ref.attributes?.length || ref.actions?.length) {
+    throw badRequest(`user mixin ${name} cannot define attributes or actions: user mixins are tags (D39)`);
+  }
+  if (ref.rel?.length || ref.applies?.length) {
+    throw badRequest(`user mixin ${name} cannot depend on or apply to other categories: user mixins are tags (D39)`);
+  }
+  const location = pathOf(ctx, ref.location);
+  if (!location.endsWith('/')) throw badRequest(`location ${ref.location} must end with '/'`);
+  if (!LOCATION.test(location) || location.includes('/../') || location.includes('/./')) {
+    throw badRequest(`location ${ref.location} is not a valid path`);
+  }
+  if (location === '/-/' || location.startsWith('/.well-known/')) throw conflict(`location ${location} is reserved`);
+  if (ctx.catalog.byTypeId(name)) throw conflict(`category ${name} already exists`);
+  if (ctx.catalog.atLocation(location)) throw conflict(`location ${location} is already bound`);
+  for (const kind of ctx.catalog.kinds) {
+    if (kind.location && location.startsWith(kind.location)) throw conflict(`location ${location} lies inside ${kind.location}`);
+  }
+  if (taken.has(name) || taken.has(location)) throw conflict(`${name} is defined twice in the request`);
+  taken.add(name);
+  taken.add(location);
+  return { scheme: ref.scheme, term: ref.term, title: ref.title ?? null, location };
+}
+
+export function defineUserMixins(ctx: OcciContext, refs: CategoryRef[]): void {
+  if (!ctx.userMixins) throw forbidden('user-defined mixins are disabled on this server (D11)');
+  if (refs.length === 0) throw badRequest('send at least one mixin Category with term, scheme, class="mixin" and location');
+  if (refs.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} mixins per request`);
+  const taken = new Set<string>();
+  const rows = refs.map((r) => definition(ctx, r, taken));
+  ctx.store.add(ctx.creds.tenant, rows);
+}
+
+export function deleteUserMixins(ctx: OcciContext, refs: CategoryRef[]): void {
+  if (refs.length === 0) throw badRequest('name the mixin to delete with a Category (term and scheme)');
+  const mixins = refs.map((ref) => {
+    const found = ctx.catalog.resolve(ref);
+    if (!found) throw notFound(`no mixin ${ref.scheme}${ref.term}`);
+    if (found.class !== 'mixin' || found.origin !== 'user') {
+      throw forbidden(`${typeId(found)} is defined by the provider and cannot be deleted (R32)`);
+    }
+    return found;
+  });
+  for (const m of mixins) ctx.store.remove(ctx.creds.tenant, m.scheme, m.term);
+}

@@ -1,0 +1,127 @@
+// Starts a real snf-occi server on an ephemeral loopback port, on a fresh
+// embedded cloud, and speaks raw HTTP to it (repeated headers included).
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, createLogger } from '../../src/app.js';
+import { defaults, type Config } from '../../src/config/config.js';
+
+export const ALICE = 'alice-token-0123456789';
+export const BOB = 'bob-token-0123456789';
+
+export const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
+export const CORE = 'http://schemas.ogf.org/occi/core#';
+export const COMPUTE_KIND = `compute; scheme="${INFRA}"; class="kind"`;
+
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json<T = any>(): T;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string | string[]>;
+  body?: string;
+  /** Token to send; null sends none. Defaults to alice's. */
+  token?: string | null;
+}
+
+export interface TestServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  logs: string[];
+  config: Config;
+  request(method: string, path: string, options?: RequestOptions): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export async function startServer(overrides: (c: Config) => void = () => {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-test-'));
+  const config = defaults();
+  config.port = 0;
+  config.dataDir = dataDir;
+  config.logLevel = 'info';
+  config.local.bootMs = 60;
+  config.local.actionMs = 60;
+  config.local.tokens = [
+    { token: ALICE, tenant: 'alice' },
+    { token: BOB, tenant: 'bob' },
+  ];
+  overrides(config);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = await createApp(config, createLogger(config, sink));
+  const address = await app.occi.listen();
+  const port = address.port;
+  const url = `http://127.0.0.1:${port}`;
+  const agent = new http.Agent({ keepAlive: false });
+  const request = (method: string, path: string, o: RequestOptions = {}): Promise<Reply> =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string | string[]> = { ...(o.headers ?? {}) };
+      const token = o.token === undefined ? ALICE : o.token;
+      if (token !== null) headers['X-Auth-Token'] = token;
+      if (o.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(o.body));
+      const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+        });
+      });
+      req.on('error', reject);
+      if (o.body !== undefined) req.write(o.body);
+      req.end();
+    });
+  return {
+    url,
+    port,
+    dataDir,
+    logs,
+    config,
+    request,
+    close: async () => {
+      await app.occi.shutdown();
+      agent.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` passes or the deadline is reached. */
+export async function eventually<T>(probe: () => Promise<T>, check: (v: T) => boolean, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (check(v)) return v;
+    if (Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The X-OCCI-Location values of a text/plain body. */
+export function locations(body: string): string[] {
+  return body
+    .split('\n')
+    .filter((l) => l.startsWith('X-OCCI-Location:'))
+    .map((l) => l.slice('X-OCCI-Location:'.length).trim());
+}
+
+/** The value of one attribute in a text/plain entity body. */
+export function attribute(body: string, name: string): string | undefined {
+  const line = body.split('\n').find((l) => l.startsWith(`X-OCCI-Attribute: ${name}=`));
+  return line?.slice(`X-OCCI-Attribute: ${name}=`.length);
+}
+
+export function pathOf(url: string): string {
+  return new URL(url).pathname;
+}
