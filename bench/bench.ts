@@ -90,7 +90,9 @@ async function main(): Promise<void> {
               headers: { 'X-Auth-Token': tokens[2].token, 'Content-Type': type, Accept: type },
               body,
               onResponse: (_status: number, _body: string, context: Record<string, unknown>, headers?: Record<string, string>) => {
-                context.location = headers?.location ? new URL(headers.location).pathname : '/compute/missing';
+                // autocannon keeps the server's header-name case.
+                const location = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'location')?.[1];
+                context.location = location ? new URL(String(location)).pathname : '/compute/missing';
               },
             },
             {

@@ -57,7 +57,7 @@ export class ConfigError extends Error {
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_DATA_HOME;
-  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.local', 'share'), 'snf-occi');
+  return join(xdg && xdg.startsWith('/') ? xdg : join(env.HOME || homedir(), '.local', 'share'), 'snf-occi');
 }
 
 export function defaults(env: NodeJS.ProcessEnv = process.env): Config {

@@ -185,6 +185,8 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     requestTimeout: limits.requestTimeoutMs,
     headersTimeout: limits.headersTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks the request timeout on this period (30 s by default): check often enough to honour short limits.
+    connectionsCheckingInterval: Math.max(50, Math.min(limits.requestTimeoutMs, limits.headersTimeoutMs) / 4),
   };
   const server: http.Server = config.tls
     ? https.createServer({ ...serverOptions, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, onRequest)

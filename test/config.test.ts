@@ -1,0 +1,50 @@
+// Configuration: defaults < file < environment < flags, validated with clear messages.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+
+test('defaults: port 8888 on loopback, the embedded cloud', () => {
+  const c = loadConfig({ env: { HOME: '/home/x' } });
+  assert.equal(c.port, 8888);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.backend, 'local');
+  assert.equal(c.dataDir, '/home/x/.local/share/snf-occi');
+});
+
+test('file < environment < flags', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snf-occi-config-'));
+  try {
+    const file = join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ port: 9000, logLevel: 'warn', limits: { maxPageSize: 50 }, local: { tokens: [{ token: 'abcdefgh1', tenant: 't' }] } }));
+    const c = loadConfig({ file, env: { SNF_OCCI_PORT: '9100', SNF_OCCI_PUBLIC_URL: 'https://occi.example.org/' }, flags: { port: '9200' } });
+    assert.equal(c.port, 9200);
+    assert.equal(c.logLevel, 'warn');
+    assert.equal(c.limits.maxPageSize, 50);
+    assert.equal(c.limits.maxBodyBytes, 1024 * 1024, 'untouched defaults stay');
+    assert.equal(c.publicUrl, 'https://occi.example.org');
+    assert.deepEqual(c.local.tokens, [{ token: 'abcdefgh1', tenant: 't' }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every problem is reported, naming the setting', () => {
+  try {
+    loadConfig({ env: { SNF_OCCI_PORT: '70000', SNF_OCCI_BACKEND: 'openstack', SNF_OCCI_LOG_LEVEL: 'loud', SNF_OCCI_PUBLIC_URL: 'ftp://x' } });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.message;
+    assert.match(text, /port: must be a whole number from 0 to 65535, got 70000/);
+    assert.match(text, /logLevel: must be one of/);
+    assert.match(text, /publicUrl: "ftp:\/\/x" is not an http\(s\) URL/);
+    assert.match(text, /openstack\.keystoneUrl: required with the openstack backend/);
+  }
+});
+
+test('a broken config file is named', () => {
+  assert.throws(() => loadConfig({ file: '/nonexistent/snf-occi.json', env: {} }), /\/nonexistent\/snf-occi\.json/);
+});

@@ -1,0 +1,70 @@
+// Server lifecycle: graceful shutdown finishes requests in flight; slow
+// clients are cut off by the request timeout; OCCI/1.1 clients get 1.1 states.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { describe, test } from 'node:test';
+import { ALICE, attribute, COMPUTE_KIND, startServer } from '../helpers/server.js';
+
+function openRequest(port: number, head: string): { socket: net.Socket; reply: Promise<string> } {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.write(head);
+  const reply = new Promise<string>((resolve) => {
+    let out = '';
+    socket.on('data', (d) => (out += d.toString()));
+    socket.on('close', () => resolve(out));
+  });
+  return { socket, reply };
+}
+
+describe('server lifecycle', () => {
+  test('SIGTERM-style shutdown lets a request in flight finish, then refuses new connections', async () => {
+    const s = await startServer();
+    const body = `Category: ${COMPUTE_KIND}\n`;
+    const { socket, reply } = openRequest(
+      s.port,
+      `POST /compute/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: ${ALICE}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = s.close();
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write(body);
+    const text = await reply;
+    assert.match(text, /^HTTP\/1\.1 201 /);
+    await closing;
+    await assert.rejects(
+      new Promise((resolve, reject) => net.connect(s.port, '127.0.0.1').on('connect', resolve).on('error', reject)),
+      /ECONNREFUSED/,
+    );
+  });
+
+  test('a client that never finishes its request is answered 408 after the request timeout', async () => {
+    const s = await startServer((c) => {
+      c.limits.requestTimeoutMs = 300;
+      c.limits.headersTimeoutMs = 300;
+    });
+    try {
+      const started = Date.now();
+      const { reply } = openRequest(s.port, `POST /compute/ HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${ALICE}\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\npartial`);
+      const text = await reply;
+      assert.match(text, /^HTTP\/1\.1 408 /);
+      assert.ok(Date.now() - started < 5000, 'answered within a few seconds');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('OCCI/1.1 clients see inactive where 1.2 clients see waiting', async () => {
+    const s = await startServer((c) => {
+      c.local.bootMs = 60_000;
+    });
+    try {
+      const r = await s.request('POST', '/compute/', { headers: { 'Content-Type': 'text/plain' }, body: `Category: ${COMPUTE_KIND}\n` });
+      const path = new URL(r.headers.location!).pathname;
+      assert.equal(attribute((await s.request('GET', path)).body, 'occi.compute.state'), '"waiting"');
+      const old = await s.request('GET', path, { headers: { 'User-Agent': 'rOCCI-cli/4.3 OCCI/1.1' } });
+      assert.equal(attribute(old.body, 'occi.compute.state'), '"inactive"');
+    } finally {
+      await s.close();
+    }
+  });
+});
