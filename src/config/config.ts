@@ -1,7 +1,7 @@
 // Configuration: defaults, then a JSON file, then SNF_OCCI_* environment
 // variables, then command-line flags; validated at start with messages that
 // say which setting is wrong and why.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -29,6 +29,8 @@ export interface Config {
   userMixins: boolean;
   allowNamespaceDelete: boolean;
   tls?: { certFile: string; keyFile: string };
+  /** Origins allowed to call from a browser; empty = CORS off, '*' = any. */
+  cors: { origins: string[] };
   local: {
     bootMs: number;
     actionMs: number;
@@ -79,6 +81,7 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: 10_000,
     userMixins: true,
     allowNamespaceDelete: false,
+    cors: { origins: [] },
     local: {
       bootMs: 3000,
       actionMs: 1000,
@@ -106,6 +109,7 @@ export const ENV_VARS: Record<string, string> = {
   SNF_OCCI_ALLOW_NAMESPACE_DELETE: 'allowNamespaceDelete',
   SNF_OCCI_TLS_CERT: 'tls.certFile',
   SNF_OCCI_TLS_KEY: 'tls.keyFile',
+  SNF_OCCI_CORS_ORIGINS: 'cors.origins',
   SNF_OCCI_BOOT_MS: 'local.bootMs',
   SNF_OCCI_ACTION_MS: 'local.actionMs',
   SNF_OCCI_DEFAULT_OS_TPL: 'local.defaultOsTemplate',
@@ -150,6 +154,7 @@ function coerce(path: string, raw: string, problems: string[], template: Config)
     if (raw.trim() === '' || !Number.isFinite(n)) problems.push(`${path}: "${raw}" is not a number`);
     return n;
   }
+  if (Array.isArray(sample)) return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (typeof sample === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
@@ -230,7 +235,13 @@ function validate(c: Config, problems: string[]): void {
   if (!Array.isArray(c.local.tokens) || c.local.tokens.some((t) => typeof t?.token !== 'string' || t.token.length < 8 || typeof t.tenant !== 'string' || t.tenant === '')) {
     problems.push('local.tokens: must be a list of {"token": "<at least 8 characters>", "tenant": "<name>"}');
   }
-  if (c.tls && (typeof c.tls.certFile !== 'string' || typeof c.tls.keyFile !== 'string')) problems.push('tls: needs both certFile and keyFile');
+  if (!Array.isArray(c.cors?.origins) || c.cors.origins.some((o) => typeof o !== 'string' || (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)))) {
+    problems.push('cors.origins: must be a list of origins such as https://app.example.org, or "*"');
+  }
+  if (c.tls) {
+    if (typeof c.tls.certFile !== 'string' || typeof c.tls.keyFile !== 'string') problems.push('tls: needs both certFile and keyFile');
+    else for (const f of [c.tls.certFile, c.tls.keyFile]) if (!existsSync(f)) problems.push(`tls: ${f} does not exist`);
+  }
   oneOf('openstack.identityVersion', c.openstack.identityVersion, ['v3', 'v2.0', 'auto']);
   oneOf('openstack.dialect', c.openstack.dialect, ['openstack', 'synnefo']);
   oneOf('openstack.interface', c.openstack.interface, ['public', 'internal']);

@@ -20,6 +20,7 @@ import type { UserMixinStore } from '../store/user-mixin-store.js';
 import { VERSION } from '../version.js';
 import { filterPayload, parsePayload, readBody } from './body.js';
 import { dispatch } from './dispatch.js';
+import { Cors } from './cors.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import { respond, type Response } from './respond.js';
 import { allowedMethods, route } from './router.js';
@@ -63,6 +64,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   const { config, backend, store, logger } = opts;
   const catalogs = new CatalogCache(backend, store);
   const discoveryCache = new DiscoveryCache();
+  const cors = new Cors(config.cors.origins);
   const limits = config.limits;
   let inFlight = 0;
   let draining = false;
@@ -120,6 +122,13 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     try {
       const target = parseTarget(req.url);
       path = target.path;
+      const corsAllowed = cors.decorate(req, res);
+      if (cors.isPreflight(req)) {
+        const status = corsAllowed ? 204 : 403;
+        send(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, requestId);
+        log.status = status;
+        return;
+      }
       if (path === '/healthz') {
         const rendered = { headers: { 'Content-Type': 'application/json' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
         send(res, { status: draining ? 503 : 200, rendered }, requestId);
