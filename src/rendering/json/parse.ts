@@ -67,10 +67,15 @@ function parseArray(list: Json[], budget: Budget): Payload {
   return collection(list.map((item, i) => entityOf(item, indexPath('', i), budget, false)));
 }
 
+/** Entity members other than `mixins`: with one of them, `{"mixins": []}` is an entity update, not definitions. */
+const OTHER_ENTITY_MEMBERS = ENTITY_MEMBERS.filter((m) => m !== 'mixins');
+
 /** `mixins` holds definitions (objects) rather than type ids (strings) of an entity's mixins. */
 function mixinsAreDefinitions(o: JsonObject): boolean {
   const m = member(o, 'mixins');
-  return Array.isArray(m) && (m.length === 0 || isObject(m[0]));
+  if (!Array.isArray(m)) return false;
+  if (m.length > 0) return isObject(m[0]);
+  return !OTHER_ENTITY_MEMBERS.some((name) => has(o, name));
 }
 
 function parseObject(o: JsonObject, budget: Budget): Payload {

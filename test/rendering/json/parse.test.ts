@@ -403,3 +403,11 @@ describe('errors: request size limits', () => {
     rejects({ resources: many(2, () => ({ links: many(501, () => ({ target: '/n/1' })) })) }, /more than 1000 links/);
   });
 });
+
+test('an entity update with an empty mixins list is an entity, not category definitions', () => {
+  const p = parseJsonBody(JSON.stringify({ attributes: { 'occi.core.title': 'renamed' }, mixins: [] }));
+  assert.equal(p.entities.length, 1);
+  assert.equal(p.entities[0].attributes['occi.core.title'], 'renamed');
+  assert.deepEqual(p.categories, []);
+  assert.deepEqual(parseJsonBody('{"mixins": []}').entities, [], 'alone, it is still an empty list of definitions');
+});
