@@ -404,7 +404,7 @@ describe('errors: request size limits', () => {
   });
 });
 
-test('an entity update with an empty mixins list is an entity, not category definitions', () => {
+it('an entity update with an empty mixins list is an entity, not category definitions', () => {
   const p = parseJsonBody(JSON.stringify({ attributes: { 'occi.core.title': 'renamed' }, mixins: [] }));
   assert.equal(p.entities.length, 1);
   assert.equal(p.entities[0].attributes['occi.core.title'], 'renamed');
