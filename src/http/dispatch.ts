@@ -56,14 +56,10 @@ export async function dispatch(ctx: OcciContext, call: Call): Promise<OcciResult
     return list(ctx, owner, filter, pageFrom(query, ctx.limits.maxPageSize));
   }
   if (verb === 'DELETE') {
-    const filter = filterFrom(ctx, { ...filterPayload(call.headers), locations: [] });
     if (owner.type === 'mixin') return membership(ctx, owner.mixin, 'remove', payload);
-    return deleteAll(ctx, owner, payload, filter);
+    return deleteAll(ctx, owner, payload, filterFrom(ctx, filterPayload(call.headers)));
   }
-  if (verb === 'POST' && action !== undefined) {
-    const filter = filterFrom(ctx, { ...payload, categories: [], attributes: {} });
-    return actOnAll(ctx, owner, action, payload, filter);
-  }
+  if (verb === 'POST' && action !== undefined) return actOnAll(ctx, owner, action, payload);
   if (owner.type === 'mixin') return membership(ctx, owner.mixin, verb === 'PUT' ? 'replace' : 'add', payload);
   if (owner.type === 'kind') {
     if (payload.entities.length === 0 && payload.locations.length > 0) {

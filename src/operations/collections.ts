@@ -74,6 +74,8 @@ export interface Filter {
   attributes: Array<[string, AttributeValue]>;
 }
 
+export const NO_FILTER: Filter = { categories: [], attributes: [] };
+
 /** Filter headers (R112–R114): Category and X-OCCI-Attribute, combined with AND. */
 export function filterFrom(ctx: OcciContext, headers: Payload): Filter {
   return {
@@ -191,13 +193,13 @@ export async function membership(ctx: OcciContext, mixin: Mixin, mode: 'add' | '
     for (const r of add) await ctx.backend.update(ctx.creds, r.kind, r.id, { attributes: {}, addMixins: [mixin], removeMixins: [] });
     for (const r of remove) await ctx.backend.update(ctx.creds, r.kind, r.id, { attributes: {}, addMixins: [], removeMixins: [mixin] });
   }
-  return list(ctx, owner, { categories: [], attributes: [] }, undefined);
+  return list(ctx, owner, NO_FILTER, undefined);
 }
 
-/** POST <collection>?action=term on every (filtered) member (R84). */
-export async function actOnAll(ctx: OcciContext, owner: CollectionOwner, term: string, payload: Payload, filter: Filter): Promise<OcciResult> {
+/** POST <collection>?action=term on every member (R84). */
+export async function actOnAll(ctx: OcciContext, owner: CollectionOwner, term: string, payload: Payload): Promise<OcciResult> {
   if (owner.type === 'path') throw badRequest('actions apply to kind and mixin locations only');
-  const targets = (await members(ctx, owner)).filter((m) => matches(m.view, filter)).map((m) => m.record);
+  const targets = (await members(ctx, owner)).map((m) => m.record);
   const after = await triggerOnAll(ctx, owner.type === 'kind' ? owner.kind : owner.mixin, targets, term, payload);
   const memberships = ctx.store.membershipIndex(ctx.creds.tenant);
   const views = after.map((r) => entityView(ctx, r, memberships));
