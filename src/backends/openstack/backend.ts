@@ -1,0 +1,172 @@
+// The OpenStack backend: the port's calls dispatched by kind to the services.
+// Every call validates the caller's token (cached), builds the caller's view
+// of the cloud and speaks to it with the caller's own token.
+import type {
+  ActionOutcome,
+  Attributes,
+  AuthRequest,
+  Backend,
+  Credentials,
+  EntityKindTerm,
+  EntityRecord,
+  EntityRef,
+  LinkRecord,
+  LinkSpec,
+  ProviderMixins,
+  ResourceRecord,
+  ResourceSpec,
+  UpdateSpec,
+} from '../../backend/port.js';
+import { badRequest, OcciError, unauthorized } from '../../errors.js';
+import type { Action } from '../../model/category.js';
+import type { Cloud, Connector } from './cloud.js';
+import { computeAction } from './compute-actions.js';
+import { createCompute, deleteCompute, type ComputeDeps } from './compute-create.js';
+import type { ComputeReader } from './compute-read.js';
+import { updateCompute } from './compute-update.js';
+import type { Identity } from './keystone.js';
+import type { LinkService } from './link-service.js';
+import { createNetwork, deleteNetwork, getNetwork, listNetworks, networkAction, updateNetwork } from './network-service.js';
+import { createStorage, deleteStorage, getStorage, listStorage, storageAction, updateStorage, type StorageDeps } from './storage-service.js';
+import type { TemplateCache } from './template-cache.js';
+
+export interface BackendParts {
+  identity: Identity;
+  connector: Connector;
+  templates: TemplateCache;
+  reader: ComputeReader;
+  links: LinkService;
+  compute: ComputeDeps;
+  storage: StorageDeps;
+}
+
+export class OpenStackBackend implements Backend {
+  readonly name = 'openstack';
+  readonly authChallenge: string;
+
+  constructor(private readonly p: BackendParts) {
+    this.authChallenge = p.identity.challenge;
+  }
+
+  async authenticate(req: AuthRequest): Promise<Credentials> {
+    if (req.token === undefined || req.token === '') {
+      throw unauthorized('no token: send a Keystone token in X-Auth-Token', this.authChallenge);
+    }
+    const session = await this.p.identity.session(req.token, req.project);
+    return { token: req.token, tenant: session.projectId, ...(req.project !== undefined ? { project: req.project } : {}) };
+  }
+
+  providerMixins(c: Credentials): Promise<ProviderMixins> {
+    return this.run(c, async (cloud) => {
+      const index = await this.p.templates.index(cloud);
+      return { os: index.os, resource: index.resource, other: [] };
+    });
+  }
+
+  list(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]> {
+    return this.run(c, async (cloud) => {
+      switch (kind) {
+        case 'compute':
+          return this.p.reader.list(cloud);
+        case 'network':
+          return listNetworks(cloud);
+        case 'storage':
+          return listStorage(cloud);
+        default:
+          return this.p.links.list(cloud, kind);
+      }
+    });
+  }
+
+  get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined> {
+    return this.run(c, async (cloud) => {
+      switch (kind) {
+        case 'compute':
+          return this.p.reader.get(cloud, id);
+        case 'network':
+          return getNetwork(cloud, id);
+        case 'storage':
+          return getStorage(cloud, id);
+        default:
+          return this.p.links.get(cloud, kind, id);
+      }
+    });
+  }
+
+  createResource(c: Credentials, spec: ResourceSpec): Promise<ResourceRecord> {
+    return this.run(c, async (cloud) => {
+      switch (spec.kind) {
+        case 'compute':
+          return createCompute(cloud, spec, this.p.compute);
+        case 'network':
+          return createNetwork(cloud, spec);
+        case 'storage':
+          return createStorage(cloud, spec, this.p.storage);
+      }
+    });
+  }
+
+  createLink(c: Credentials, spec: LinkSpec & { source: EntityRef }): Promise<LinkRecord> {
+    return this.run(c, (cloud) => this.p.links.create(cloud, spec));
+  }
+
+  update(c: Credentials, kind: EntityKindTerm, id: string, spec: UpdateSpec): Promise<EntityRecord> {
+    return this.run(c, async (cloud) => {
+      switch (kind) {
+        case 'compute':
+          return updateCompute(cloud, id, spec, this.p.compute);
+        case 'network':
+          return updateNetwork(cloud, id, spec);
+        case 'storage':
+          return updateStorage(cloud, id, spec, this.p.storage);
+        default:
+          return this.p.links.update(cloud, kind, id, spec);
+      }
+    });
+  }
+
+  delete(c: Credentials, kind: EntityKindTerm, id: string): Promise<void> {
+    return this.run(c, async (cloud) => {
+      switch (kind) {
+        case 'compute':
+          return deleteCompute(cloud, id, this.p.compute);
+        case 'network':
+          return deleteNetwork(cloud, id);
+        case 'storage':
+          return deleteStorage(cloud, id, this.p.storage);
+        default:
+          return this.p.links.delete(cloud, kind, id);
+      }
+    });
+  }
+
+  action(c: Credentials, kind: EntityKindTerm, id: string, action: Action, params: Attributes): Promise<ActionOutcome> {
+    return this.run(c, async (cloud) => {
+      switch (kind) {
+        case 'compute':
+          return computeAction(cloud, id, action, params, this.p.compute);
+        case 'network':
+          return networkAction(cloud, id, action);
+        case 'storage':
+          return storageAction(cloud, id, action, params, this.p.storage);
+        default:
+          throw badRequest(`${kind} has no actions (spec §2.5, §2.6)`);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.p.identity.close();
+    this.p.templates.clear();
+  }
+
+  /** Runs `f` on the caller's cloud; a 401 from a service drops the cached session, so the next call re-validates. */
+  private async run<T>(c: Credentials, f: (cloud: Cloud) => Promise<T>): Promise<T> {
+    try {
+      return await f(await this.p.connector.connect(c));
+    } catch (err) {
+      if (err instanceof OcciError && err.status === 401) this.p.identity.forget(c.token);
+      throw err;
+    }
+  }
+}

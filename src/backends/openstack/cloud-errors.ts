@@ -1,0 +1,120 @@
+// How a cloud's failure becomes an OcciError: pure functions, no I/O.
+// OpenStack services wrap their messages in a few body shapes; the client
+// gets the cloud's own words for the statuses it can act on, and a gateway
+// status for everything that is the cloud's (or our) fault.
+import { OcciError } from '../../errors.js';
+
+/** Statuses passed through to the OCCI client with the cloud's message. */
+const PASS_THROUGH = new Set([400, 403, 404, 409, 413]);
+const MAX_MESSAGE = 500;
+
+/**
+ * The human message inside an OpenStack error body: Nova/Cinder
+ * `{"badRequest":{"message":…}}`, Neutron `{"NeutronError":{"message":…}}`,
+ * Keystone `{"error":{"message":…}}`, or a bare `{"message":…}`. Text bodies
+ * (Glance answers errors in text/HTML) are reduced to their first non-empty line.
+ */
+export function cloudMessage(body: string): string | undefined {
+  const trimmed = body.trim();
+  if (trimmed === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return firstTextLine(trimmed);
+  }
+  return messageIn(parsed);
+}
+
+function messageIn(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (!isRecord(v)) return undefined;
+  for (const key of ['message', 'detail', 'faultstring', 'title']) {
+    const m = v[key];
+    if (typeof m === 'string' && m !== '') return m;
+  }
+  // Wrapped shapes: one member holding the real error.
+  for (const inner of Object.values(v)) {
+    if (isRecord(inner)) {
+      const m = messageIn(inner);
+      if (m !== undefined) return m;
+    }
+  }
+  return undefined;
+}
+
+function firstTextLine(text: string): string | undefined {
+  // HTML error pages repeat the status in <title>/<h1>; the detail follows them.
+  const withoutHeadings = text.replace(/<(title|h1)>[\s\S]*?<\/\1>/gi, ' ');
+  const stripped = (/\S/.test(withoutHeadings.replace(/<[^>]*>/g, '')) ? withoutHeadings : text).replace(/<[^>]*>/g, ' ');
+  const line = stripped
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .find((l) => l !== '');
+  return line;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Removes secrets from a message and bounds its length. */
+export function sanitize(message: string, secrets: readonly string[]): string {
+  let out = message;
+  for (const s of secrets) if (s.length >= 8) out = out.split(s).join('***');
+  return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
+}
+
+export interface CloudFailure {
+  service: string;
+  status: number;
+  body: string;
+  secrets: readonly string[];
+  challenge: string;
+}
+
+/** The OcciError for a non-2xx cloud answer. */
+export function errorForStatus(f: CloudFailure): OcciError {
+  const raw = cloudMessage(f.body);
+  const message = sanitize(raw ?? `${f.service} answered HTTP ${f.status}`, f.secrets);
+  if (PASS_THROUGH.has(f.status)) return new OcciError(f.status, message);
+  if (f.status === 401) {
+    return new OcciError(401, `${f.service} rejected the token: ${message}`, { 'WWW-Authenticate': f.challenge });
+  }
+  return new OcciError(502, `${f.service} failed (HTTP ${f.status}): ${message}`);
+}
+
+/** The OcciError for a request that got no HTTP answer at all. */
+export function errorForTransport(service: string, err: unknown, timeoutMs: number): OcciError {
+  if (isTimeout(err)) return new OcciError(504, `${service} did not answer within ${timeoutMs} ms`);
+  const code = causeCode(err);
+  if (code !== undefined && UNREACHABLE.has(code)) {
+    return new OcciError(503, `${service} is unreachable (${code})`);
+  }
+  if (code !== undefined && TLS_TRUST.test(code)) {
+    return new OcciError(502, `${service} presented a TLS certificate that is not trusted (${code}); configure caFile`);
+  }
+  return new OcciError(502, `${service} broke the connection${code ? ` (${code})` : ''}`);
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const TLS_TRUST = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+export function isTimeout(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'TimeoutError' || causeCode(err) === 'UND_ERR_HEADERS_TIMEOUT');
+}
+
+/** Whether the failure happened before the request reached the cloud (safe to retry even a POST). */
+export function isConnectFailure(err: unknown): boolean {
+  const code = causeCode(err);
+  return code !== undefined && UNREACHABLE.has(code);
+}
+
+function causeCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (isRecord(e) && typeof e.code === 'string') return e.code;
+    e = isRecord(e) || e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
+  }
+  return undefined;
+}

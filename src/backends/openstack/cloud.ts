@@ -1,0 +1,95 @@
+// One caller's view of the cloud for one backend call: the validated session
+// and typed clients for the services the catalog offers. Building it costs no
+// requests once the session and the compute microversion are cached.
+import type { Credentials } from '../../backend/port.js';
+import { OcciError } from '../../errors.js';
+import { findEndpoint, requireEndpoint, withVersion } from './catalog.js';
+import { Cinder } from './cinder.js';
+import type { Dialect } from './dialect.js';
+import { Glance } from './glance.js';
+import type { JsonHttp } from './http.js';
+import type { Identity, Session } from './keystone.js';
+import { Neutron } from './neutron.js';
+import { negotiateMicroversion, Nova } from './nova.js';
+import type { ResolvedOptions } from './options.js';
+
+export class Cloud {
+  constructor(
+    readonly session: Session,
+    readonly dialect: Dialect,
+    readonly nova: Nova,
+    private readonly neutronClient: Neutron | undefined,
+    private readonly cinderClient: Cinder | undefined,
+    readonly glance: Glance | undefined,
+    /** The project that new resources are charged to. */
+    readonly project: string,
+    /** Compute microversion in use (undefined for Synnefo). */
+    readonly microversion: string | undefined,
+  ) {}
+
+  get neutron(): Neutron {
+    if (!this.neutronClient) throw new OcciError(503, "the cloud's catalog has no network endpoint");
+    return this.neutronClient;
+  }
+
+  get hasNeutron(): boolean {
+    return this.neutronClient !== undefined;
+  }
+
+  get cinder(): Cinder {
+    if (!this.cinderClient) throw new OcciError(503, "the cloud's catalog has no block-storage endpoint");
+    return this.cinderClient;
+  }
+
+  get hasCinder(): boolean {
+    return this.cinderClient !== undefined;
+  }
+
+  /** Cache key of what this project sees at this compute endpoint. */
+  get scopeKey(): string {
+    return `${this.session.projectId}|${this.nova.base}`;
+  }
+}
+
+export class Connector {
+  private readonly microversions = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly http: JsonHttp,
+    private readonly identity: Identity,
+    private readonly dialect: Dialect,
+    private readonly o: ResolvedOptions,
+  ) {}
+
+  async connect(c: Credentials): Promise<Cloud> {
+    const session = await this.identity.session(c.token, c.project);
+    const where = { region: this.o.region, interface: this.o.interface };
+    const computeUrl = requireEndpoint(session.catalog, 'compute', where);
+    const microversion = this.dialect.microversions ? await this.microversion(computeUrl, session.token) : undefined;
+    const networkUrl = findEndpoint(session.catalog, 'network', where);
+    const volumeUrl = findEndpoint(session.catalog, 'blockStorage', where);
+    const imageUrl = findEndpoint(session.catalog, 'image', where);
+    const token = session.token;
+    return new Cloud(
+      session,
+      this.dialect,
+      new Nova(this.http, computeUrl, token, microversion),
+      networkUrl ? new Neutron(this.http, withVersion(networkUrl, 'v2.0'), token) : undefined,
+      volumeUrl ? new Cinder(this.http, volumeUrl, token) : undefined,
+      imageUrl && this.dialect.images === 'glance' ? new Glance(this.http, withVersion(imageUrl, 'v2'), token) : undefined,
+      c.project ?? session.projectId,
+      microversion,
+    );
+  }
+
+  /** Negotiated once per compute endpoint; a failed negotiation is retried next time. */
+  private microversion(computeUrl: string, token: string): Promise<string> {
+    let p = this.microversions.get(computeUrl);
+    if (!p) {
+      p = negotiateMicroversion(this.http, computeUrl, token);
+      p.catch(() => this.microversions.delete(computeUrl));
+      this.microversions.set(computeUrl, p);
+    }
+    return p;
+  }
+}

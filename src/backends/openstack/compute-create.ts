@@ -1,0 +1,91 @@
+// Creating and deleting computes. Creation is one Nova call (plus a keypair
+// import); floating IPs asked for inline are added once the server has its
+// port, and a failure there deletes the half-made server (R147).
+import type { ResourceRecord, ResourceSpec } from '../../backend/port.js';
+import { notFound, OcciError } from '../../errors.js';
+import type { Cloud } from './cloud.js';
+import type { ComputeReader } from './compute-read.js';
+import { planServer } from './compute-plan.js';
+import { attachFloatingIp, portForFloatingIp, releaseServerFloatingIps } from './floating-ips.js';
+import { isCloudId } from './mapping/ids.js';
+import type { NeutronNetwork } from './neutron.js';
+import type { TemplateCache } from './template-cache.js';
+import { waitUntil } from './wait.js';
+
+export interface ComputeDeps {
+  templates: TemplateCache;
+  reader: ComputeReader;
+  timeoutMs: number;
+}
+
+export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: ComputeDeps): Promise<ResourceRecord> {
+  const [templates, networks] = await Promise.all([d.templates.index(cloud), linkedNetworks(cloud, spec)]);
+  const plan = planServer(spec, {
+    templates,
+    dialect: cloud.dialect,
+    project: cloud.project,
+    microversion: cloud.microversion,
+    networks,
+  });
+  if (plan.keypair) await ensureKeypair(cloud, plan.keypair.name, plan.keypair.publicKey);
+  const { id } = await cloud.nova.createServer(plan.body);
+  const serverId = String(id);
+  try {
+    for (const f of plan.floating) {
+      const port =
+        cloud.dialect.attach === 'nova'
+          ? await portForFloatingIp(cloud, serverId, { network: f.via, waitMs: d.timeoutMs })
+          : undefined;
+      await attachFloatingIp(cloud, serverId, f.external, port);
+    }
+  } catch (err) {
+    await deleteServer(cloud, serverId).catch(() => undefined);
+    throw err;
+  }
+  // Ports and attachments appear while the server builds; wait (bounded) so the answer shows the inline links (R104).
+  const expected = spec.links.length;
+  const { value } = await waitUntil(
+    () => d.reader.get(cloud, serverId),
+    (r) => !r || r.links.length >= expected || r.attributes['occi.compute.state'] === 'error',
+    { deadlineMs: expected > 0 ? d.timeoutMs : 0 },
+  );
+  if (!value) throw new OcciError(502, `nova lost compute ${serverId} right after creating it`);
+  return value;
+}
+
+/** Deletes the server and waits (bounded) until Nova no longer lists it. */
+export async function deleteCompute(cloud: Cloud, id: string, d: ComputeDeps): Promise<void> {
+  const server = isCloudId(id) ? await cloud.nova.getServer(id) : undefined;
+  if (!server) throw notFound(`compute ${id} not found`);
+  await deleteServer(cloud, id);
+  await waitUntil(() => cloud.nova.getServer(id), (s) => s === undefined, { deadlineMs: d.timeoutMs });
+}
+
+async function deleteServer(cloud: Cloud, id: string): Promise<void> {
+  await releaseServerFloatingIps(cloud, id);
+  await cloud.nova.deleteServer(id);
+}
+
+/** The networks inline networkinterfaces point at, fetched in parallel. */
+async function linkedNetworks(cloud: Cloud, spec: ResourceSpec): Promise<Map<string, NeutronNetwork>> {
+  const ids = [...new Set(spec.links.filter((l) => l.kind === 'networkinterface').map((l) => l.target.id))];
+  if (ids.length === 0) return new Map();
+  const nets = await Promise.all(ids.map((id) => cloud.neutron.getNetwork(id)));
+  const out = new Map<string, NeutronNetwork>();
+  nets.forEach((n, i) => {
+    if (!n) throw notFound(`networkinterface target network ${ids[i]} not found`);
+    out.set(ids[i]!, n);
+  });
+  return out;
+}
+
+async function ensureKeypair(cloud: Cloud, name: string, publicKey: string): Promise<void> {
+  const existing = await cloud.nova.getKeypair(name);
+  if (existing) return;
+  try {
+    await cloud.nova.importKeypair(name, publicKey);
+  } catch (err) {
+    // A concurrent creation imported the same key first.
+    if (!(err instanceof OcciError && err.status === 409)) throw err;
+  }
+}

@@ -1,0 +1,154 @@
+// What a compute creation asks of Nova: the server body, the keypair to
+// import and the floating IPs to add once the server has a port. Pure: every
+// cloud fact it needs is passed in, every refusal is a 400 naming the problem.
+import { createHash } from 'node:crypto';
+import type { LinkSpec, ResourceSpec } from '../../backend/port.js';
+import { badRequest, notFound } from '../../errors.js';
+import type { Mixin } from '../../model/category.js';
+import { isOsTemplate, isResourceTemplate } from '../../model/templates.js';
+import type { Dialect } from './dialect.js';
+import type { TemplateIndex } from './mapping/templates.js';
+import type { NeutronNetwork } from './neutron.js';
+import { compareMicroversions, type ServerCreate } from './nova.js';
+
+export interface PlanContext {
+  templates: TemplateIndex;
+  dialect: Dialect;
+  project: string;
+  microversion: string | undefined;
+  /** The networks the inline networkinterfaces target, by id. */
+  networks: ReadonlyMap<string, NeutronNetwork>;
+}
+
+export interface ServerPlan {
+  body: ServerCreate;
+  keypair?: { name: string; publicKey: string };
+  /** Floating IPs to add after boot: from `external`, on the port on `via` (any port when undefined). */
+  floating: { external: string; via: string | undefined }[];
+}
+
+export function planServer(spec: ResourceSpec, ctx: PlanContext): ServerPlan {
+  if (spec.id !== undefined) throw badRequest('OpenStack assigns compute ids; create with POST to /compute/');
+  const { image, flavor } = templates(spec.mixins, ctx.templates);
+  const a = spec.attributes;
+  const body: ServerCreate = {
+    name: stringAttr(a['occi.core.title']) ?? 'occi-compute',
+    imageRef: image,
+    flavorRef: flavor,
+    ...ctx.dialect.projectFields(ctx.project),
+  };
+  const summary = stringAttr(a['occi.core.summary']);
+  if (summary !== undefined && ctx.dialect.microversions) body.description = summary;
+  const hostname = stringAttr(a['occi.compute.hostname']);
+  if (hostname !== undefined && ctx.microversion && compareMicroversions(ctx.microversion, '2.90') >= 0) {
+    // Nova 2.90 takes a short host name; the domain is the cloud's.
+    body.hostname = hostname.split('.')[0];
+  }
+  const userData = stringAttr(a['occi.compute.userdata']);
+  if (userData !== undefined) body.user_data = checkBase64(userData);
+  const plan: ServerPlan = { body, floating: [] };
+  const publicKey = stringAttr(a['occi.credentials.ssh.publickey']);
+  if (publicKey !== undefined) {
+    const key = openSshKey(publicKey);
+    plan.keypair = { name: keypairName(key), publicKey: key };
+    body.key_name = plan.keypair.name;
+  }
+  addNetworks(plan, spec.links.filter((l) => l.kind === 'networkinterface'), ctx);
+  addVolumes(body, image, spec.links.filter((l) => l.kind === 'storagelink'), ctx.dialect);
+  return plan;
+}
+
+function templates(mixins: readonly Mixin[], index: TemplateIndex): { image: string; flavor: string } {
+  const os = mixins.filter(isOsTemplate);
+  const res = mixins.filter(isResourceTemplate);
+  const missing = [os.length === 0 ? 'an os_tpl mixin (OS template)' : '', res.length === 0 ? 'a resource_tpl mixin (resource template)' : '']
+    .filter((m) => m !== '');
+  if (missing.length > 0) throw badRequest(`creating a compute needs ${missing.join(' and ')}; see the templates in /-/`);
+  if (os.length > 1 || res.length > 1) throw badRequest('a compute takes exactly one os_tpl and one resource_tpl mixin');
+  return { image: providerId(os[0]!, index), flavor: providerId(res[0]!, index) };
+}
+
+function providerId(m: Mixin, index: TemplateIndex): string {
+  const known = index.find(m);
+  const id = known?.providerId;
+  if (id === undefined) throw badRequest(`template ${m.scheme}${m.term} is not offered to this project`);
+  return id;
+}
+
+function addNetworks(plan: ServerPlan, links: LinkSpec[], ctx: PlanContext): void {
+  const networks: Record<string, string>[] = [];
+  const external: string[] = [];
+  for (const l of links) {
+    const net = ctx.networks.get(l.target.id);
+    if (!net) throw notFound(`networkinterface target network ${l.target.id} not found`);
+    if (net['router:external'] === true) {
+      external.push(String(net.id));
+      continue;
+    }
+    const entry: Record<string, string> = { uuid: String(net.id) };
+    const fixed = stringAttr(l.attributes['occi.networkinterface.address']);
+    if (fixed !== undefined) entry.fixed_ip = fixed.split('/')[0]!;
+    networks.push(entry);
+  }
+  const via = networks[0]?.uuid;
+  if (external.length > 0 && via === undefined && ctx.dialect.attach === 'nova') {
+    throw badRequest(
+      `a link to external network ${external[0]} becomes a floating IP, which needs a networkinterface to a private network too`,
+    );
+  }
+  plan.floating = external.map((e) => ({ external: e, via }));
+  plan.body.networks = networks.length > 0 ? networks : ctx.dialect.noNetworks;
+}
+
+function addVolumes(body: ServerCreate, image: string, links: LinkSpec[], dialect: Dialect): void {
+  if (links.length === 0) return;
+  if (dialect.name === 'synnefo') {
+    throw badRequest('Synnefo cannot attach volumes while creating a compute; create the storagelinks afterwards');
+  }
+  body.block_device_mapping_v2 = [
+    { boot_index: 0, uuid: image, source_type: 'image', destination_type: 'local', delete_on_termination: true },
+    ...links.map((l) => {
+      const device = stringAttr(l.attributes['occi.storagelink.deviceid']);
+      return {
+        boot_index: -1,
+        uuid: l.target.id,
+        source_type: 'volume',
+        destination_type: 'volume',
+        delete_on_termination: false,
+        ...(device !== undefined ? { device_name: device } : {}),
+      };
+    }),
+  ];
+}
+
+function stringAttr(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** occi.compute.userdata is Base64 already (D19); Nova wants it Base64, so it is passed on as is, once. */
+export function checkBase64(v: string): string {
+  const compact = v.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
+    throw badRequest('occi.compute.userdata must be Base64-encoded (D19)');
+  }
+  return compact;
+}
+
+const KEY_LINE = /^(ssh-|ecdsa-|sk-)[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+/;
+
+/** An OpenSSH public key line, given plain or Base64-encoded (D19). */
+export function openSshKey(v: string): string {
+  const plain = v.trim();
+  if (KEY_LINE.test(plain)) return plain;
+  const decoded = Buffer.from(plain, 'base64').toString('utf8').trim();
+  if (KEY_LINE.test(decoded)) return decoded;
+  throw badRequest('occi.credentials.ssh.publickey must be an OpenSSH public key line (plain or Base64)');
+}
+
+/** One keypair per distinct key, named after its hash, so repeated creations reuse it. */
+export function keypairName(publicKey: string): string {
+  const body = publicKey.split(/\s+/).slice(0, 2).join(' ');
+  return `snf-occi-${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
+}

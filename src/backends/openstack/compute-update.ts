@@ -1,0 +1,132 @@
+// Updating a compute: title, summary and hostname in place; a new
+// resource_tpl resizes (and confirms the resize), a new os_tpl rebuilds.
+import type { ResourceRecord, UpdateSpec } from '../../backend/port.js';
+import { badRequest, conflict, forbidden, notFound, OcciError } from '../../errors.js';
+import type { AttributeValue, Mixin } from '../../model/category.js';
+import { isOsTemplate, isResourceTemplate } from '../../model/templates.js';
+import type { Cloud } from './cloud.js';
+import { isSettled } from './compute-actions.js';
+import type { ComputeDeps } from './compute-create.js';
+import { compareMicroversions, type NovaServer } from './nova.js';
+import { waitUntil } from './wait.js';
+
+/** Given once at creation (D19). */
+const CREATION_ONLY = ['occi.compute.userdata', 'occi.credentials.ssh.publickey'];
+/** Sizes come from the resource template (D14). */
+const SIZE_ATTRIBUTES = ['occi.compute.cores', 'occi.compute.memory', 'occi.compute.architecture', 'occi.compute.share'];
+
+export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, d: ComputeDeps): Promise<ResourceRecord> {
+  const [server, current] = await Promise.all([cloud.nova.getServer(id), d.reader.get(cloud, id)]);
+  if (!server || !current) throw notFound(`compute ${id} not found`);
+  checkMixinChanges(spec);
+  for (const name of CREATION_ONLY) {
+    if (spec.attributes[name] !== undefined && spec.attributes[name] !== null) {
+      throw forbidden(`${name} is given once, when the compute is created (D19)`);
+    }
+  }
+  for (const name of SIZE_ATTRIBUTES) {
+    const v = spec.attributes[name];
+    if (v !== undefined && v !== null && !sameValue(v, current.attributes[name])) {
+      throw badRequest(`${name} follows the resource template; associate another resource_tpl mixin to resize`);
+    }
+  }
+  const fields = serverFields(cloud, spec.attributes);
+  if (Object.keys(fields).length > 0) {
+    await leaveScheduling(cloud, server, d);
+    await cloud.nova.updateServer(id, fields);
+  }
+  const index = await d.templates.index(cloud);
+  for (const m of spec.addMixins) {
+    const known = index.find(m);
+    if (!known?.providerId) throw badRequest(`template ${m.scheme}${m.term} is not offered to this project`);
+    const pendingConfirm = isResourceTemplate(m) && server.status === 'VERIFY_RESIZE';
+    if (current.mixins.includes(m.scheme + m.term) && !pendingConfirm) continue;
+    if (isResourceTemplate(m)) await resize(cloud, server, known, d);
+    else await rebuild(cloud, server, known, d);
+  }
+  const after = await d.reader.get(cloud, id);
+  if (!after) throw notFound(`compute ${id} disappeared`);
+  return after;
+}
+
+/**
+ * While Nova schedules a new server it exists only as a build request, and
+ * an update made then can be lost when the server lands in its cell; so
+ * updates wait (bounded) for the scheduling to end.
+ */
+async function leaveScheduling(cloud: Cloud, server: NovaServer, d: ComputeDeps): Promise<void> {
+  const scheduling = (s: NovaServer | undefined): boolean => s?.status === 'BUILD' && s['OS-EXT-STS:task_state'] === 'scheduling';
+  if (!scheduling(server)) return;
+  await waitUntil(() => cloud.nova.getServer(String(server.id)), (s) => !scheduling(s), { deadlineMs: d.timeoutMs, intervalMs: 250 });
+}
+
+function checkMixinChanges(spec: UpdateSpec): void {
+  for (const m of spec.addMixins) {
+    if (!isOsTemplate(m) && !isResourceTemplate(m)) {
+      throw badRequest(`mixin ${m.scheme}${m.term} cannot be added to an existing compute`);
+    }
+  }
+  const replaced = (test: (m: Mixin) => boolean): boolean => spec.addMixins.some(test);
+  for (const m of spec.removeMixins) {
+    if ((isOsTemplate(m) && !replaced(isOsTemplate)) || (isResourceTemplate(m) && !replaced(isResourceTemplate))) {
+      throw badRequest(`a compute keeps its templates; replace ${m.scheme}${m.term} with another one instead of removing it`);
+    }
+  }
+}
+
+/** Nova server fields for title (name), summary (description) and hostname (2.90+). Unsetting a name keeps it: Nova requires one. */
+function serverFields(cloud: Cloud, a: UpdateSpec['attributes']): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  const title = a['occi.core.title'];
+  if (typeof title === 'string' && title !== '') fields.name = title;
+  const summary = a['occi.core.summary'];
+  if (summary !== undefined && cloud.dialect.microversions) fields.description = typeof summary === 'string' ? summary : null;
+  const hostname = a['occi.compute.hostname'];
+  if (typeof hostname === 'string' && hostname !== '') {
+    if (!cloud.microversion || compareMicroversions(cloud.microversion, '2.90') < 0) {
+      throw badRequest('occi.compute.hostname cannot be changed on this cloud (needs compute API 2.90)');
+    }
+    fields.hostname = hostname.split('.')[0];
+  }
+  return fields;
+}
+
+function sameValue(a: AttributeValue, b: AttributeValue | undefined): boolean {
+  return typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) < 1e-9 : a === b;
+}
+
+/**
+ * Resize, then confirm (R70: the new template takes effect at once). A resize
+ * still running at the deadline is left to the cloud: repeating the update
+ * with the same template confirms it later.
+ */
+async function resize(cloud: Cloud, server: NovaServer, template: Mixin, d: ComputeDeps): Promise<void> {
+  const id = String(server.id);
+  if (server.status !== 'VERIFY_RESIZE') {
+    await cloud.nova.action(id, { resize: { flavorRef: template.providerId } });
+    if (!cloud.dialect.resizeNeedsConfirm) return;
+    const { value, settled } = await waitUntil(
+      () => cloud.nova.getServer(id),
+      (s) => !s || s.status === 'VERIFY_RESIZE' || isSettled(s, ['ACTIVE', 'SHUTOFF']),
+      { deadlineMs: d.timeoutMs },
+    );
+    if (!settled) {
+      throw new OcciError(504, `compute ${id} is still resizing after ${d.timeoutMs} ms; update it again with the same resource_tpl to confirm`);
+    }
+    if (value?.status !== 'VERIFY_RESIZE') {
+      throw conflict(
+        `the cloud did not resize compute ${id} to ${template.term} (it is ${value?.status ?? 'gone'} with its old flavor${value?.fault?.message ? `: ${value.fault.message}` : ''})`,
+      );
+    }
+  }
+  await cloud.nova.action(id, { confirmResize: null });
+  await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, ['ACTIVE', 'SHUTOFF']), { deadlineMs: d.timeoutMs });
+}
+
+/** Replacing the OS template rebuilds the server from the new image (spec §2.8, MAY). */
+async function rebuild(cloud: Cloud, server: NovaServer, template: Mixin, d: ComputeDeps): Promise<void> {
+  if (cloud.dialect.name === 'synnefo') throw badRequest('Synnefo cannot rebuild a compute with another os_tpl (D18)');
+  const id = String(server.id);
+  await cloud.nova.action(id, { rebuild: { imageRef: template.providerId } });
+  await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, ['ACTIVE', 'SHUTOFF']), { deadlineMs: d.timeoutMs });
+}

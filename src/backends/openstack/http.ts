@@ -1,0 +1,130 @@
+// The one JSON HTTP client every OpenStack call goes through: Node's fetch, a
+// per-call timeout, one retry of idempotent GETs, and cloud failures turned
+// into OcciErrors (see cloud-errors.ts). Tokens never appear in messages.
+import { OcciError } from '../../errors.js';
+import { errorForStatus, errorForTransport, isConnectFailure, isTimeout } from './cloud-errors.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  method: Method;
+  url: string;
+  /** Sent as X-Auth-Token. */
+  token?: string;
+  headers?: Record<string, string>;
+  /** Serialised as JSON. */
+  body?: unknown;
+  /** Non-2xx statuses that are answers rather than failures (e.g. 404 on a lookup). */
+  accept?: readonly number[];
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON; undefined for empty bodies. */
+  body: T | undefined;
+}
+
+export interface HttpOptions {
+  timeoutMs: number;
+  /** WWW-Authenticate value for 401s from the cloud. */
+  challenge: string;
+  /** The undici dispatcher carrying TLS settings (see tls.ts). */
+  dispatcher?: () => Promise<object>;
+  /** Pause before the GET retry. */
+  retryDelayMs?: number;
+}
+
+export class JsonHttp {
+  constructor(private readonly o: HttpOptions) {}
+
+  get timeoutMs(): number {
+    return this.o.timeoutMs;
+  }
+
+  /** `service` names the cloud service in error messages ("nova", "keystone" …). */
+  async request<T>(service: string, req: HttpRequest): Promise<HttpResponse<T>> {
+    const retries = req.method === 'GET' ? 1 : 0;
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(req.url, await this.init(req));
+        text = await res.text();
+      } catch (err) {
+        // A refused connection never reached the cloud, so even a POST may be repeated.
+        const retryable = !isTimeout(err) && (attempt < retries || (attempt === 0 && isConnectFailure(err)));
+        if (retryable) {
+          await this.pause();
+          continue;
+        }
+        throw errorForTransport(service, err, this.o.timeoutMs);
+      }
+      if (res.status >= 500 && attempt < retries) {
+        await this.pause();
+        continue;
+      }
+      const ok = (res.status >= 200 && res.status < 300) || (req.accept?.includes(res.status) ?? false);
+      if (!ok) {
+        throw errorForStatus({
+          service,
+          status: res.status,
+          body: text,
+          secrets: req.token ? [req.token] : [],
+          challenge: this.o.challenge,
+        });
+      }
+      return { status: res.status, headers: res.headers, body: parseBody<T>(service, res.status, text) };
+    }
+  }
+
+  private async init(req: HttpRequest): Promise<RequestInit> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+    if (req.token !== undefined) headers['X-Auth-Token'] = req.token;
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(req.body);
+    }
+    const init: RequestInit & { dispatcher?: object } = {
+      method: req.method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(this.o.timeoutMs),
+      redirect: 'error',
+    };
+    if (this.o.dispatcher) init.dispatcher = await this.o.dispatcher();
+    return init;
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, this.o.retryDelayMs ?? 100));
+  }
+}
+
+function parseBody<T>(service: string, status: number, text: string): T | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    if (status >= 200 && status < 300) throw new OcciError(502, `${service} sent a body that is not JSON (HTTP ${status})`);
+    return undefined;
+  }
+}
+
+/** Joins a base URL and a path without doubling or dropping slashes. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** A query string from defined values; arrays repeat the key (Neutron filters). */
+export function query(params: Record<string, string | number | boolean | readonly string[] | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
+    else q.append(k, String(v));
+  }
+  const s = q.toString();
+  return s === '' ? '' : `?${s}`;
+}

@@ -1,0 +1,58 @@
+// The OpenStack (and Synnefo) backend of snf-occi.
+//
+// Decisions worth knowing:
+// - Identity: the caller's token is validated with Keystone v3 (self-
+//   validation, no service account) or v2.0 (Astakos), and cached per token
+//   until it expires (at most 10 min, bounded). X-Project-Id rescopes a v3
+//   token; on Synnefo it names the project new resources are charged to.
+// - ssh_key: the public key is imported as a Nova keypair named
+//   snf-occi-<hash of the key> and passed as key_name (reused by later
+//   creations); user_data (already Base64, D19) goes to Nova as is.
+// - Ids: resources keep the cloud's ids; links are composites
+//   (<server>_<port>, <server>_fip_<floating ip>, <server>_<volume>).
+// - A link to an external network (router:external, e.g. `public`) is a
+//   floating IP on the compute's port; addresses the bridge allocates are
+//   marked and released with the link or the compute.
+// - Actions wait (up to timeoutMs) for the server to settle, so the answer
+//   shows the new state. Creation answers at once (state `waiting`, D36).
+// - Cinder has no online/offline: those actions only check the state (409
+//   otherwise). Backup answers 503 when the cloud has no backup service.
+// - Synnefo lacks suspend, save and network up/down: those answer 501.
+import { dialectFor } from './dialect.js';
+import { OpenStackBackend } from './backend.js';
+import { Connector } from './cloud.js';
+import { ComputeReader } from './compute-read.js';
+import { JsonHttp } from './http.js';
+import { Identity, keystoneChallenge } from './keystone.js';
+import { LinkService } from './link-service.js';
+import { resolveOptions, type OpenStackOptions } from './options.js';
+import { TemplateCache } from './template-cache.js';
+import { tlsDispatcher } from './tls.js';
+import type { Backend } from '../../backend/port.js';
+
+export type { OpenStackOptions } from './options.js';
+
+export function openOpenStackBackend(options: OpenStackOptions): Backend {
+  const o = resolveOptions(options);
+  const dialect = dialectFor(o.dialect);
+  const challenge = keystoneChallenge(o.keystoneUrl);
+  const dispatcher = tlsDispatcher({ caFile: o.caFile, insecure: o.insecure });
+  const http = new JsonHttp({ timeoutMs: o.timeoutMs, challenge, ...(dispatcher ? { dispatcher } : {}) });
+  const identity = new Identity(http, {
+    keystoneUrl: o.keystoneUrl,
+    version: o.identityVersion,
+    scopeToProject: dialect.scopeTokenToProject,
+    cacheSize: o.tokenCacheSize,
+  });
+  const templates = new TemplateCache(o.templateTtlMs);
+  const reader = new ComputeReader(templates);
+  return new OpenStackBackend({
+    identity,
+    connector: new Connector(http, identity, dialect, o),
+    templates,
+    reader,
+    links: new LinkService(o.timeoutMs),
+    compute: { templates, reader, timeoutMs: o.timeoutMs },
+    storage: { timeoutMs: o.timeoutMs, volumeType: o.volumeType },
+  });
+}

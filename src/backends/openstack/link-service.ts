@@ -1,0 +1,117 @@
+// networkinterface and storagelink entities. A link to a private network is
+// a Nova interface attachment (Synnefo: a port with the server as device); a
+// link to an external network is a floating IP on the server's port; a
+// storagelink is a Nova volume attachment. Ids: see mapping/ids.ts.
+import type { EntityRef, LinkKindTerm, LinkRecord, LinkSpec, UpdateSpec } from '../../backend/port.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
+import type { Cloud } from './cloud.js';
+import { attachFloatingIp, detachFloatingIp, portForFloatingIp } from './floating-ips.js';
+import { assembleLinks, readLinkFacts, readServerWithLinks } from './links-read.js';
+import { floatingInterfaceId, isCloudId, parseInterfaceId, parseStorageLinkId, portInterfaceId, storageLinkId } from './mapping/ids.js';
+import { markedOffline } from './mapping/storage.js';
+import { waitUntil } from './wait.js';
+
+export class LinkService {
+  constructor(private readonly timeoutMs: number) {}
+
+  async list(cloud: Cloud, kind: LinkKindTerm): Promise<LinkRecord[]> {
+    const [servers, facts] = await Promise.all([cloud.nova.listServers(), readLinkFacts(cloud)]);
+    return [...assembleLinks(cloud, facts, servers).values()].flat().filter((l) => l.kind === kind);
+  }
+
+  async get(cloud: Cloud, kind: LinkKindTerm, id: string): Promise<LinkRecord | undefined> {
+    const server = serverOf(kind, id);
+    if (server === undefined) return undefined;
+    if (!isCloudId(server)) return undefined;
+    const found = await readServerWithLinks(cloud, server);
+    return found?.links.find((l) => l.kind === kind && l.id === id);
+  }
+
+  async create(cloud: Cloud, spec: LinkSpec & { source: EntityRef }): Promise<LinkRecord> {
+    if (spec.source.kind !== 'compute') throw badRequest(`a ${spec.kind} must start at a compute, not a ${spec.source.kind}`);
+    const serverId = spec.source.id;
+    const server = isCloudId(serverId) ? await cloud.nova.getServer(serverId) : undefined;
+    if (!server) throw notFound(`source compute ${serverId} not found`);
+    const id = spec.kind === 'networkinterface' ? await this.attachNetwork(cloud, serverId, spec) : await this.attachStorage(cloud, serverId, spec);
+    const { value } = await waitUntil(() => this.get(cloud, spec.kind, id), (l) => l !== undefined, {
+      deadlineMs: this.timeoutMs,
+    });
+    if (!value) throw notFound(`the cloud did not show ${spec.kind} ${id} after creating it`);
+    return value;
+  }
+
+  private async attachNetwork(cloud: Cloud, serverId: string, spec: LinkSpec): Promise<string> {
+    if (spec.target.kind !== 'network') throw badRequest(`a networkinterface must target a network, not a ${spec.target.kind}`);
+    const net = isCloudId(spec.target.id) ? await cloud.neutron.getNetwork(spec.target.id) : undefined;
+    if (!net) throw notFound(`target network ${spec.target.id} not found`);
+    if (net['router:external'] === true) {
+      const port = cloud.dialect.attach === 'nova' ? await portForFloatingIp(cloud, serverId, { waitMs: 0 }) : undefined;
+      const ip = await attachFloatingIp(cloud, serverId, String(net.id), port);
+      return floatingInterfaceId(serverId, ip.id);
+    }
+    const address = spec.attributes['occi.networkinterface.address'];
+    const fixedIp = typeof address === 'string' && address !== '' ? address.split('/')[0] : undefined;
+    if (cloud.dialect.attach === 'port') {
+      const port = await cloud.neutron.createPort({
+        network_id: net.id,
+        device_id: serverId,
+        ...(fixedIp !== undefined ? { fixed_ips: [{ ip_address: fixedIp }] } : {}),
+        ...cloud.dialect.projectFields(cloud.project),
+      });
+      return portInterfaceId(serverId, port.id);
+    }
+    const attached = await cloud.nova.attachInterface(serverId, String(net.id), fixedIp);
+    return portInterfaceId(serverId, attached.port_id);
+  }
+
+  private async attachStorage(cloud: Cloud, serverId: string, spec: LinkSpec): Promise<string> {
+    if (spec.target.kind !== 'storage') throw badRequest(`a storagelink must target a storage, not a ${spec.target.kind}`);
+    const volumeId = spec.target.id;
+    const volume = isCloudId(volumeId) ? await cloud.cinder.getVolume(volumeId) : undefined;
+    if (!volume) throw notFound(`target storage ${volumeId} not found`);
+    if (markedOffline(volume)) throw conflict(`storage ${volumeId} is offline; bring it online before attaching it`);
+    const device = spec.attributes['occi.storagelink.deviceid'];
+    await cloud.nova.attachVolume(serverId, volumeId, typeof device === 'string' && device !== '' ? device : undefined);
+    return storageLinkId(serverId, volumeId);
+  }
+
+  async delete(cloud: Cloud, kind: LinkKindTerm, id: string): Promise<void> {
+    const link = await this.get(cloud, kind, id);
+    if (!link) throw notFound(`${kind} ${id} not found`);
+    const server = link.source.id;
+    if (kind === 'storagelink') {
+      await cloud.nova.detachVolume(server, link.target.id);
+    } else {
+      const ref = parseInterfaceId(id)!;
+      if ('floatingIp' in ref) {
+        const ip = await cloud.neutron.getFloatingIp(ref.floatingIp);
+        if (ip) await detachFloatingIp(cloud, ip);
+      } else if (cloud.dialect.attach === 'port') {
+        await cloud.neutron.deletePort(ref.port);
+      } else {
+        await cloud.nova.detachInterface(server, ref.port);
+      }
+    }
+    // Detaching finishes asynchronously; wait so the compute no longer lists the link (bounded).
+    await waitUntil(() => this.get(cloud, kind, id), (l) => l === undefined, { deadlineMs: this.timeoutMs });
+  }
+
+  /** Links have no changeable facts in OpenStack: an update may only repeat the current values. */
+  async update(cloud: Cloud, kind: LinkKindTerm, id: string, spec: UpdateSpec): Promise<LinkRecord> {
+    const link = await this.get(cloud, kind, id);
+    if (!link) throw notFound(`${kind} ${id} not found`);
+    for (const [name, value] of Object.entries(spec.attributes)) {
+      if (value === null || value === undefined || value === link.attributes[name]) continue;
+      throw badRequest(`${name} of a ${kind} cannot be changed on OpenStack; delete the link and create another`);
+    }
+    const extra = spec.addMixins.find((m) => !link.mixins.includes(m.scheme + m.term));
+    if (extra) throw badRequest(`mixin ${extra.scheme}${extra.term} cannot be added to a ${kind} on OpenStack`);
+    return link;
+  }
+
+}
+
+function serverOf(kind: LinkKindTerm, id: string): string | undefined {
+  if (kind === 'storagelink') return parseStorageLinkId(id)?.server;
+  return parseInterfaceId(id)?.server;
+}

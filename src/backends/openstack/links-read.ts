@@ -1,0 +1,121 @@
+// Reading the links of servers: their ports, the floating IPs on those
+// ports and their volume attachments, with independent calls in parallel and
+// one call per kind of thing however many servers are listed.
+import type { LinkRecord } from '../../backend/port.js';
+import type { CinderVolume } from './cinder.js';
+import type { Cloud } from './cloud.js';
+import { serverLinks, type Attachment } from './mapping/links.js';
+import type { NeutronFloatingIp, NeutronPort } from './neutron.js';
+import type { Id, NovaServer } from './nova.js';
+
+/** The links of one server. */
+export async function readServerLinks(cloud: Cloud, serverId: string): Promise<LinkRecord[]> {
+  const [ports, floatingIps, attachments] = await Promise.all([
+    cloud.hasNeutron ? cloud.neutron.listPorts({ device_id: serverId }) : Promise.resolve([]),
+    cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
+    cloud.nova.volumeAttachments(serverId),
+  ]);
+  return serverLinks({
+    serverId,
+    ports,
+    floatingIps,
+    attachments: attachments.map((a) => ({ volumeId: a.volumeId, device: a.device })),
+    portsHoldFloatingIps: cloud.dialect.attach === 'port',
+  });
+}
+
+/**
+ * A server and its links, read in parallel; undefined when the server does
+ * not exist for this caller (the link reads then fail too and are ignored).
+ */
+export async function readServerWithLinks(
+  cloud: Cloud,
+  serverId: string,
+): Promise<{ server: NovaServer; links: LinkRecord[] } | undefined> {
+  const [server, links] = await Promise.all([
+    cloud.nova.getServer(serverId),
+    readServerLinks(cloud, serverId).then(
+      (l) => ({ ok: true as const, l }),
+      (err: unknown) => ({ ok: false as const, err }),
+    ),
+  ]);
+  if (!server) return undefined;
+  if (!links.ok) throw links.err;
+  return { server, links: links.l };
+}
+
+/** Everything the links of all servers are made of, fetched in parallel (one call per kind). */
+export interface LinkFacts {
+  ports: NeutronPort[];
+  floatingIps: NeutronFloatingIp[];
+  /** Cinder's volumes, when the cloud has Cinder (they carry the attachment devices). */
+  volumes: CinderVolume[] | undefined;
+}
+
+export async function readLinkFacts(cloud: Cloud): Promise<LinkFacts> {
+  const [ports, floatingIps, volumes] = await Promise.all([
+    cloud.hasNeutron ? cloud.neutron.listPorts() : Promise.resolve([]),
+    cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
+    cloud.hasCinder ? cloud.cinder.listVolumes() : Promise.resolve(undefined),
+  ]);
+  return { ports, floatingIps, volumes };
+}
+
+/** The links of many servers, keyed by server id. */
+export function assembleLinks(cloud: Cloud, facts: LinkFacts, servers: readonly NovaServer[]): Map<string, LinkRecord[]> {
+  const ids = new Set(servers.map((s) => String(s.id)));
+  const portsByServer = groupBy(
+    facts.ports.filter((p) => p.device_id !== null && ids.has(String(p.device_id))),
+    (p) => String(p.device_id),
+  );
+  const attachments = attachmentsByServer(facts.volumes, servers);
+  return new Map(
+    [...ids].map((id) => [
+      id,
+      serverLinks({
+        serverId: id,
+        ports: portsByServer.get(id) ?? [],
+        floatingIps: facts.floatingIps,
+        attachments: attachments.get(id) ?? [],
+        portsHoldFloatingIps: cloud.dialect.attach === 'port',
+      }),
+    ]),
+  );
+}
+
+/**
+ * Attachments from Nova's view of each server (immediate), with the device
+ * names Cinder reports once an attachment completes; a server that lists no
+ * volumes of its own gets Cinder's view.
+ */
+function attachmentsByServer(volumes: CinderVolume[] | undefined, servers: readonly NovaServer[]): Map<string, Attachment[]> {
+  const fromCinder = new Map<string, Attachment[]>();
+  for (const v of volumes ?? []) {
+    for (const a of v.attachments ?? []) {
+      const list = fromCinder.get(String(a.server_id)) ?? [];
+      list.push({ volumeId: v.id, device: a.device });
+      fromCinder.set(String(a.server_id), list);
+    }
+  }
+  return new Map(
+    servers.map((s) => {
+      const id = String(s.id);
+      const own = s['os-extended-volumes:volumes_attached']?.map((v) => v.id) ?? s.volumes;
+      if (!own) return [id, fromCinder.get(id) ?? []];
+      const device = (volumeId: Id): string | null | undefined =>
+        fromCinder.get(id)?.find((a) => String(a.volumeId) === String(volumeId))?.device;
+      return [id, own.map((volumeId) => ({ volumeId, device: device(volumeId) }))];
+    }),
+  );
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k) ?? [];
+    list.push(item);
+    out.set(k, list);
+  }
+  return out;
+}

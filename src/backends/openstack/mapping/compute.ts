@@ -1,0 +1,61 @@
+// A Nova server → an OCCI compute record.
+import type { Attributes, LinkRecord, ResourceRecord } from '../../../backend/port.js';
+import { typeId, type Mixin } from '../../../model/category.js';
+import { templateDefault } from '../../../model/templates.js';
+import type { Dialect } from '../dialect.js';
+import type { NovaServer } from '../nova.js';
+import { computeState } from './status.js';
+import type { TemplateIndex } from './templates.js';
+
+export interface ServerContext {
+  templates: TemplateIndex;
+  dialect: Dialect;
+}
+
+export function computeRecord(server: NovaServer, links: LinkRecord[], ctx: ServerContext): ResourceRecord {
+  const image = imageTemplate(server, ctx.templates);
+  const flavor = flavorOf(server, ctx.templates);
+  const attributes: Attributes = {
+    'occi.core.title': server.name,
+    'occi.compute.state': computeState(server.status),
+    'occi.compute.state.message': stateMessage(server),
+  };
+  const summary = (server as { description?: unknown }).description;
+  if (typeof summary === 'string' && summary !== '') attributes['occi.core.summary'] = summary;
+  if (flavor.cores !== undefined) attributes['occi.compute.cores'] = flavor.cores;
+  if (flavor.ramMiB !== undefined) attributes['occi.compute.memory'] = flavor.ramMiB / 1024;
+  const hostname = ctx.dialect.hostname(server);
+  if (hostname) attributes['occi.compute.hostname'] = hostname;
+  const arch = image ? templateDefault(image, 'occi.compute.architecture') : undefined;
+  if (arch === 'x86' || arch === 'x64') attributes['occi.compute.architecture'] = arch;
+  const mixins = [image, flavor.mixin].filter((m): m is Mixin => m !== undefined).map(typeId);
+  return { kind: 'compute', id: String(server.id), mixins, attributes, links };
+}
+
+/** The raw status, the task in progress and the fault, e.g. "ACTIVE (powering-off)" or "ERROR: No valid host". */
+export function stateMessage(server: NovaServer): string {
+  const task = server['OS-EXT-STS:task_state'] ?? server['SNF:task_state'];
+  let msg = server.status;
+  if (task) msg += ` (${task})`;
+  if (server.fault?.message) msg += `: ${server.fault.message}`;
+  return msg;
+}
+
+function imageTemplate(server: NovaServer, templates: TemplateIndex): Mixin | undefined {
+  const img = server.image;
+  return img && typeof img === 'object' ? templates.image(img.id) : undefined;
+}
+
+/** Size facts from the embedded flavor (microversion ≥ 2.47) or the flavor list (by id). */
+function flavorOf(server: NovaServer, templates: TemplateIndex): { cores?: number; ramMiB?: number; mixin?: Mixin } {
+  const f = server.flavor;
+  if (!f) return {};
+  const known = f.id !== undefined ? templates.flavorById(f.id) : f.original_name ? templates.flavorByName(f.original_name) : undefined;
+  // An embedded flavor whose sizes no longer match the listed one (edited or deleted flavor) keeps no template.
+  const matches = known && (f.vcpus === undefined || (known.flavor.vcpus === f.vcpus && known.flavor.ram === f.ram));
+  return {
+    cores: f.vcpus ?? known?.flavor.vcpus,
+    ramMiB: f.ram ?? known?.flavor.ram,
+    ...(matches ? { mixin: known.mixin } : {}),
+  };
+}

@@ -1,0 +1,107 @@
+// A server's links, as OCCI link records: each Neutron port is a
+// networkinterface to its network, each floating IP on those ports a
+// networkinterface to the external network, each volume attachment a
+// storagelink. Interfaces are named eth0, eth1 … in port creation order.
+import type { Attributes, LinkRecord } from '../../../backend/port.js';
+import { typeId } from '../../../model/category.js';
+import { IPNETWORKINTERFACE } from '../../../model/infrastructure.js';
+import type { NeutronFloatingIp, NeutronPort } from '../neutron.js';
+import type { Id } from '../nova.js';
+import { floatingInterfaceId, portInterfaceId, storageLinkId } from './ids.js';
+import { linkState } from './status.js';
+
+export interface Attachment {
+  volumeId: Id;
+  device?: string | null;
+}
+
+export interface ServerLinkFacts {
+  serverId: Id;
+  ports: readonly NeutronPort[];
+  floatingIps: readonly NeutronFloatingIp[];
+  attachments: readonly Attachment[];
+  /** Synnefo: a floating IP is held by a port of its own, so that port is the floating IP's link, not a second one. */
+  portsHoldFloatingIps?: boolean;
+}
+
+const IPNI = typeId(IPNETWORKINTERFACE);
+
+export function serverLinks(f: ServerLinkFacts): LinkRecord[] {
+  const server = String(f.serverId);
+  const ports = [...f.ports].sort(byCreation);
+  const names = new Map(ports.map((p, i) => [String(p.id), `eth${i}`]));
+  const byPort = new Map(ports.map((p) => [String(p.id), p]));
+  const floating = f.floatingIps.filter((ip) => ip.port_id !== null && byPort.has(String(ip.port_id)));
+  const holders = new Set(f.portsHoldFloatingIps ? floating.map((ip) => String(ip.port_id)) : []);
+  const interfaces = ports
+    .filter((p) => !holders.has(String(p.id)))
+    .map((p) => portInterface(server, p, names.get(String(p.id))!));
+  const floatingLinks = floating
+    .map((ip) => floatingInterface(server, ip, byPort.get(String(ip.port_id))!, names.get(String(ip.port_id))!));
+  const storage = f.attachments.map((a) => storageLink(server, a));
+  return [...interfaces, ...floatingLinks, ...storage];
+}
+
+function byCreation(a: NeutronPort, b: NeutronPort): number {
+  const ca = a.created_at ?? a.created ?? '';
+  const cb = b.created_at ?? b.created ?? '';
+  return ca < cb ? -1 : ca > cb ? 1 : String(a.id) < String(b.id) ? -1 : 1;
+}
+
+function portInterface(server: string, p: NeutronPort, name: string): LinkRecord {
+  const address = p.fixed_ips[0]?.ip_address;
+  const attributes: Attributes = {
+    'occi.networkinterface.interface': name,
+    'occi.networkinterface.mac': p.mac_address,
+    'occi.networkinterface.state': linkState(p.status),
+    'occi.networkinterface.state.message': p.status,
+  };
+  if (address !== undefined) {
+    attributes['occi.networkinterface.address'] = address;
+    attributes['occi.networkinterface.allocation'] = 'dynamic';
+  }
+  return {
+    kind: 'networkinterface',
+    id: portInterfaceId(server, p.id),
+    source: { kind: 'compute', id: server },
+    target: { kind: 'network', id: String(p.network_id) },
+    mixins: address !== undefined ? [IPNI] : [],
+    attributes,
+  };
+}
+
+function floatingInterface(server: string, ip: NeutronFloatingIp, port: NeutronPort, name: string): LinkRecord {
+  // Synnefo's floating IPs carry no status; being attached to a port is all there is.
+  const status = ip.status ?? 'ACTIVE';
+  return {
+    kind: 'networkinterface',
+    id: floatingInterfaceId(server, ip.id),
+    source: { kind: 'compute', id: server },
+    target: { kind: 'network', id: String(ip.floating_network_id) },
+    mixins: [IPNI],
+    attributes: {
+      'occi.networkinterface.interface': name,
+      'occi.networkinterface.mac': port.mac_address,
+      'occi.networkinterface.state': linkState(status),
+      'occi.networkinterface.state.message': `floating IP ${status}`,
+      'occi.networkinterface.address': ip.floating_ip_address,
+      'occi.networkinterface.allocation': 'dynamic',
+    },
+  };
+}
+
+function storageLink(server: string, a: Attachment): LinkRecord {
+  const attributes: Attributes = {
+    'occi.storagelink.state': 'active',
+    'occi.storagelink.state.message': 'attached',
+  };
+  if (a.device) attributes['occi.storagelink.deviceid'] = a.device;
+  return {
+    kind: 'storagelink',
+    id: storageLinkId(server, a.volumeId),
+    source: { kind: 'compute', id: server },
+    target: { kind: 'storage', id: String(a.volumeId) },
+    mixins: [],
+    attributes,
+  };
+}

@@ -1,0 +1,46 @@
+// OpenStack statuses → OCCI states. Unknown statuses fall back to the
+// inactive/offline state, and every record keeps the raw status in
+// occi.*.state.message so nothing is lost.
+import type { ComputeState } from '../../../model/infrastructure.js';
+
+const COMPUTE: Record<string, ComputeState> = {
+  ACTIVE: 'active',
+  BUILD: 'waiting',
+  SHUTOFF: 'inactive',
+  STOPPED: 'inactive',
+  SUSPENDED: 'suspended',
+  PAUSED: 'suspended',
+  ERROR: 'error',
+};
+
+export function computeState(status: string): ComputeState {
+  return COMPUTE[status.toUpperCase()] ?? 'inactive';
+}
+
+export type StorageState = 'online' | 'offline' | 'error';
+
+export function storageState(status: string): StorageState {
+  const s = status.toLowerCase().replace(/_/g, '-');
+  if (s === 'available' || s === 'in-use') return 'online';
+  if (s.startsWith('error')) return 'error';
+  return 'offline';
+}
+
+export type LinkState = 'active' | 'inactive' | 'error';
+
+/** Neutron port / floating IP status → link state. */
+export function linkState(status: string): LinkState {
+  const s = status.toUpperCase();
+  if (s === 'ACTIVE') return 'active';
+  if (s === 'ERROR') return 'error';
+  return 'inactive';
+}
+
+export type NetworkState = 'active' | 'inactive' | 'error';
+
+/** A network is active only when Neutron says ACTIVE and its admin state is up. */
+export function networkState(status: string, adminUp: boolean): NetworkState {
+  const s = status.toUpperCase();
+  if (s === 'ERROR') return 'error';
+  return s === 'ACTIVE' && adminUp ? 'active' : 'inactive';
+}

@@ -1,0 +1,25 @@
+// A Cinder volume → an OCCI storage record. Attachments are rendered as the
+// storagelinks of the computes that own them, not here. Cinder has no
+// offline state, so the offline action leaves a metadata marker that only the
+// bridge reads (and that makes it refuse new attachments).
+import type { Attributes, ResourceRecord } from '../../../backend/port.js';
+import type { CinderVolume } from '../cinder.js';
+import { storageState } from './status.js';
+
+/** Volume metadata key of the bridge's offline marker. */
+export const OFFLINE_MARK = 'snf-occi.offline';
+
+export function markedOffline(v: CinderVolume): boolean {
+  return v.metadata?.[OFFLINE_MARK] === 'true';
+}
+
+export function storageRecord(v: CinderVolume): ResourceRecord {
+  const attributes: Attributes = {
+    'occi.storage.size': v.size,
+    'occi.storage.state': markedOffline(v) ? 'offline' : storageState(v.status),
+    'occi.storage.state.message': markedOffline(v) ? `${v.status} (taken offline)` : v.status,
+  };
+  const name = v.name ?? v.display_name;
+  if (name) attributes['occi.core.title'] = name;
+  return { kind: 'storage', id: String(v.id), mixins: [], attributes, links: [] };
+}

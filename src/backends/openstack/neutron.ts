@@ -1,0 +1,127 @@
+// Thin typed wrapper of the Networking API v2.0 calls the backend needs.
+import { query, type JsonHttp } from './http.js';
+import type { Id } from './nova.js';
+import { ServiceClient } from './service-client.js';
+
+export interface NeutronNetwork {
+  id: Id;
+  name: string;
+  status: string;
+  admin_state_up: boolean;
+  subnets: Id[];
+  shared?: boolean;
+  'router:external'?: boolean;
+  'provider:network_type'?: string;
+  'provider:segmentation_id'?: number | null;
+  tenant_id?: string;
+  project_id?: string;
+}
+
+export interface NeutronSubnet {
+  id: Id;
+  network_id: Id;
+  cidr: string;
+  gateway_ip: string | null;
+  ip_version: number;
+  enable_dhcp: boolean;
+}
+
+export interface NeutronPort {
+  id: Id;
+  network_id: Id;
+  mac_address: string;
+  status: string;
+  device_id: Id | null;
+  device_owner: string;
+  fixed_ips: { ip_address: string; subnet_id?: Id; subnet?: Id }[];
+  created_at?: string;
+  created?: string;
+}
+
+export interface NeutronFloatingIp {
+  id: Id;
+  floating_ip_address: string;
+  floating_network_id: Id;
+  port_id: Id | null;
+  fixed_ip_address: string | null;
+  /** Absent on Synnefo. */
+  status?: string;
+  description?: string;
+  /** Synnefo: the server the address is attached to. */
+  instance_id?: Id | null;
+}
+
+export class Neutron extends ServiceClient {
+  constructor(http: JsonHttp, base: string, token: string) {
+    super(http, 'neutron', base, token);
+  }
+
+  listNetworks(): Promise<NeutronNetwork[]> {
+    return this.collect('networks', 'networks');
+  }
+
+  getNetwork(id: string): Promise<NeutronNetwork | undefined> {
+    return this.find(`networks/${encodeURIComponent(id)}`, 'network', [400, 404]);
+  }
+
+  createNetwork(fields: Record<string, unknown>): Promise<NeutronNetwork> {
+    return this.member('POST', 'networks', 'network', { network: fields });
+  }
+
+  updateNetwork(id: string, fields: Record<string, unknown>): Promise<NeutronNetwork> {
+    return this.member('PUT', `networks/${encodeURIComponent(id)}`, 'network', { network: fields });
+  }
+
+  deleteNetwork(id: string): Promise<void> {
+    return this.call('DELETE', `networks/${encodeURIComponent(id)}`);
+  }
+
+  /** Subnets, optionally only those of some networks. */
+  listSubnets(networkIds?: readonly string[]): Promise<NeutronSubnet[]> {
+    return this.collect(`subnets${query({ network_id: networkIds })}`, 'subnets');
+  }
+
+  createSubnet(fields: Record<string, unknown>): Promise<NeutronSubnet> {
+    return this.member('POST', 'subnets', 'subnet', { subnet: fields });
+  }
+
+  updateSubnet(id: string, fields: Record<string, unknown>): Promise<NeutronSubnet> {
+    return this.member('PUT', `subnets/${encodeURIComponent(id)}`, 'subnet', { subnet: fields });
+  }
+
+  listPorts(filter: { device_id?: string; network_id?: string } = {}): Promise<NeutronPort[]> {
+    return this.collect(`ports${query(filter)}`, 'ports');
+  }
+
+  getPort(id: string): Promise<NeutronPort | undefined> {
+    return this.find(`ports/${encodeURIComponent(id)}`, 'port', [400, 404]);
+  }
+
+  createPort(fields: Record<string, unknown>): Promise<NeutronPort> {
+    return this.member('POST', 'ports', 'port', { port: fields });
+  }
+
+  deletePort(id: string): Promise<void> {
+    return this.call('DELETE', `ports/${encodeURIComponent(id)}`);
+  }
+
+  listFloatingIps(filter: { port_id?: readonly string[] } = {}): Promise<NeutronFloatingIp[]> {
+    return this.collect(`floatingips${query(filter)}`, 'floatingips');
+  }
+
+  getFloatingIp(id: string): Promise<NeutronFloatingIp | undefined> {
+    return this.find(`floatingips/${encodeURIComponent(id)}`, 'floatingip', [400, 404]);
+  }
+
+  createFloatingIp(fields: Record<string, unknown>): Promise<NeutronFloatingIp> {
+    return this.member('POST', 'floatingips', 'floatingip', { floatingip: fields });
+  }
+
+  updateFloatingIp(id: string, fields: Record<string, unknown>): Promise<NeutronFloatingIp> {
+    return this.member('PUT', `floatingips/${encodeURIComponent(id)}`, 'floatingip', { floatingip: fields });
+  }
+
+  deleteFloatingIp(id: string): Promise<void> {
+    return this.call('DELETE', `floatingips/${encodeURIComponent(id)}`);
+  }
+}

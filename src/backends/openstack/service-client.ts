@@ -1,0 +1,82 @@
+// Shared plumbing of the thin service wrappers: one base URL, the session's
+// token, fixed extra headers (microversions) and collection paging.
+import { OcciError } from '../../errors.js';
+import { joinUrl, type HttpResponse, type JsonHttp, type Method } from './http.js';
+
+/** Follows at most this many "next" links, a guard against looping clouds. */
+const MAX_PAGES = 50;
+
+export class ServiceClient {
+  constructor(
+    protected readonly http: JsonHttp,
+    readonly service: string,
+    readonly base: string,
+    protected readonly token: string,
+    protected readonly headers: Record<string, string> = {},
+  ) {}
+
+  protected send<T>(method: Method, path: string, body?: unknown, accept?: readonly number[]): Promise<HttpResponse<T>> {
+    const url = /^https?:\/\//.test(path) ? path : joinUrl(this.base, path);
+    return this.http.request<T>(this.service, { method, url, token: this.token, headers: this.headers, body, accept });
+  }
+
+  /** A JSON document that must be there. */
+  protected async json<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const res = await this.send<T>(method, path, body);
+    if (res.body === undefined) throw new OcciError(502, `${this.service} sent an empty answer to ${method} ${pathOnly(path)}`);
+    return res.body;
+  }
+
+  /** The member `key` of a JSON document that must be there. */
+  protected async member<T>(method: Method, path: string, key: string, body?: unknown): Promise<T> {
+    const doc = await this.json<Record<string, unknown>>(method, path, body);
+    const v = doc[key];
+    if (v === undefined || v === null) throw new OcciError(502, `${this.service} answered ${method} ${pathOnly(path)} without '${key}'`);
+    return v as T;
+  }
+
+  /** GET of one item; undefined when the cloud says it does not exist. */
+  protected async find<T>(path: string, key: string, missing: readonly number[] = [404]): Promise<T | undefined> {
+    const res = await this.send<Record<string, unknown>>('GET', path, undefined, missing);
+    if (missing.includes(res.status)) return undefined;
+    const v = res.body?.[key];
+    if (v === undefined || v === null) throw new OcciError(502, `${this.service} answered GET ${pathOnly(path)} without '${key}'`);
+    return v as T;
+  }
+
+  protected async call(method: Method, path: string, body?: unknown): Promise<void> {
+    await this.send(method, path, body);
+  }
+
+  /**
+   * Every item of a paged collection: Nova/Cinder `<key>_links` with rel
+   * "next", Glance `next`. Neutron answers unpaged unless asked.
+   */
+  protected async collect<T>(path: string, key: string): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | undefined = path;
+    for (let page = 0; next !== undefined && page < MAX_PAGES; page++) {
+      const doc: Record<string, unknown> = await this.json<Record<string, unknown>>('GET', next);
+      const batch = doc[key];
+      if (!Array.isArray(batch)) throw new OcciError(502, `${this.service} answered GET ${pathOnly(path)} without a '${key}' list`);
+      items.push(...(batch as T[]));
+      next = nextLink(doc, key, this.base);
+    }
+    return items;
+  }
+}
+
+function nextLink(doc: Record<string, unknown>, key: string, base: string): string | undefined {
+  const links = doc[`${key}_links`];
+  if (Array.isArray(links)) {
+    const n = links.find((l): l is { rel: string; href: string } => typeof l === 'object' && l !== null && l.rel === 'next');
+    if (n && typeof n.href === 'string') return n.href;
+  }
+  // Glance: a path relative to the service root ("/v2/images?marker=…").
+  if (typeof doc.next === 'string') return new URL(doc.next, base).toString();
+  return undefined;
+}
+
+function pathOnly(path: string): string {
+  return path.split('?')[0] ?? path;
+}

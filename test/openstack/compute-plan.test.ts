@@ -1,0 +1,143 @@
+// What a compute creation sends to Nova, for both dialects: templates
+// (400 naming what is missing), user data passed once encoded, keypairs,
+// networks ('none' / [] / floating IPs) and block devices.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LinkSpec, ResourceSpec } from '../../src/backend/port.js';
+import { checkBase64, keypairName, openSshKey, planServer, type PlanContext } from '../../src/backends/openstack/compute-plan.js';
+import { OPENSTACK, SYNNEFO } from '../../src/backends/openstack/dialect.js';
+import type { GlanceImage } from '../../src/backends/openstack/glance.js';
+import { imageFromGlance, TemplateIndex } from '../../src/backends/openstack/mapping/templates.js';
+import type { NeutronNetwork } from '../../src/backends/openstack/neutron.js';
+import type { NovaFlavor } from '../../src/backends/openstack/nova.js';
+import { OcciError } from '../../src/errors.js';
+import { osTemplate } from '../../src/model/templates.js';
+import { fixture } from './fixtures.js';
+
+const flavors = fixture<{ flavors: NovaFlavor[] }>('flavors.json').flavors;
+const images = fixture<{ images: GlanceImage[] }>('images.json').images;
+const networks = fixture<{ networks: NeutronNetwork[] }>('networks.json').networks;
+const templates = new TemplateIndex(images.flatMap((i) => imageFromGlance(i) ?? []), flavors);
+const tiny = templates.os[0]!;
+const nano = templates.resource.find((m) => m.term === 'm1.nano')!;
+const shared = networks.find((n) => n.name === 'shared')!;
+const pub = networks.find((n) => n.name === 'public')!;
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@host';
+
+const ctx = (o: Partial<PlanContext> = {}): PlanContext => ({
+  templates,
+  dialect: OPENSTACK,
+  project: 'p1',
+  microversion: '2.90',
+  networks: new Map([
+    [String(shared.id), shared],
+    [String(pub.id), pub],
+  ]),
+  ...o,
+});
+const spec = (o: Partial<ResourceSpec> = {}): ResourceSpec => ({ kind: 'compute', mixins: [tiny, nano], attributes: {}, links: [], ...o });
+const nic = (id: string | number, attributes: LinkSpec['attributes'] = {}): LinkSpec => ({
+  kind: 'networkinterface',
+  target: { kind: 'network', id: String(id) },
+  mixins: [],
+  attributes,
+});
+const status400 = (re: RegExp) => (e: unknown) => e instanceof OcciError && e.status === 400 && re.test(e.message);
+
+describe('openstack: compute creation plan', () => {
+  it('names the missing templates in a 400', () => {
+    assert.throws(() => planServer(spec({ mixins: [] }), ctx()), status400(/an os_tpl mixin \(OS template\) and a resource_tpl mixin/));
+    assert.throws(() => planServer(spec({ mixins: [tiny] }), ctx()), status400(/needs a resource_tpl mixin/));
+    assert.throws(() => planServer(spec({ mixins: [nano] }), ctx()), status400(/needs an os_tpl mixin/));
+    const foreign = osTemplate({ id: 'x', term: 'elsewhere', title: 'not here' });
+    assert.throws(() => planServer(spec({ mixins: [foreign, nano] }), ctx()), status400(/os_tpl#elsewhere is not offered/));
+    assert.throws(() => planServer(spec({ id: 'mine' }), ctx()), status400(/assigns compute ids/));
+  });
+
+  it('builds the Nova body: title → name, templates → refs, no interface → networks "none" (2.37+)', () => {
+    const { body, floating, keypair } = planServer(spec({ attributes: { 'occi.core.title': 'web', 'occi.core.summary': 'front' } }), ctx());
+    assert.deepEqual(body, {
+      name: 'web',
+      imageRef: images[0]!.id,
+      flavorRef: '42',
+      description: 'front',
+      networks: 'none',
+    });
+    assert.deepEqual(floating, []);
+    assert.equal(keypair, undefined);
+  });
+
+  it('passes Base64 user data on exactly as given, and refuses anything else (D19)', () => {
+    const encoded = Buffer.from('#!/bin/sh\necho hi\n').toString('base64');
+    const { body } = planServer(spec({ attributes: { 'occi.compute.userdata': encoded } }), ctx());
+    assert.equal(body.user_data, encoded, 'not encoded a second time');
+    assert.equal(checkBase64(`${encoded.slice(0, 8)}\n${encoded.slice(8)}`), encoded, 'line breaks dropped');
+    assert.throws(() => planServer(spec({ attributes: { 'occi.compute.userdata': '#!/bin/sh' } }), ctx()), status400(/occi\.compute\.userdata must be Base64/));
+  });
+
+  it('imports the ssh key as a keypair named after its hash, plain or Base64 (D19)', () => {
+    const plain = planServer(spec({ attributes: { 'occi.credentials.ssh.publickey': KEY } }), ctx());
+    const b64 = planServer(spec({ attributes: { 'occi.credentials.ssh.publickey': Buffer.from(KEY).toString('base64') } }), ctx());
+    assert.deepEqual(plain.keypair, { name: keypairName(KEY), publicKey: KEY });
+    assert.deepEqual(b64.keypair, plain.keypair);
+    assert.match(plain.keypair!.name, /^snf-occi-[0-9a-f]{16}$/);
+    assert.equal(plain.body.key_name, plain.keypair!.name);
+    assert.equal(keypairName(`${KEY.split(' ').slice(0, 2).join(' ')} other comment`), plain.keypair!.name, 'the comment does not matter');
+    assert.throws(() => openSshKey('not a key'), status400(/occi\.credentials\.ssh\.publickey/));
+  });
+
+  it('turns links to private networks into networks and to external ones into floating IPs', () => {
+    const plan = planServer(spec({ links: [nic(shared.id, { 'occi.networkinterface.address': '192.0.2.50/24' }), nic(pub.id)] }), ctx());
+    assert.deepEqual(plan.body.networks, [{ uuid: shared.id, fixed_ip: '192.0.2.50' }]);
+    assert.deepEqual(plan.floating, [{ external: pub.id, via: shared.id }]);
+    assert.throws(() => planServer(spec({ links: [nic(pub.id)] }), ctx()), status400(/needs a networkinterface to a private network/));
+    assert.throws(
+      () => planServer(spec({ links: [nic('nope')] }), ctx()),
+      (e: unknown) => e instanceof OcciError && e.status === 404 && /network nope not found/.test(e.message),
+    );
+  });
+
+  it('sends inline storagelinks as block_device_mapping_v2 after the image', () => {
+    const { body } = planServer(
+      spec({ links: [{ kind: 'storagelink', target: { kind: 'storage', id: 'vol-1' }, mixins: [], attributes: { 'occi.storagelink.deviceid': '/dev/vdb' } }] }),
+      ctx(),
+    );
+    assert.deepEqual(body.block_device_mapping_v2, [
+      { boot_index: 0, uuid: images[0]!.id, source_type: 'image', destination_type: 'local', delete_on_termination: true },
+      { boot_index: -1, uuid: 'vol-1', source_type: 'volume', destination_type: 'volume', delete_on_termination: false, device_name: '/dev/vdb' },
+    ]);
+  });
+
+  it('sets the hostname from 2.90 on (its first label) and leaves it to older clouds', () => {
+    const a = { 'occi.compute.hostname': 'web-1.example.org' };
+    assert.equal(planServer(spec({ attributes: a }), ctx()).body.hostname, 'web-1');
+    assert.equal(planServer(spec({ attributes: a }), ctx({ microversion: '2.60' })).body.hostname, undefined);
+  });
+});
+
+describe('openstack: Synnefo dialect in the plan', () => {
+  it('charges the project, asks for no network with [], and sends no description', () => {
+    const { body } = planServer(spec({ attributes: { 'occi.core.summary': 'x', 'occi.compute.hostname': 'h' } }), ctx({ dialect: SYNNEFO, microversion: undefined, project: 'proj-9' }));
+    assert.deepEqual(body, { name: 'occi-compute', imageRef: images[0]!.id, flavorRef: '42', project: 'proj-9', networks: [] });
+  });
+
+  it('connects external networks after boot without a private network, and refuses inline volumes', () => {
+    const plan = planServer(spec({ links: [nic(pub.id)] }), ctx({ dialect: SYNNEFO }));
+    assert.deepEqual(plan.floating, [{ external: pub.id, via: undefined }]);
+    assert.throws(
+      () => planServer(spec({ links: [{ kind: 'storagelink', target: { kind: 'storage', id: '1' }, mixins: [], attributes: {} }] }), ctx({ dialect: SYNNEFO })),
+      status400(/Synnefo cannot attach volumes while creating/),
+    );
+  });
+
+  it('differs from OpenStack where Synnefo documents it', () => {
+    assert.deepEqual(SYNNEFO.startAction, { start: {} });
+    assert.deepEqual(SYNNEFO.stopAction, { shutdown: {} });
+    assert.deepEqual(OPENSTACK.startAction, { 'os-start': null });
+    assert.deepEqual(OPENSTACK.stopAction, { 'os-stop': null });
+    assert.equal(SYNNEFO.hostname({ id: 42, name: 'a', status: 'ACTIVE', 'SNF:fqdn': 'snf-42.vm.example.org' }), 'snf-42.vm.example.org');
+    assert.deepEqual(SYNNEFO.volumeName('v'), { display_name: 'v' });
+    assert.deepEqual(SYNNEFO.networkFields(), { type: 'MAC_FILTERED' });
+    assert.deepEqual(OPENSTACK.projectFields('p'), {});
+  });
+});

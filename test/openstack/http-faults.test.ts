@@ -1,0 +1,100 @@
+// Fault tests of the JSON client against a local server on an ephemeral
+// port: slow answers, 5xx, garbage bodies, cut connections and refused
+// connections each give the right OcciError within the timeout.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { JsonHttp } from '../../src/backends/openstack/http.js';
+import { rejectsWith } from '../backends/contract.js';
+import { fakeCloud, json, type FakeCloud } from './fake-cloud.js';
+
+const TIMEOUT = 300;
+const http = new JsonHttp({ timeoutMs: TIMEOUT, challenge: "Keystone uri='http://k'", retryDelayMs: 10 });
+
+describe('openstack: HTTP client faults', () => {
+  let cloud: FakeCloud;
+  before(async () => {
+    cloud = await fakeCloud((req, res) => {
+      const path = req.path;
+      if (path === '/slow') setTimeout(() => json(res, 200, {}), TIMEOUT * 4);
+      else if (path === '/500') json(res, 500, { computeFault: { message: 'kaput' } });
+      else if (path === '/garbage') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"servers": [');
+      } else if (path === '/cut') res.socket?.destroy();
+      else if (path === '/flaky') {
+        const n = cloud.requests.filter((r) => r.path === '/flaky').length;
+        if (n === 1) json(res, 503, {});
+        else json(res, 200, { ok: true });
+      } else if (path === '/neutron404') json(res, 404, { NeutronError: { type: 'NetworkNotFound', message: 'Network x could not be found.', detail: '' } });
+      else if (path === '/unauthorized') json(res, 401, { error: { code: 401, message: 'The request you have made requires authentication.' } });
+      else if (path === '/echo') json(res, 200, { token: req.headers['x-auth-token'], type: req.headers['content-type'], body: req.body });
+      else if (path === '/empty') {
+        res.writeHead(204);
+        res.end();
+      } else json(res, 404, {});
+    });
+  });
+  after(() => cloud.close());
+
+  const count = (path: string): number => cloud.requests.filter((r) => r.path === path).length;
+
+  it('answers 504 when the cloud is slower than the timeout, without waiting for it', async () => {
+    const start = Date.now();
+    await rejectsWith(http.request('nova', { method: 'GET', url: `${cloud.url}/slow` }), 504, /nova did not answer within 300 ms/);
+    assert.ok(Date.now() - start < TIMEOUT * 3, `took ${Date.now() - start} ms`);
+    assert.equal(count('/slow'), 1, 'a timeout is not retried');
+  });
+
+  it('retries a GET once on 5xx, then answers 502 with the cloud message', async () => {
+    await rejectsWith(http.request('nova', { method: 'GET', url: `${cloud.url}/500` }), 502, /nova failed \(HTTP 500\): kaput/);
+    assert.equal(count('/500'), 2);
+    assert.deepEqual((await http.request('nova', { method: 'GET', url: `${cloud.url}/flaky` })).body, { ok: true });
+  });
+
+  it('never retries a POST that reached the cloud', async () => {
+    const before = count('/500');
+    await rejectsWith(http.request('nova', { method: 'POST', url: `${cloud.url}/500`, body: {} }), 502);
+    assert.equal(count('/500') - before, 1);
+  });
+
+  it('answers 502 for a garbage body and for a cut connection', async () => {
+    await rejectsWith(http.request('glance', { method: 'GET', url: `${cloud.url}/garbage` }), 502, /glance sent a body that is not JSON/);
+    await rejectsWith(http.request('cinder', { method: 'GET', url: `${cloud.url}/cut` }), 502, /cinder broke the connection/);
+    assert.equal(count('/cut'), 2, 'a GET is retried once after a network error');
+  });
+
+  it('answers 503 when nothing listens', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const start = Date.now();
+    await rejectsWith(http.request('neutron', { method: 'POST', url: `http://127.0.0.1:${port}/x`, body: {} }), 503, /neutron is unreachable \(ECONNREFUSED\)/);
+    assert.ok(Date.now() - start < TIMEOUT * 2);
+  });
+
+  it('passes a Neutron 404 through with its message, and a 401 as 401 with the challenge', async () => {
+    await rejectsWith(http.request('neutron', { method: 'GET', url: `${cloud.url}/neutron404` }), 404, /^Network x could not be found\.$/);
+    await assert.rejects(http.request('nova', { method: 'GET', url: `${cloud.url}/unauthorized`, token: 'tok-12345678' }), (e: unknown) => {
+      assert.equal((e as { status: number }).status, 401);
+      assert.equal((e as { headers: Record<string, string> }).headers['WWW-Authenticate'], "Keystone uri='http://k'");
+      assert.doesNotMatch((e as Error).message, /tok-12345678/);
+      return true;
+    });
+  });
+
+  it('sends the token and JSON, and accepts statuses the caller expects', async () => {
+    const res = await http.request<{ token: string; type: string; body: unknown }>('nova', {
+      method: 'POST',
+      url: `${cloud.url}/echo`,
+      token: 'tok-abc',
+      body: { a: 1 },
+    });
+    assert.deepEqual(res.body, { token: 'tok-abc', type: 'application/json', body: { a: 1 } });
+    assert.equal((await http.request('nova', { method: 'DELETE', url: `${cloud.url}/empty` })).body, undefined);
+    const missing = await http.request('nova', { method: 'GET', url: `${cloud.url}/nothing`, accept: [404] });
+    assert.equal(missing.status, 404);
+  });
+});
