@@ -28,6 +28,8 @@ export interface Config {
   shutdownGraceMs: number;
   userMixins: boolean;
   allowNamespaceDelete: boolean;
+  /** Serve GET /metrics (counts only, no token needed). */
+  metrics: boolean;
   tls?: { certFile: string; keyFile: string };
   /** Origins allowed to call from a browser; empty = CORS off, '*' = any. */
   cors: { origins: string[] };
@@ -81,6 +83,7 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: 10_000,
     userMixins: true,
     allowNamespaceDelete: false,
+    metrics: true,
     cors: { origins: [] },
     local: {
       bootMs: 3000,
@@ -107,6 +110,7 @@ export const ENV_VARS: Record<string, string> = {
   SNF_OCCI_MAX_PAGE_SIZE: 'limits.maxPageSize',
   SNF_OCCI_USER_MIXINS: 'userMixins',
   SNF_OCCI_ALLOW_NAMESPACE_DELETE: 'allowNamespaceDelete',
+  SNF_OCCI_METRICS: 'metrics',
   SNF_OCCI_TLS_CERT: 'tls.certFile',
   SNF_OCCI_TLS_KEY: 'tls.keyFile',
   SNF_OCCI_CORS_ORIGINS: 'cors.origins',

@@ -17,6 +17,7 @@ import { jsonRenderer, plainJsonRenderer } from '../rendering/json/render.js';
 import { ACCEPT_HEADER, negotiate, type MediaType } from '../rendering/negotiate.js';
 import { textOcciRenderer, textPlainRenderer, uriListRenderer } from '../rendering/text/render.js';
 import type { UserMixinStore } from '../store/user-mixin-store.js';
+import { metrics } from '../metrics.js';
 import { VERSION } from '../version.js';
 import { filterPayload, parsePayload, readBody } from './body.js';
 import { dispatch } from './dispatch.js';
@@ -129,6 +130,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         log.status = status;
         return;
       }
+      if (path === '/metrics' && config.metrics) {
+        send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: metrics.render() } }, requestId);
+        log.status = 200;
+        return;
+      }
       if (path === '/healthz') {
         const rendered = { headers: { 'Content-Type': 'application/json' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
         send(res, { status: draining ? 503 : 200, rendered }, requestId);
@@ -175,6 +181,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     } finally {
       const ms = Math.round((performance.now() - started) * 100) / 100;
       const line = { reqId: requestId, method, path: path.slice(0, 200), status: log.status, ms };
+      metrics.request(method, log.status ?? 0);
       if (log.err) logger.error({ ...line, err: log.err }, 'request failed');
       else logger.info(line, 'request');
     }

@@ -177,3 +177,21 @@ describe('query interface /-/', () => {
     for (const l of lines) assert.match(l, /"reqId":"[0-9a-f-]{36}"/);
   });
 });
+
+describe('operator endpoints', () => {
+  test('GET /metrics counts requests by method and status, without a token', async () => {
+    const s = await startServer();
+    try {
+      await s.request('GET', '/-/');
+      await s.request('GET', '/-/', { token: null });
+      const r = await s.request('GET', '/metrics', { token: null });
+      assert.equal(r.status, 200);
+      assert.match(r.body, /^# TYPE snf_occi_requests_total counter$/m);
+      assert.match(r.body, /^snf_occi_requests_total\{method="GET",status="200"\} \d+$/m);
+      assert.match(r.body, /^snf_occi_requests_total\{method="GET",status="401"\} \d+$/m);
+      assert.ok(!r.body.includes('alice-token'));
+    } finally {
+      await s.close();
+    }
+  });
+});

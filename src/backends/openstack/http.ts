@@ -2,6 +2,7 @@
 // per-call timeout, one retry of idempotent GETs, and cloud failures turned
 // into OcciErrors (see cloud-errors.ts). Tokens never appear in messages.
 import { OcciError } from '../../errors.js';
+import { metrics } from '../../metrics.js';
 import { errorForStatus, errorForTransport, isConnectFailure, isTimeout } from './cloud-errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -49,6 +50,7 @@ export class JsonHttp {
       let res: Response;
       let text: string;
       try {
+        metrics.backendCall(service);
         res = await fetch(req.url, await this.init(req));
         text = await res.text();
       } catch (err) {
