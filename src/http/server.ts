@@ -219,6 +219,15 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     );
   });
 
+  // CONNECT (tunnelling) is not part of OCCI: answer it rather than let node:http drop the socket.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    const body = 'Method Not Allowed: CONNECT is not supported\n';
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nServer: ${SERVER_HEADER}\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
   return {
     server,
     listen: () =>

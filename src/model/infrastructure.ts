@@ -187,8 +187,25 @@ export const USER_DATA = mixin(S.COMPUTE_MIXINS, 'user_data', 'Contextualization
   attributes: [attr('occi.compute.userdata', 'string', 'Base64-encoded user data, given once at creation', { required: true })],
 });
 
+// ---- The OpenStack-named contextualization mixins ooi clients send; the bridge maps them onto ssh_key and user_data. ----
+export const OPENSTACK_PUBLIC_KEY = mixin('http://schemas.openstack.org/instance/credentials#', 'public_key', 'SSH public key (OpenStack style)', '/mixin/openstack/public_key/', {
+  applies: [COMPUTE],
+  attributes: [
+    attr('org.openstack.credentials.publickey.name', 'string', 'Name of the key pair'),
+    attr('org.openstack.credentials.publickey.data', 'string', 'OpenSSH public key to inject', { required: true }),
+  ],
+});
+export const OPENSTACK_USER_DATA = mixin('http://schemas.openstack.org/compute/instance#', 'user_data', 'User data (OpenStack style)', '/mixin/openstack/user_data/', {
+  applies: [COMPUTE],
+  attributes: [attr('org.openstack.compute.user_data', 'string', 'Base64-encoded user data, given once at creation', { required: true })],
+});
+
+// ---- snf-occi's abstract parents of availability zones and security groups (provider mixins depend on them). ----
+export const AVAILABILITY_ZONE = mixin(S.PROVIDER_INFRA, 'availability_zone', 'Availability zone', '/availability_zone/', { applies: [COMPUTE] });
+export const SECURITY_GROUP = mixin(S.PROVIDER_INFRA, 'security_group', 'Security group', '/security_group/', { applies: [COMPUTE] });
+
 export const MODEL_KINDS: readonly Kind[] = [ENTITY, RESOURCE, LINK, COMPUTE, NETWORK, STORAGE, NETWORKINTERFACE, STORAGELINK];
-export const MODEL_MIXINS: readonly Mixin[] = [IPNETWORK, IPNETWORKINTERFACE, OS_TPL, RESOURCE_TPL, SSH_KEY, USER_DATA];
+export const MODEL_MIXINS: readonly Mixin[] = [IPNETWORK, IPNETWORKINTERFACE, OS_TPL, RESOURCE_TPL, SSH_KEY, USER_DATA, OPENSTACK_PUBLIC_KEY, OPENSTACK_USER_DATA, AVAILABILITY_ZONE, SECURITY_GROUP];
 
 /** The kinds whose instances the backend manages. */
 export const RESOURCE_KINDS = [COMPUTE, NETWORK, STORAGE] as const;

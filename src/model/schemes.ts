@@ -18,3 +18,6 @@ export const PROVIDER = 'http://schemas.snf-occi.org/occi';
 export const OS_TPL_SCHEME = `${PROVIDER}/os_tpl#`;
 export const RESOURCE_TPL_SCHEME = `${PROVIDER}/resource_tpl#`;
 export const AVAILABILITY_ZONE_SCHEME = `${PROVIDER}/availability_zone#`;
+export const SECURITY_GROUP_SCHEME = `${PROVIDER}/security_group#`;
+/** snf-occi's own abstract parents of provider mixin families. */
+export const PROVIDER_INFRA = `${PROVIDER}/infrastructure#`;

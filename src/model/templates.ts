@@ -4,8 +4,8 @@
 // (`Category: Debian; scheme=;`) match by term.
 import { attr } from './attribute-builders.js';
 import { attributeMap, type AttributeDefinition, type Mixin } from './category.js';
-import { COMPUTE, OS_TPL, RESOURCE_TPL } from './infrastructure.js';
-import { OS_TPL_SCHEME, RESOURCE_TPL_SCHEME } from './schemes.js';
+import { AVAILABILITY_ZONE, COMPUTE, OS_TPL, RESOURCE_TPL, SECURITY_GROUP } from './infrastructure.js';
+import { AVAILABILITY_ZONE_SCHEME, OS_TPL_SCHEME, RESOURCE_TPL_SCHEME, SECURITY_GROUP_SCHEME } from './schemes.js';
 
 /** Provider attribute names for flavor facts OCCI has no attribute for. */
 export const FLAVOR_DISK = 'org.openstack.flavor.disk';
@@ -106,4 +106,55 @@ export function isOsTemplate(m: Mixin): boolean {
 
 export function isResourceTemplate(m: Mixin): boolean {
   return m.depends.includes(RESOURCE_TPL);
+}
+
+/** A cloud's availability zone as a mixin: associate it at creation to place a compute there. */
+export function availabilityZone(name: string): Mixin {
+  const term = toTerm(name, 'zone');
+  return {
+    class: 'mixin',
+    scheme: AVAILABILITY_ZONE_SCHEME,
+    term,
+    title: `Availability zone ${name}`,
+    location: `/availability_zone/${encodeURIComponent(term)}/`,
+    attributes: attributeMap([]),
+    depends: [AVAILABILITY_ZONE],
+    applies: [COMPUTE],
+    actions: [],
+    origin: 'provider',
+    providerId: name,
+  };
+}
+
+export interface SecurityGroupSpec {
+  /** The cloud's security group id. */
+  id: string;
+  name: string;
+  description?: string;
+}
+
+/** A security group as a mixin: associating it with a compute applies the group's rules to it. */
+export function securityGroup(spec: SecurityGroupSpec): Mixin {
+  const term = toTerm(spec.name, `sg-${spec.id}`);
+  return {
+    class: 'mixin',
+    scheme: SECURITY_GROUP_SCHEME,
+    term,
+    title: spec.description ? `${spec.name}: ${spec.description}` : `Security group ${spec.name}`,
+    location: `/security_group/${encodeURIComponent(term)}/`,
+    attributes: attributeMap([]),
+    depends: [SECURITY_GROUP],
+    applies: [COMPUTE],
+    actions: [],
+    origin: 'provider',
+    providerId: spec.id,
+  };
+}
+
+export function isAvailabilityZone(m: Mixin): boolean {
+  return m.depends.includes(AVAILABILITY_ZONE);
+}
+
+export function isSecurityGroup(m: Mixin): boolean {
+  return m.depends.includes(SECURITY_GROUP);
 }

@@ -8,7 +8,7 @@ import type { EntityView, Payload } from '../rendering/document.js';
 import { triggerOnAll } from './actions.js';
 import type { OcciContext } from './context.js';
 import { checkApplicable, termOfKind } from './entity-input.js';
-import { forgetEntity } from './entities.js';
+import { forgetEntity, forgetIfGone } from './entities.js';
 import { ENTITY_KINDS, entityOf, type EntityLocation } from './locations.js';
 import type { OcciResult } from './result.js';
 import { entityView } from './views.js';
@@ -183,7 +183,11 @@ export async function membership(ctx: OcciContext, mixin: Mixin, mode: 'add' | '
   if (mixin.origin === 'user') {
     const refs = records.map((r) => ({ kind: r.kind, id: r.id }));
     if (mode === 'remove') ctx.store.dissociate(tenant, id, refs);
-    else ctx.store.associate(tenant, id, refs, mode === 'replace');
+    else {
+      if (!ctx.store.associate(tenant, id, refs, mode === 'replace')) throw notFound(`no mixin ${id}: it was deleted while this request was under way`);
+      // An entity deleted meanwhile must not keep the membership just written (R72).
+      await forgetIfGone(ctx, refs);
+    }
   } else {
     const current = mode === 'replace' ? (await members(ctx, owner)).map((m) => m.record) : [];
     const keep = new Set(records.map(key));

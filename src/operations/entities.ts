@@ -1,8 +1,9 @@
 // Operations on one entity (spec §3.5): create, retrieve, partial update,
 // full update, delete. Actions live in actions.ts.
-import { isLinkRecord, type EntityRecord, type LinkRecord, type ResourceSpec, type UpdateSpec } from '../backend/port.js';
+import { isLinkRecord, type EntityKindTerm, type EntityRecord, type LinkRecord, type LinkSpec, type ResourceSpec, type UpdateSpec } from '../backend/port.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { typeId, type AttributeValue, type Kind, type Mixin } from '../model/category.js';
+import { normalizeContextualization } from '../model/contextualization.js';
 import { isOsTemplate, isResourceTemplate } from '../model/templates.js';
 import type { EntityInput, LinkInput, Payload } from '../rendering/document.js';
 import type { OcciContext } from './context.js';
@@ -47,8 +48,34 @@ function checkKind(found: Kind | undefined, expected: Kind): void {
   }
 }
 
-function tagAll(ctx: OcciContext, record: { kind: string; id: string }, tags: readonly Mixin[]): void {
+/**
+ * Tags an entity with user mixins. A concurrent DELETE may remove the entity
+ * (and forget its memberships) before the tags are written: confirming it
+ * still exists afterwards, and forgetting it if not, leaves no membership of a
+ * deleted entity whatever the interleaving (R72, R33).
+ */
+async function tagAll(ctx: OcciContext, record: { kind: EntityKindTerm; id: string }, tags: readonly Mixin[]): Promise<void> {
+  if (tags.length === 0) return;
   for (const t of tags) ctx.store.associate(ctx.creds.tenant, typeId(t), [{ kind: record.kind, id: record.id }]);
+  await forgetIfGone(ctx, [record]);
+}
+
+/** Drops the memberships of those entities that no longer exist (deleted while they were being tagged). */
+export async function forgetIfGone(ctx: OcciContext, refs: ReadonlyArray<{ kind: EntityKindTerm; id: string }>): Promise<void> {
+  const found = await Promise.all(refs.map((r) => ctx.backend.get(ctx.creds, r.kind, r.id)));
+  refs.forEach((r, i) => {
+    if (!found[i]) ctx.store.forget(ctx.creds.tenant, r.kind, r.id);
+  });
+}
+
+/** The Link structures of a resource rendering, each checked, at most maxBatch of them. */
+function inlineLinks(ctx: OcciContext, input: EntityInput): LinkSpec[] {
+  if (input.links.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} links per request`);
+  return input.links.map((l) => {
+    const spec = resolveLink(ctx, l, 'inline');
+    if (spec.tags.length) throw badRequest('associate user mixins with a link after creating it');
+    return spec;
+  });
 }
 
 /** Creates one entity of `kind` from a rendering; `id` is a client-chosen id (PUT). */
@@ -61,27 +88,18 @@ async function createOne(ctx: OcciContext, kind: Kind, input: EntityInput, id?: 
     const spec = resolveLink(ctx, { ...linkInputOf(input), categories: input.categories }, 'create');
     if (spec.kind !== term) throw badRequest(`this location holds ${typeId(kind)}, but the request is a ${spec.kind} (R42)`);
     const record = await ctx.backend.createLink(ctx.creds, { ...spec, source: spec.source! });
-    tagAll(ctx, record, spec.tags);
+    await tagAll(ctx, record, spec.tags);
     return record;
   }
   const cats = resolveCategories(ctx, input.categories, true);
   checkKind(cats.kind, kind);
   checkApplicable(kind, [...cats.mixins, ...cats.tags]);
-  const links = input.links.map((l) => {
-    const spec = resolveLink(ctx, l, 'inline');
-    if (spec.tags.length) throw badRequest('associate user mixins with a link after creating it');
-    return spec;
-  });
-  if (links.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} links per request`);
-  const spec: ResourceSpec = {
-    kind: term,
-    mixins: cats.mixins,
-    attributes: checkAttributes(kind, cats.mixins, input.attributes, 'create'),
-    links,
-  };
+  const links = inlineLinks(ctx, input);
+  const contextualized = normalizeContextualization(cats.mixins, checkAttributes(kind, cats.mixins, input.attributes, 'create'));
+  const spec: ResourceSpec = { kind: term, mixins: contextualized.mixins, attributes: contextualized.attributes, links };
   if (id) spec.id = id;
   const record = await ctx.backend.createResource(ctx.creds, spec);
-  tagAll(ctx, record, cats.tags);
+  await tagAll(ctx, record, cats.tags);
   return record;
 }
 
@@ -152,18 +170,21 @@ export async function update(ctx: OcciContext, loc: EntityLocation, payload: Pay
   const current = currentMixins(ctx, record);
   const attributes = checkAttributes(kind, [...current, ...cats.mixins], input.attributes, 'update', isLink);
   const addMixins = cats.mixins.filter((m) => !record.mixins.includes(typeId(m)));
+  const links = isLink ? [] : inlineLinks(ctx, input);
+  // All or nothing: the new links first, undone if one of them or the update itself is refused.
+  const made: EntityRecord[] = [];
   let result: EntityRecord = record;
-  if (Object.keys(attributes).length || addMixins.length) {
-    result = await ctx.backend.update(ctx.creds, loc.kind, loc.id, { attributes, addMixins, removeMixins: [] });
-  }
-  tagAll(ctx, record, cats.tags);
-  if (!isLink && input.links.length) {
-    for (const l of input.links) {
-      const spec = resolveLink(ctx, l, 'inline');
-      await ctx.backend.createLink(ctx.creds, { ...spec, source: { kind: loc.kind, id: loc.id } });
+  try {
+    for (const spec of links) made.push(await ctx.backend.createLink(ctx.creds, { ...spec, source: { kind: loc.kind, id: loc.id } }));
+    if (Object.keys(attributes).length || addMixins.length) {
+      result = await ctx.backend.update(ctx.creds, loc.kind, loc.id, { attributes, addMixins, removeMixins: [] });
     }
-    result = await fetchEntity(ctx, loc);
+  } catch (err) {
+    await rollback(ctx, made);
+    throw err;
   }
+  await tagAll(ctx, record, cats.tags);
+  if (made.length) result = await fetchEntity(ctx, loc);
   return { type: 'entity', view: singleView(ctx, result) };
 }
 
@@ -203,7 +224,7 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
   for (const tag of ctx.store.mixinsOf(tenant, loc.kind, loc.id)) {
     if (!wanted.has(tag)) ctx.store.dissociate(tenant, tag, [{ kind: loc.kind, id: loc.id }]);
   }
-  tagAll(ctx, record, cats.tags);
+  await tagAll(ctx, record, cats.tags);
   return { type: 'entity', view: singleView(ctx, result) };
 }
 

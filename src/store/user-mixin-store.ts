@@ -53,6 +53,7 @@ export class UserMixinStore {
       remove: this.db.prepare('DELETE FROM user_mixin WHERE tenant = ? AND scheme = ? AND term = ?'),
       removeMembers: this.db.prepare('DELETE FROM membership WHERE tenant = ? AND mixin = ?'),
       members: this.db.prepare<[string, string], Member>('SELECT kind, entity_id AS id FROM membership WHERE tenant = ? AND mixin = ? ORDER BY rowid'),
+      defined: this.db.prepare('SELECT 1 FROM user_mixin WHERE tenant = ? AND scheme || term = ?'),
       associate: this.db.prepare('INSERT OR IGNORE INTO membership (tenant, mixin, kind, entity_id) VALUES (?, ?, ?, ?)'),
       dissociate: this.db.prepare('DELETE FROM membership WHERE tenant = ? AND mixin = ? AND kind = ? AND entity_id = ?'),
       mixinsOf: this.db.prepare<[string, string, string], { mixin: string }>('SELECT mixin FROM membership WHERE tenant = ? AND kind = ? AND entity_id = ? ORDER BY rowid'),
@@ -95,11 +96,17 @@ export class UserMixinStore {
     return this.q.members.all(tenant, mixin);
   }
 
-  /** Adds members; `replace` first drops every current member (PUT on a mixin location, R97). */
-  associate(tenant: string, mixin: string, members: Member[], replace = false): void {
-    this.db.transaction(() => {
+  /**
+   * Adds members; `replace` first drops every current member (PUT on a mixin location, R97).
+   * A request may have resolved the mixin before a concurrent DELETE on /-/ removed it: then
+   * nothing is written, so no membership outlives its mixin (R33). Returns whether it is defined.
+   */
+  associate(tenant: string, mixin: string, members: Member[], replace = false): boolean {
+    return this.db.transaction(() => {
+      if (this.q.defined.get(tenant, mixin) === undefined) return false;
       if (replace) this.q.removeMembers.run(tenant, mixin);
       for (const m of members) this.q.associate.run(tenant, mixin, m.kind, m.id);
+      return true;
     })();
   }
 

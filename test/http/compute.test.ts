@@ -214,6 +214,40 @@ describe('compute', () => {
     assert.equal(locations((await get('/compute/')).body).length, before + 2, 'R52: nothing left behind');
   });
 
+  test('R150: ssh_key and user_data, and the OpenStack-named variants ooi clients send, mean the same', async () => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBgnsYV5v0hvAbBpl3H0JQ0RCBhEsoBCcjlUNyHXV1rm me@example.org';
+    const data = Buffer.from('#cloud-config\nruncmd: [echo hi]\n').toString('base64');
+    const occi = await create([
+      `Category: ${COMPUTE_KIND}`,
+      'Category: ssh_key; scheme="http://schemas.ogf.org/occi/infrastructure/credentials#"; class="mixin"',
+      'Category: user_data; scheme="http://schemas.ogf.org/occi/infrastructure/compute#"; class="mixin"',
+      `X-OCCI-Attribute: occi.credentials.ssh.publickey="${key}"`,
+      `X-OCCI-Attribute: occi.compute.userdata="${data}"`,
+    ]);
+    const ooi = await create([
+      `Category: ${COMPUTE_KIND}`,
+      'Category: public_key; scheme="http://schemas.openstack.org/instance/credentials#"; class="mixin"',
+      'Category: user_data; scheme="http://schemas.openstack.org/compute/instance#"; class="mixin"',
+      'X-OCCI-Attribute: org.openstack.credentials.publickey.name="mykey"',
+      `X-OCCI-Attribute: org.openstack.credentials.publickey.data="${key}"`,
+      `X-OCCI-Attribute: org.openstack.compute.user_data="${data}"`,
+    ]);
+    for (const path of [occi, ooi]) {
+      const body = (await get(path)).body;
+      assert.match(body, /^Category: ssh_key; scheme="http:\/\/schemas\.ogf\.org\/occi\/infrastructure\/credentials#"/m);
+      assert.match(body, /^Category: user_data; scheme="http:\/\/schemas\.ogf\.org\/occi\/infrastructure\/compute#"/m);
+      assert.equal(attribute(body, 'occi.credentials.ssh.publickey'), `"${key}"`);
+      assert.equal(attribute(body, 'occi.compute.userdata'), `"${data}"`);
+    }
+    const onStorage = await s.request('POST', '/storage/', {
+      headers: PLAIN,
+      body: `Category: storage; scheme="${INFRA}"; class="kind"\nCategory: ssh_key; scheme="http://schemas.ogf.org/occi/infrastructure/credentials#"; class="mixin"\nX-OCCI-Attribute: occi.storage.size=1.0\nX-OCCI-Attribute: occi.credentials.ssh.publickey="${key}"\n`,
+    });
+    assert.equal(onStorage.status, 403, 'ssh_key applies to compute only');
+    const later = await s.request('POST', occi, { headers: PLAIN, body: `X-OCCI-Attribute: occi.compute.userdata="${data}AA=="\n` });
+    assert.equal(later.status, 403, 'D19: user data is given once');
+  });
+
   test('R72 R54: delete then 404; another tenant sees 404 and an empty list', async () => {
     const path = await create([`Category: ${COMPUTE_KIND}`]);
     assert.equal((await s.request('GET', path, { token: BOB })).status, 404);
