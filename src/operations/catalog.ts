@@ -7,6 +7,9 @@ import { MODEL_KINDS, MODEL_MIXINS } from '../model/infrastructure.js';
 import { RESERVED_BASE } from '../model/schemes.js';
 import type { CategoryRef } from '../rendering/document.js';
 
+/** The template schemes of ooi (OpenStack's OCCI interface), whose terms are image and flavor ids. */
+const OOI_SCHEMES = new Set(['http://schemas.openstack.org/template/os#', 'http://schemas.openstack.org/template/resource#']);
+
 export class Catalog {
   readonly kinds: readonly Kind[];
   readonly mixins: readonly Mixin[];
@@ -14,6 +17,8 @@ export class Catalog {
   private readonly byId = new Map<string, Category>();
   private readonly byTerm = new Map<string, Category[]>();
   private readonly byLocation = new Map<string, Kind | Mixin>();
+  /** Provider mixins by the cloud's id (image or flavor id), for ooi-style references. */
+  private readonly byProviderId = new Map<string, Mixin[]>();
 
   constructor(providerMixins: readonly Mixin[], userMixins: readonly Mixin[]) {
     this.kinds = MODEL_KINDS;
@@ -27,6 +32,11 @@ export class Catalog {
       if (same) same.push(c);
       else this.byTerm.set(c.term, [c]);
       if (c.class !== 'action' && c.location) this.byLocation.set(c.location, c);
+      if (c.class === 'mixin' && c.providerId !== undefined) {
+        const same = this.byProviderId.get(c.providerId);
+        if (same) same.push(c);
+        else this.byProviderId.set(c.providerId, [c]);
+      }
     }
   }
 
@@ -61,8 +71,11 @@ export class Catalog {
   resolve(ref: CategoryRef): Category | undefined {
     const exact = this.byId.get(ref.scheme + ref.term);
     if (exact && (!ref.class || exact.class === ref.class)) return exact;
-    if (ref.scheme !== '' && !ref.scheme.startsWith(RESERVED_BASE)) return undefined;
-    let candidates = this.byTerm.get(ref.term) ?? [];
+    const ooi = OOI_SCHEMES.has(ref.scheme);
+    if (ref.scheme !== '' && !ref.scheme.startsWith(RESERVED_BASE) && !ooi) return undefined;
+    let candidates: Category[] = ooi ? [] : (this.byTerm.get(ref.term) ?? []);
+    // ooi named templates by the cloud's image or flavor id.
+    if (candidates.length === 0) candidates = this.byProviderId.get(ref.term) ?? [];
     if (ref.class) candidates = candidates.filter((c) => c.class === ref.class);
     if (candidates.length > 1) {
       throw conflict(`category "${ref.term}" is ambiguous: ${candidates.map(typeId).join(', ')}; give its scheme`);
