@@ -7,9 +7,13 @@ import { parseJsonBody } from '../rendering/json/parse.js';
 import { requestMediaType } from '../rendering/negotiate.js';
 import { parseTextBody, parseTextHeaders, parseUriList } from '../rendering/text/parse.js';
 
+const GONE = 'the client closed the connection before sending the whole body';
+
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(tooLarge(`request body larger than ${limit} bytes`));
+  // A request aborted while authentication was awaited emits nothing more: without these, its handler would wait forever.
+  if (req.destroyed) return Promise.reject(new OcciError(400, GONE));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -30,6 +34,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('error', (err) => {
       if (!failed) reject(new OcciError(400, `could not read the request body: ${err.message}`));
     });
+    // After 'end' this settles nothing (the promise is resolved); before it, the body will never come.
+    req.on('close', () => reject(new OcciError(400, GONE)));
   });
 }
 
