@@ -53,6 +53,8 @@ export interface ResourceRecord {
   /** occi.* attribute values, occi.core.title/summary included; occi.core.id is not. */
   attributes: Attributes;
   links: LinkRecord[];
+  /** A transition is under way (the cloud's task state): actions are refused until it ends. */
+  busy?: boolean;
 }
 
 export type EntityRecord = ResourceRecord | LinkRecord;

@@ -57,6 +57,9 @@ function entityMixins(ctx: OcciContext, record: EntityRecord): Mixin[] {
 }
 
 function checkState(kind: Kind, record: EntityRecord, action: Action): void {
+  if ('busy' in record && record.busy) {
+    throw conflict(`cannot ${action.term} ${record.kind} ${record.id} now: it is busy (${String(record.attributes[`occi.${record.kind}.state.message`] ?? 'in transition')}); retry when it settles`);
+  }
   const attr = stateAttribute(kind);
   if (attr && kind.actions.includes(action) && !isApplicable(kind, record.attributes[attr], action)) {
     throw conflict(`cannot ${action.term} ${record.kind} ${record.id} while it is ${String(record.attributes[attr])} (R81)`);

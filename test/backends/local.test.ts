@@ -443,7 +443,9 @@ describe('local cloud: transactions and time', () => {
     const id = '5f0c6a52-1b7e-4c4e-9d43-0a6f1b2c3d4e';
     const vm = await h.cloud.createResource(h.alice, { ...spec('compute'), id });
     assert.equal(vm.id, id);
-    await rejectsWith(h.cloud.createResource(h.bob, { ...spec('storage', { 'occi.storage.size': 1 }), id }), 409, /in use/);
+    await rejectsWith(h.cloud.createResource(h.alice, { ...spec('storage', { 'occi.storage.size': 1 }), id }), 409, /in use/);
+    // Another tenant learns nothing: the id answers as missing, like every other request for it.
+    await rejectsWith(h.cloud.createResource(h.bob, { ...spec('storage', { 'occi.storage.size': 1 }), id }), 404);
     await rejectsWith(h.cloud.createResource(h.alice, { ...spec('network'), id: 'my-net' }), 400, /UUID/);
     assert.equal((await h.cloud.list(h.alice, 'network')).length, 1, 'only the public network');
     await h.cloud.close();

@@ -100,7 +100,7 @@ export class Computes implements ResourceStore {
       [PUBLIC_KEY]: r.ssh_key,
       [USER_DATA_ATTR]: r.user_data,
     });
-    return { kind: 'compute', id: r.id, mixins, attributes, links };
+    return { kind: 'compute', id: r.id, mixins, attributes, links, busy: r.pending_until !== null };
   }
 
   /** A compute of this tenant (sources of links are checked with it). */
@@ -159,7 +159,7 @@ export class Computes implements ResourceStore {
     if (given.has(SSH_KEY_ID) && sshKey === undefined) throw badRequest(`${PUBLIC_KEY} is required with the ssh_key mixin`);
     if (given.has(USER_DATA_ID) && userData === undefined) throw badRequest(`${USER_DATA_ATTR} is required with the user_data mixin`);
     const title = optString(a, 'occi.core.title');
-    const id = this.ctx.newId(spec.id);
+    const id = this.ctx.newId(tenant, spec.id);
     const now = this.ctx.clock.now();
     this.insert.run({
       id,

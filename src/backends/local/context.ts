@@ -12,7 +12,8 @@ export interface Context {
   bootMs: number;
   actionMs: number;
   /** A new entity id: random, or the client's own when free (R50). */
-  newId(requested?: string): string;
+  /** A new id for `tenant`'s entity: random, or the client's own when free (another tenant's id answers 404). */
+  newId(tenant: string, requested?: string): string;
   /** Runs `fn` once the current transaction has committed (caches must not see rolled-back rows). */
   afterCommit(fn: () => void): void;
 }

@@ -90,7 +90,7 @@ export class LocalCloud implements Backend {
         catalogue: this.catalogue,
         bootMs: options.bootMs ?? 3000,
         actionMs: options.actionMs ?? 1000,
-        newId: (requested) => ids.next(requested),
+        newId: (tenant, requested) => ids.next(tenant, requested),
         afterCommit: (fn) => this.onCommit.push(fn),
       };
       const networks = new Networks(ctx);

@@ -154,7 +154,7 @@ export class Networks implements ResourceStore {
       gateway: optString(a, 'occi.network.gateway') ?? null,
       allocation: optString(a, 'occi.network.allocation') ?? null,
     });
-    const id = this.ctx.newId(spec.id);
+    const id = this.ctx.newId(tenant, spec.id);
     this.insert.run({
       id,
       tenant,

@@ -28,7 +28,7 @@ function toRecord(r: StorageRow): ResourceRecord {
     'occi.storage.state': r.state,
     'occi.storage.state.message': r.message,
   });
-  return { kind: 'storage', id: r.id, mixins: [], attributes, links: [] };
+  return { kind: 'storage', id: r.id, mixins: [], attributes, links: [], busy: r.pending_until !== null };
 }
 
 /** A size in GB: a finite number above zero. */
@@ -90,7 +90,7 @@ export class Storages implements ResourceStore {
     if (spec.links.length > 0) throw badRequest('a storage owns no links; link computes to it instead');
     const a = spec.attributes;
     if (a['occi.storage.size'] === undefined) throw badRequest('occi.storage.size is required');
-    const id = this.ctx.newId(spec.id);
+    const id = this.ctx.newId(tenant, spec.id);
     const now = this.ctx.clock.now();
     this.insert.run({
       id,
