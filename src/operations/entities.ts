@@ -4,7 +4,7 @@ import { isLinkRecord, type EntityKindTerm, type EntityRecord, type LinkRecord, 
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { typeId, type AttributeValue, type Kind, type Mixin } from '../model/category.js';
 import { normalizeContextualization } from '../model/contextualization.js';
-import { isOsTemplate, isResourceTemplate } from '../model/templates.js';
+import { isAvailabilityZone, isOsTemplate, isResourceTemplate } from '../model/templates.js';
 import type { EntityInput, LinkInput, Payload } from '../rendering/document.js';
 import type { OcciContext } from './context.js';
 import {
@@ -211,8 +211,8 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
   for (const name of CLEARABLE) {
     if (record.attributes[name] !== undefined && given[name] === undefined) attributes[name] = null;
   }
-  // Templates are replaced by naming another one, never removed: a compute always has an image and a size.
-  const keep = (m: Mixin): boolean => isOsTemplate(m) || isResourceTemplate(m);
+  // Templates are replaced by naming another one, never removed: a compute always has an image, a size and a zone.
+  const keep = (m: Mixin): boolean => isOsTemplate(m) || isResourceTemplate(m) || isAvailabilityZone(m);
   const spec: UpdateSpec = {
     attributes,
     addMixins: cats.mixins.filter((m) => !record.mixins.includes(typeId(m))),

@@ -29,11 +29,13 @@ import type { LinkService } from './link-service.js';
 import { createNetwork, deleteNetwork, getNetwork, listNetworks, networkAction, updateNetwork } from './network-service.js';
 import { createStorage, deleteStorage, getStorage, listStorage, storageAction, updateStorage, type StorageDeps } from './storage-service.js';
 import type { TemplateCache } from './template-cache.js';
+import type { ZoneGroupCache } from './zone-group-cache.js';
 
 export interface BackendParts {
   identity: Identity;
   connector: Connector;
   templates: TemplateCache;
+  zonesGroups: ZoneGroupCache;
   reader: ComputeReader;
   links: LinkService;
   compute: ComputeDeps;
@@ -58,8 +60,8 @@ export class OpenStackBackend implements Backend {
 
   providerMixins(c: Credentials): Promise<ProviderMixins> {
     return this.run(c, async (cloud) => {
-      const index = await this.p.templates.index(cloud);
-      return { os: index.os, resource: index.resource, other: [] };
+      const [index, { zones, groups }] = await Promise.all([this.p.templates.index(cloud), this.p.zonesGroups.get(cloud)]);
+      return { os: index.os, resource: index.resource, other: [...zones.mixins, ...groups.mixins] };
     });
   }
 
@@ -158,6 +160,7 @@ export class OpenStackBackend implements Backend {
   async close(): Promise<void> {
     this.p.identity.close();
     this.p.templates.clear();
+    this.p.zonesGroups.clear();
   }
 
   /** Runs `f` on the caller's cloud; a 401 from a service drops the cached session, so the next call re-validates. */

@@ -58,10 +58,16 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Removes secrets from a message and bounds its length. */
+/**
+ * Makes a cloud's message fit to show a client: secrets masked, any Python
+ * traceback (file paths, database errors) cut off, one line, bounded length.
+ */
 export function sanitize(message: string, secrets: readonly string[]): string {
   let out = message;
   for (const s of secrets) if (s.length >= 8) out = out.split(s).join('***');
+  const traceback = out.indexOf('Traceback (most recent call last)');
+  if (traceback >= 0) out = out.slice(0, traceback);
+  out = out.replace(/\s+/g, ' ').trim() || 'no message';
   return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
 }
 

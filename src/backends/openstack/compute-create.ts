@@ -1,25 +1,28 @@
 // Creating and deleting computes. Creation is one Nova call (plus a keypair
-// import); floating IPs asked for inline are added once the server has its
+// import), placed in the zone and security groups named by mixins; floating IPs asked for inline are added once the server has its
 // port, and a failure there deletes the half-made server (R147).
 import type { ResourceRecord, ResourceSpec } from '../../backend/port.js';
 import { notFound, OcciError } from '../../errors.js';
 import type { Cloud } from './cloud.js';
 import type { ComputeReader } from './compute-read.js';
 import { planServer } from './compute-plan.js';
+import { zoneAndGroupFields } from './compute-zones-groups.js';
 import { attachFloatingIp, portForFloatingIp, releaseServerFloatingIps } from './floating-ips.js';
 import { isCloudId } from './mapping/ids.js';
 import type { NeutronNetwork } from './neutron.js';
 import type { TemplateCache } from './template-cache.js';
 import { waitUntil } from './wait.js';
+import type { ZoneGroupCache } from './zone-group-cache.js';
 
 export interface ComputeDeps {
   templates: TemplateCache;
   reader: ComputeReader;
+  zonesGroups: ZoneGroupCache;
   timeoutMs: number;
 }
 
 export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: ComputeDeps): Promise<ResourceRecord> {
-  const [templates, networks] = await Promise.all([d.templates.index(cloud), linkedNetworks(cloud, spec)]);
+  const [templates, networks, zg] = await Promise.all([d.templates.index(cloud), linkedNetworks(cloud, spec), d.zonesGroups.get(cloud)]);
   const plan = planServer(spec, {
     templates,
     dialect: cloud.dialect,
@@ -27,6 +30,8 @@ export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: Compute
     microversion: cloud.microversion,
     networks,
   });
+  const withPorts = Array.isArray(plan.body.networks) && plan.body.networks.length > 0;
+  Object.assign(plan.body, zoneAndGroupFields(spec.mixins, { ...zg, dialect: cloud.dialect }, withPorts));
   if (plan.keypair) await ensureKeypair(cloud, plan.keypair.name, plan.keypair.publicKey);
   const { id } = await cloud.nova.createServer(plan.body);
   const serverId = String(id);

@@ -1,36 +1,55 @@
-// Reading computes: a server, its templates and its links, fetched in
-// parallel and mapped to OCCI records.
-import type { ResourceRecord } from '../../backend/port.js';
+// Reading computes: a server, its templates, zone, security groups and
+// links, fetched in parallel and mapped to OCCI records.
+import type { LinkRecord, ResourceRecord } from '../../backend/port.js';
+import { typeId, type Mixin } from '../../model/category.js';
 import type { Cloud } from './cloud.js';
-import { assembleLinks, readLinkFacts, readServerLinks, readServerWithLinks } from './links-read.js';
+import { assembleLinks, portsByServer, readLinkFacts, readServerLinks, readServerWithLinks } from './links-read.js';
 import { computeRecord } from './mapping/compute.js';
 import { isCloudId } from './mapping/ids.js';
+import type { TemplateIndex } from './mapping/templates.js';
+import type { NeutronPort } from './neutron.js';
 import type { NovaServer } from './nova.js';
 import type { TemplateCache } from './template-cache.js';
+import type { ZoneGroupCache, ZonesAndGroups } from './zone-group-cache.js';
+
+/** Everything the mapping needs to name a server's mixins. */
+interface Indexes extends ZonesAndGroups {
+  templates: TemplateIndex;
+}
 
 export class ComputeReader {
-  constructor(private readonly templates: TemplateCache) {}
+  constructor(
+    private readonly templates: TemplateCache,
+    private readonly zonesGroups: ZoneGroupCache,
+  ) {}
 
   async list(cloud: Cloud): Promise<ResourceRecord[]> {
-    const [servers, templates, facts] = await Promise.all([
-      cloud.nova.listServers(),
-      this.templates.index(cloud),
-      readLinkFacts(cloud),
-    ]);
+    const [servers, ix, facts] = await Promise.all([cloud.nova.listServers(), this.indexes(cloud), readLinkFacts(cloud)]);
     const links = assembleLinks(cloud, facts, servers);
-    return servers.map((s) => computeRecord(s, links.get(String(s.id)) ?? [], { templates, dialect: cloud.dialect }));
+    const ports = portsByServer(facts.ports);
+    return servers.map((s) => record(cloud, s, links.get(String(s.id)) ?? [], ports.get(String(s.id)) ?? [], ix));
   }
 
   async get(cloud: Cloud, id: string): Promise<ResourceRecord | undefined> {
     if (!isCloudId(id)) return undefined;
-    const [found, templates] = await Promise.all([readServerWithLinks(cloud, id), this.templates.index(cloud)]);
-    return found && computeRecord(found.server, found.links, { templates, dialect: cloud.dialect });
+    const [found, ix] = await Promise.all([readServerWithLinks(cloud, id), this.indexes(cloud)]);
+    return found && record(cloud, found.server, found.links, found.ports, ix);
   }
 
   /** The record of a server already fetched (after an action or an update). */
   async record(cloud: Cloud, server: NovaServer): Promise<ResourceRecord> {
-    const id = String(server.id);
-    const [templates, links] = await Promise.all([this.templates.index(cloud), readServerLinks(cloud, id)]);
-    return computeRecord(server, links, { templates, dialect: cloud.dialect });
+    const [ix, read] = await Promise.all([this.indexes(cloud), readServerLinks(cloud, String(server.id))]);
+    return record(cloud, server, read.links, read.ports, ix);
   }
+
+  private async indexes(cloud: Cloud): Promise<Indexes> {
+    const [templates, zg] = await Promise.all([this.templates.index(cloud), this.zonesGroups.get(cloud)]);
+    return { templates, ...zg };
+  }
+}
+
+function record(cloud: Cloud, server: NovaServer, links: LinkRecord[], ports: NeutronPort[], ix: Indexes): ResourceRecord {
+  const r = computeRecord(server, links, { templates: ix.templates, dialect: cloud.dialect });
+  const placed = [ix.zones.zoneOf(server), ...ix.groups.groupsOf(server, ports)].filter((m): m is Mixin => m !== undefined);
+  return { ...r, mixins: [...r.mixins, ...placed.map(typeId)] };
 }

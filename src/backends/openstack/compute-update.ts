@@ -1,5 +1,6 @@
-// Updating a compute: title, summary and hostname in place; a new
-// resource_tpl resizes (and confirms the resize), a new os_tpl rebuilds.
+// Updating a compute: title, summary and hostname in place; security groups
+// added and removed; a new resource_tpl resizes (and confirms the resize), a
+// new os_tpl rebuilds. Everything is checked before anything changes.
 import type { ResourceRecord, UpdateSpec } from '../../backend/port.js';
 import { badRequest, conflict, forbidden, notFound, OcciError } from '../../errors.js';
 import type { AttributeValue, Mixin } from '../../model/category.js';
@@ -8,6 +9,7 @@ import type { Cloud } from './cloud.js';
 import { isSettled } from './compute-actions.js';
 import type { ComputeDeps } from './compute-create.js';
 import { compareMicroversions, type NovaServer } from './nova.js';
+import { groupChanges, isZoneOrGroup, type GroupChanges } from './compute-zones-groups.js';
 import { waitUntil } from './wait.js';
 
 /** Given once at creation (D19). */
@@ -16,7 +18,7 @@ const CREATION_ONLY = ['occi.compute.userdata', 'occi.credentials.ssh.publickey'
 const SIZE_ATTRIBUTES = ['occi.compute.cores', 'occi.compute.memory', 'occi.compute.architecture', 'occi.compute.share'];
 
 export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, d: ComputeDeps): Promise<ResourceRecord> {
-  const [server, current] = await Promise.all([cloud.nova.getServer(id), d.reader.get(cloud, id)]);
+  const [server, current, zg] = await Promise.all([cloud.nova.getServer(id), d.reader.get(cloud, id), d.zonesGroups.get(cloud)]);
   if (!server || !current) throw notFound(`compute ${id} not found`);
   checkMixinChanges(spec);
   for (const name of CREATION_ONLY) {
@@ -30,13 +32,15 @@ export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, 
       throw badRequest(`${name} follows the resource template; associate another resource_tpl mixin to resize`);
     }
   }
+  const groups = groupChanges(spec, current, { ...zg, dialect: cloud.dialect });
   const fields = serverFields(cloud, spec.attributes);
   if (Object.keys(fields).length > 0) {
     await leaveScheduling(cloud, server, d);
     await cloud.nova.updateServer(id, fields);
   }
+  await applyGroupChanges(cloud, id, groups);
   const index = await d.templates.index(cloud);
-  for (const m of spec.addMixins) {
+  for (const m of spec.addMixins.filter(isTemplate)) {
     const known = index.find(m);
     if (!known?.providerId) throw badRequest(`template ${m.scheme}${m.term} is not offered to this project`);
     const pendingConfirm = isResourceTemplate(m) && server.status === 'VERIFY_RESIZE';
@@ -60,9 +64,13 @@ async function leaveScheduling(cloud: Cloud, server: NovaServer, d: ComputeDeps)
   await waitUntil(() => cloud.nova.getServer(String(server.id)), (s) => !scheduling(s), { deadlineMs: d.timeoutMs, intervalMs: 250 });
 }
 
+function isTemplate(m: Mixin): boolean {
+  return isOsTemplate(m) || isResourceTemplate(m);
+}
+
 function checkMixinChanges(spec: UpdateSpec): void {
   for (const m of spec.addMixins) {
-    if (!isOsTemplate(m) && !isResourceTemplate(m)) {
+    if (!isTemplate(m) && !isZoneOrGroup(m)) {
       throw badRequest(`mixin ${m.scheme}${m.term} cannot be added to an existing compute`);
     }
   }
@@ -72,6 +80,16 @@ function checkMixinChanges(spec: UpdateSpec): void {
       throw badRequest(`a compute keeps its templates; replace ${m.scheme}${m.term} with another one instead of removing it`);
     }
   }
+}
+
+/**
+ * Nova applies a group to every port of the server, or takes it off every
+ * port. Additions go first: a port left with no group drops all traffic,
+ * so replacing a group must not pass through that.
+ */
+async function applyGroupChanges(cloud: Cloud, id: string, changes: GroupChanges): Promise<void> {
+  for (const g of changes.add) await cloud.nova.action(id, { addSecurityGroup: { name: g.providerId } });
+  for (const g of changes.remove) await cloud.nova.action(id, { removeSecurityGroup: { name: g.providerId } });
 }
 
 /** Nova server fields for title (name), summary (description) and hostname (2.90+). Unsetting a name keeps it: Nova requires one. */

@@ -4,7 +4,8 @@
 // a `project` on every create, a volume_type on volumes, display_name on
 // volumes, network type MAC_FILTERED, SNF:fqdn as the hostname, ports with a
 // device_id to connect servers and floating IPs, and no suspend, createImage,
-// resize confirmation or network admin state.
+// resize confirmation, network admin state, availability zones or security
+// groups.
 import type { DialectName } from './options.js';
 import type { NovaServer } from './nova.js';
 
@@ -20,6 +21,8 @@ export interface Dialect {
   readonly canSave: boolean;
   readonly resizeNeedsConfirm: boolean;
   readonly canToggleNetworks: boolean;
+  /** Whether availability zones and security groups are offered as mixins. */
+  readonly zonesAndGroups: boolean;
   /** Where OS templates come from. */
   readonly images: 'glance' | 'compute';
   /** How a server joins a network after boot / gets a floating IP. */
@@ -43,6 +46,7 @@ export const OPENSTACK: Dialect = {
   canSave: true,
   resizeNeedsConfirm: true,
   canToggleNetworks: true,
+  zonesAndGroups: true,
   images: 'glance',
   attach: 'nova',
   noNetworks: 'none',
@@ -62,6 +66,7 @@ export const SYNNEFO: Dialect = {
   canSave: false,
   resizeNeedsConfirm: false,
   canToggleNetworks: false,
+  zonesAndGroups: false,
   images: 'compute',
   attach: 'port',
   noNetworks: [],

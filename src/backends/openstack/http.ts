@@ -17,6 +17,8 @@ export interface HttpRequest {
   body?: unknown;
   /** Non-2xx statuses that are answers rather than failures (e.g. 404 on a lookup). */
   accept?: readonly number[];
+  /** Values sent in the body that must never appear in an error message (a token being rescoped). */
+  secrets?: readonly string[];
 }
 
 export interface HttpResponse<T> {
@@ -72,7 +74,7 @@ export class JsonHttp {
           service,
           status: res.status,
           body: text,
-          secrets: req.token ? [req.token] : [],
+          secrets: [...(req.token ? [req.token] : []), ...(req.secrets ?? [])],
           challenge: this.o.challenge,
         });
       }

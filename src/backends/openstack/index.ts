@@ -13,6 +13,10 @@
 // - A link to an external network (router:external, e.g. `public`) is a
 //   floating IP on the compute's port; addresses the bridge allocates are
 //   marked and released with the link or the compute.
+// - Availability zones (Nova) and the project's security groups (Neutron)
+//   are provider mixins: a zone is chosen at creation only; groups are
+//   given at creation or added/removed later (addSecurityGroup /
+//   removeSecurityGroup on every port of the server). Synnefo has neither.
 // - Actions wait (up to timeoutMs) for the server to settle, so the answer
 //   shows the new state. Creation answers at once (state `waiting`, D36).
 // - Cinder has no online/offline: those actions only check the state (409
@@ -28,6 +32,7 @@ import { LinkService } from './link-service.js';
 import { resolveOptions, type OpenStackOptions } from './options.js';
 import { TemplateCache } from './template-cache.js';
 import { tlsDispatcher } from './tls.js';
+import { ZoneGroupCache } from './zone-group-cache.js';
 import type { Backend } from '../../backend/port.js';
 
 export type { OpenStackOptions } from './options.js';
@@ -45,14 +50,16 @@ export function openOpenStackBackend(options: OpenStackOptions): Backend {
     cacheSize: o.tokenCacheSize,
   });
   const templates = new TemplateCache(o.templateTtlMs);
-  const reader = new ComputeReader(templates);
+  const zonesGroups = new ZoneGroupCache(o.templateTtlMs, o.securityGroupTtlMs);
+  const reader = new ComputeReader(templates, zonesGroups);
   return new OpenStackBackend({
     identity,
     connector: new Connector(http, identity, dialect, o),
     templates,
+    zonesGroups,
     reader,
     links: new LinkService(o.timeoutMs),
-    compute: { templates, reader, timeoutMs: o.timeoutMs },
+    compute: { templates, reader, zonesGroups, timeoutMs: o.timeoutMs },
     storage: { timeoutMs: o.timeoutMs, volumeType: o.volumeType },
   });
 }

@@ -137,6 +137,7 @@ export class Identity {
       url: joinUrl(this.root, 'v3/auth/tokens'),
       body: { auth: { identity: { methods: ['token'], token: { id: token } }, scope: { project: { id: project } } } },
       accept: [401, 404],
+      secrets: [token],
     });
     const scoped = res.headers.get('x-subject-token');
     if (res.status === 404) throw this.rejected('the token');
@@ -164,6 +165,7 @@ export class Identity {
       url: joinUrl(this.root, 'v2.0/tokens'),
       body: { auth },
       accept: [401, 404],
+      secrets: [token],
     });
     const a = res.body?.access;
     if (res.status !== 200 || !a?.token) {

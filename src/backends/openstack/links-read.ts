@@ -1,6 +1,7 @@
 // Reading the links of servers: their ports, the floating IPs on those
 // ports and their volume attachments, with independent calls in parallel and
-// one call per kind of thing however many servers are listed.
+// one call per kind of thing however many servers are listed. The ports come
+// back too: they also carry the servers' security groups.
 import type { LinkRecord } from '../../backend/port.js';
 import type { CinderVolume } from './cinder.js';
 import type { Cloud } from './cloud.js';
@@ -8,31 +9,35 @@ import { serverLinks, type Attachment } from './mapping/links.js';
 import type { NeutronFloatingIp, NeutronPort } from './neutron.js';
 import type { Id, NovaServer } from './nova.js';
 
+/** A server's links and the ports they were read from. */
+export interface ServerLinks {
+  links: LinkRecord[];
+  ports: NeutronPort[];
+}
+
 /** The links of one server. */
-export async function readServerLinks(cloud: Cloud, serverId: string): Promise<LinkRecord[]> {
+export async function readServerLinks(cloud: Cloud, serverId: string): Promise<ServerLinks> {
   const [ports, floatingIps, attachments] = await Promise.all([
     cloud.hasNeutron ? cloud.neutron.listPorts({ device_id: serverId }) : Promise.resolve([]),
     cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
     cloud.nova.volumeAttachments(serverId),
   ]);
-  return serverLinks({
+  const links = serverLinks({
     serverId,
     ports,
     floatingIps,
     attachments: attachments.map((a) => ({ volumeId: a.volumeId, device: a.device })),
     portsHoldFloatingIps: cloud.dialect.attach === 'port',
   });
+  return { links, ports };
 }
 
 /**
  * A server and its links, read in parallel; undefined when the server does
  * not exist for this caller (the link reads then fail too and are ignored).
  */
-export async function readServerWithLinks(
-  cloud: Cloud,
-  serverId: string,
-): Promise<{ server: NovaServer; links: LinkRecord[] } | undefined> {
-  const [server, links] = await Promise.all([
+export async function readServerWithLinks(cloud: Cloud, serverId: string): Promise<({ server: NovaServer } & ServerLinks) | undefined> {
+  const [server, read] = await Promise.all([
     cloud.nova.getServer(serverId),
     readServerLinks(cloud, serverId).then(
       (l) => ({ ok: true as const, l }),
@@ -40,8 +45,8 @@ export async function readServerWithLinks(
     ),
   ]);
   if (!server) return undefined;
-  if (!links.ok) throw links.err;
-  return { server, links: links.l };
+  if (!read.ok) throw read.err;
+  return { server, ...read.l };
 }
 
 /** Everything the links of all servers are made of, fetched in parallel (one call per kind). */
@@ -64,22 +69,27 @@ export async function readLinkFacts(cloud: Cloud): Promise<LinkFacts> {
 /** The links of many servers, keyed by server id. */
 export function assembleLinks(cloud: Cloud, facts: LinkFacts, servers: readonly NovaServer[]): Map<string, LinkRecord[]> {
   const ids = new Set(servers.map((s) => String(s.id)));
-  const portsByServer = groupBy(
-    facts.ports.filter((p) => p.device_id !== null && ids.has(String(p.device_id))),
-    (p) => String(p.device_id),
-  );
+  const ports = portsByServer(facts.ports);
   const attachments = attachmentsByServer(facts.volumes, servers);
   return new Map(
     [...ids].map((id) => [
       id,
       serverLinks({
         serverId: id,
-        ports: portsByServer.get(id) ?? [],
+        ports: ports.get(id) ?? [],
         floatingIps: facts.floatingIps,
         attachments: attachments.get(id) ?? [],
         portsHoldFloatingIps: cloud.dialect.attach === 'port',
       }),
     ]),
+  );
+}
+
+/** Ports by the id of the server they belong to (device_id). */
+export function portsByServer(ports: readonly NeutronPort[]): Map<string, NeutronPort[]> {
+  return groupBy(
+    ports.filter((p) => p.device_id !== null && p.device_id !== ''),
+    (p) => String(p.device_id),
   );
 }
 

@@ -36,6 +36,14 @@ export interface NeutronPort {
   fixed_ips: { ip_address: string; subnet_id?: Id; subnet?: Id }[];
   created_at?: string;
   created?: string;
+  /** Ids of the groups applied to the port. */
+  security_groups?: Id[];
+}
+
+export interface NeutronSecurityGroup {
+  id: Id;
+  name: string;
+  description?: string | null;
 }
 
 export interface NeutronFloatingIp {
@@ -103,6 +111,11 @@ export class Neutron extends ServiceClient {
 
   deletePort(id: string): Promise<void> {
     return this.call('DELETE', `ports/${encodeURIComponent(id)}`);
+  }
+
+  /** The project's own security groups (an admin token would otherwise list every project's), without their rules. */
+  listSecurityGroups(projectId: string): Promise<NeutronSecurityGroup[]> {
+    return this.collect(`security-groups${query({ project_id: projectId, fields: ['id', 'name', 'description'] })}`, 'security_groups');
   }
 
   listFloatingIps(filter: { port_id?: readonly string[] } = {}): Promise<NeutronFloatingIp[]> {

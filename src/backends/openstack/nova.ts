@@ -24,6 +24,15 @@ export interface NovaServer {
   volumes?: Id[];
   fault?: { message?: string };
   key_name?: string | null;
+  'OS-EXT-AZ:availability_zone'?: string;
+  /** Group names; with Neutron, Nova derives them from the server's ports (none without ports). */
+  security_groups?: { name: string }[];
+}
+
+/** One entry of GET /os-availability-zone. */
+export interface NovaZone {
+  zoneName: string;
+  zoneState: { available: boolean };
 }
 
 export interface NovaFlavor {
@@ -96,6 +105,11 @@ export class Nova extends ServiceClient {
   async action(id: string, body: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
     const res = await this.send<Record<string, unknown>>('POST', `servers/${encodeURIComponent(id)}/action`, body);
     return res.body;
+  }
+
+  /** The zones this project may boot in (the non-admin listing; internal zones are left out by Nova). */
+  listAvailabilityZones(): Promise<NovaZone[]> {
+    return this.member('GET', 'os-availability-zone', 'availabilityZoneInfo');
   }
 
   listFlavors(): Promise<NovaFlavor[]> {

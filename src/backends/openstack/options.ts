@@ -20,6 +20,8 @@ export interface OpenStackOptions {
   insecure?: boolean;
   /** How long image/flavor templates are cached per project (default 30 s). */
   templateTtlMs?: number;
+  /** How long a project's security groups are cached (default 5 s: groups made through Neutron show up soon). */
+  securityGroupTtlMs?: number;
   /** Volume type for new volumes (Synnefo requires one; the first listed is used when absent). */
   volumeType?: string;
   /** Upper bound of cached validated tokens (default 1000). */
@@ -36,6 +38,7 @@ export interface ResolvedOptions {
   caFile: string | undefined;
   insecure: boolean;
   templateTtlMs: number;
+  securityGroupTtlMs: number;
   volumeType: string | undefined;
   tokenCacheSize: number;
 }
@@ -52,6 +55,7 @@ export function resolveOptions(o: OpenStackOptions): ResolvedOptions {
     caFile: o.caFile,
     insecure: o.insecure ?? false,
     templateTtlMs: o.templateTtlMs ?? 30_000,
+    securityGroupTtlMs: o.securityGroupTtlMs ?? 5_000,
     volumeType: o.volumeType,
     tokenCacheSize: o.tokenCacheSize ?? 1000,
   };

@@ -29,7 +29,15 @@ export function computeRecord(server: NovaServer, links: LinkRecord[], ctx: Serv
   const arch = image ? templateDefault(image, 'occi.compute.architecture') : undefined;
   if (arch === 'x86' || arch === 'x64') attributes['occi.compute.architecture'] = arch;
   const mixins = [image, flavor.mixin].filter((m): m is Mixin => m !== undefined).map(typeId);
-  return { kind: 'compute', id: String(server.id), mixins, attributes, links };
+  return { kind: 'compute', id: String(server.id), mixins, attributes, links, busy: isBusy(server) };
+}
+
+/** Statuses in which Nova is still doing something to the server. */
+const TRANSITIONAL = new Set(['BUILD', 'REBOOT', 'HARD_REBOOT', 'RESIZE', 'REBUILD', 'MIGRATING', 'PASSWORD', 'REVERT_RESIZE']);
+
+/** Nova refuses most actions while a task runs: the bridge says so before acting on a whole collection. */
+export function isBusy(server: NovaServer): boolean {
+  return Boolean(server['OS-EXT-STS:task_state'] ?? server['SNF:task_state']) || TRANSITIONAL.has(server.status);
 }
 
 /** The raw status, the task in progress and the fault, e.g. "ACTIVE (powering-off)" or "ERROR: No valid host". */

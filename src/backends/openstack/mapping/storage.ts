@@ -21,5 +21,8 @@ export function storageRecord(v: CinderVolume): ResourceRecord {
   };
   const name = v.name ?? v.display_name;
   if (name) attributes['occi.core.title'] = name;
-  return { kind: 'storage', id: String(v.id), mixins: [], attributes, links: [] };
+  return { kind: 'storage', id: String(v.id), mixins: [], attributes, links: [], busy: BUSY_STATUSES.has(v.status) };
 }
+
+/** Cinder statuses of a volume with an operation under way. */
+const BUSY_STATUSES = new Set(['creating', 'attaching', 'detaching', 'extending', 'deleting', 'backing-up', 'restoring-backup', 'downloading', 'uploading', 'reserved', 'retyping', 'maintenance']);
