@@ -120,6 +120,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     const method = req.method ?? 'GET';
     const log: { status?: number; err?: unknown } = {};
     let path = '';
+    const deadline = new Deadline(limits.requestTimeoutMs);
     try {
       const target = parseTarget(req.url);
       path = target.path;
@@ -146,11 +147,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       if (!media) throw notAcceptable(`none of the requested media types is served; use one of ${ACCEPT_HEADER} (R12)`);
       renderer = RENDERERS[media];
       if (draining) throw new OcciError(503, 'the server is shutting down');
-      const creds = await backend.authenticate({
+      const creds = await deadline.race(backend.authenticate({
         token: header(req.headers['x-auth-token']) ?? header(req.headers['auth-token']),
         project: header(req.headers['x-project-id']) ?? header(req.headers['x-snf-project']),
-      });
-      const catalog = await catalogs.get(creds);
+      }));
+      const catalog = await deadline.race(catalogs.get(creds));
       const ctx: OcciContext = {
         backend,
         store,
@@ -173,12 +174,13 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const body = hasBody ? await readBody(req, limits.maxBodyBytes) : '';
       const payload = hasBody ? parsePayload(header(req.headers['content-type']), body, req.headers) : filterPayload(req.headers);
       const call = { method, route: r, query: target.query, headers: req.headers, payload };
-      const response = discoveryCache.lookup(ctx, renderer, call) ?? respond(renderer, await withTimeout(dispatch(ctx, call), limits.requestTimeoutMs));
+      const response = discoveryCache.lookup(ctx, renderer, call) ?? respond(renderer, await deadline.race(dispatch(ctx, call)));
       send(res, response, requestId);
       log.status = response.status;
     } catch (err) {
       sendError(res, renderer, err, requestId, log);
     } finally {
+      deadline.clear();
       const ms = Math.round((performance.now() - started) * 100) / 100;
       const line = { reqId: requestId, method, path: path.slice(0, 200), status: log.status, ms };
       metrics.request(method, log.status ?? 0);
@@ -250,10 +252,24 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   };
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OcciError(504, `the request took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+/** One deadline for all the work of a request: authentication, catalogue and operation (504 past it). */
+class Deadline {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly expired: Promise<never>;
+
+  constructor(ms: number) {
+    this.expired = new Promise<never>((_, reject) => {
+      this.timer = setTimeout(() => reject(new OcciError(504, `the request took longer than ${ms} ms`)), ms);
+    });
+    // Nobody may be racing when it fires; that is not an unhandled rejection.
+    this.expired.catch(() => undefined);
+  }
+
+  race<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.expired]);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
 }
