@@ -133,7 +133,8 @@ export async function list(ctx: OcciContext, owner: CollectionOwner, filter: Fil
 export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payload: Payload, filter: Filter): Promise<OcciResult> {
   if (owner.type === 'path' && !ctx.allowNamespaceDelete) throw methodNotAllowed(['GET', 'HEAD', 'OPTIONS']);
   let targets = (await members(ctx, owner)).filter((m) => matches(m.view, filter));
-  if (payload.locations.length) {
+  const listedOnly = payload.locations.length > 0;
+  if (listedOnly) {
     const wanted = new Set(payload.locations.map((l) => key(entityOf(ctx, l))));
     targets = targets.filter((m) => wanted.has(key(m.record)));
   }
@@ -142,10 +143,19 @@ export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payloa
   const gone = new Set<string>();
   for (const { record } of targets) {
     if (gone.has(key(record))) continue;
-    await ctx.backend.delete(ctx.creds, record.kind, record.id).catch((err: unknown) => {
-      // A link may already have gone with its resource.
-      if (!(isLinkRecord(record) && (err as { status?: number }).status === 404)) throw err;
-    });
+    const kept = await ctx.backend.delete(ctx.creds, record.kind, record.id).then(
+      () => false,
+      (err: unknown) => {
+        const status = (err as { status?: number }).status;
+        // A link may already have gone with its resource.
+        if (isLinkRecord(record) && status === 404) return false;
+        // Shared entities (the public network) are listed to everyone but belong to nobody:
+        // "delete all" leaves them; naming one explicitly is still refused.
+        if (status === 403 && !listedOnly) return true;
+        throw err;
+      },
+    );
+    if (kept) continue;
     forgetEntity(ctx, record);
     gone.add(key(record));
     if (!isLinkRecord(record)) record.links.forEach((l) => gone.add(key(l)));

@@ -136,3 +136,37 @@ describe('networks, storage and links', () => {
     assert.equal((await s.request('DELETE', '/')).status, 405);
   });
 });
+
+describe('deleting whole collections', () => {
+  test('R75: DELETE /network/ removes the caller\'s networks and leaves the shared public one', async () => {
+    const s = await startServer();
+    try {
+      const mine = await s.request('POST', '/network/', { headers: PLAIN, body: `Category: network; scheme="${INFRA}"; class="kind"\n` });
+      assert.equal(mine.status, 201, mine.body);
+      const r = await s.request('DELETE', '/network/');
+      assert.equal(r.status, 200, r.body);
+      assert.deepEqual(locations((await s.request('GET', '/network/')).body).map(pathOf), ['/network/public']);
+      const named = await s.request('DELETE', '/network/', { headers: { 'Content-Type': 'text/occi', 'X-OCCI-Location': '/network/public' } });
+      assert.equal(named.status, 403, 'naming the shared network explicitly is refused');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('R76 D28: with namespace deletion enabled, DELETE on an unbound path deletes what lies below it', async () => {
+    const s = await startServer((c) => (c.allowNamespaceDelete = true));
+    try {
+      const def = 'Category: old; scheme="http://example.com/stale#"; class="mixin"; location="/stale/old/"\n';
+      assert.equal((await s.request('POST', '/-/', { headers: PLAIN, body: def })).status, 200);
+      const keep = await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` });
+      const drop = await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` });
+      assert.equal((await s.request('POST', '/stale/old/', { headers: PLAIN, body: `X-OCCI-Location: ${drop.headers.location}\n` })).status, 200);
+      assert.deepEqual(locations((await s.request('GET', '/stale/')).body), [drop.headers.location]);
+      assert.equal((await s.request('DELETE', '/stale/')).status, 200);
+      assert.equal((await s.request('GET', pathOf(drop.headers.location!))).status, 404);
+      assert.equal((await s.request('GET', pathOf(keep.headers.location!))).status, 200);
+    } finally {
+      await s.close();
+    }
+  });
+});
