@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { seedWorld } from './support/fixtures.js';
 import { formatStats, runFuzz } from './support/fuzz-run.js';
 import { startServerChild } from './support/server-child.js';
+import { runScript } from './support/run-script.js';
 
 const ALICE = 'fuzz-alice-token-0123456789';
 const BOB = 'fuzz-bob-token-0123456789';
@@ -61,10 +62,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`fuzz failed: ${(err as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+runScript('fuzz', main);

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEntity } from './support/fixtures.js';
 import { memoryOf, startServerChild } from './support/server-child.js';
+import { runScript } from './support/run-script.js';
 
 const KIND = 'Category: compute; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"';
 const COMPUTES = 100;
@@ -112,10 +113,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`load failed: ${(err as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+runScript('load', main);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Prng } from './support/prng.js';
 import { memoryOf, startServerChild, type ServerChild } from './support/server-child.js';
+import { runScript } from './support/run-script.js';
 
 const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
 const KIND = `Category: compute; scheme="${INFRA}"; class="kind"`;
@@ -298,10 +299,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`soak failed: ${(err as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+runScript('soak', main);
