@@ -30,6 +30,8 @@ export interface Config {
   allowNamespaceDelete: boolean;
   /** Serve GET /metrics (counts only, no token needed). */
   metrics: boolean;
+  /** Answer every OCCI request with 503 (R148); /healthz and /metrics still answer. */
+  maintenance: boolean;
   tls?: { certFile: string; keyFile: string };
   /** Origins allowed to call from a browser; empty = CORS off, '*' = any. */
   cors: { origins: string[] };
@@ -84,6 +86,7 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
     userMixins: true,
     allowNamespaceDelete: false,
     metrics: true,
+    maintenance: false,
     cors: { origins: [] },
     local: {
       bootMs: 3000,
@@ -111,6 +114,7 @@ export const ENV_VARS: Record<string, string> = {
   SNF_OCCI_USER_MIXINS: 'userMixins',
   SNF_OCCI_ALLOW_NAMESPACE_DELETE: 'allowNamespaceDelete',
   SNF_OCCI_METRICS: 'metrics',
+  SNF_OCCI_MAINTENANCE: 'maintenance',
   SNF_OCCI_TLS_CERT: 'tls.certFile',
   SNF_OCCI_TLS_KEY: 'tls.keyFile',
   SNF_OCCI_CORS_ORIGINS: 'cors.origins',

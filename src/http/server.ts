@@ -22,6 +22,7 @@ import { VERSION } from '../version.js';
 import { filterPayload, parsePayload, readBody } from './body.js';
 import { dispatch } from './dispatch.js';
 import { Cors } from './cors.js';
+import { authRequest } from './credentials.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import { respond, type Response } from './respond.js';
 import { allowedMethods, route } from './router.js';
@@ -147,10 +148,8 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       if (!media) throw notAcceptable(`none of the requested media types is served; use one of ${ACCEPT_HEADER} (R12)`);
       renderer = RENDERERS[media];
       if (draining) throw new OcciError(503, 'the server is shutting down');
-      const creds = await deadline.race(backend.authenticate({
-        token: header(req.headers['x-auth-token']) ?? header(req.headers['auth-token']),
-        project: header(req.headers['x-project-id']) ?? header(req.headers['x-snf-project']),
-      }));
+      if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later (R148)');
+      const creds = await deadline.race(backend.authenticate(authRequest(req.headers)));
       const catalog = await deadline.race(catalogs.get(creds));
       const ctx: OcciContext = {
         backend,

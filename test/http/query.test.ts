@@ -195,3 +195,29 @@ describe('operator endpoints', () => {
     }
   });
 });
+
+describe('authentication forms and maintenance', () => {
+  test('R149: Authorization Bearer, and Basic with the token as password, are accepted', async () => {
+    const s = await startServer();
+    try {
+      const bearer = await s.request('GET', '/-/', { token: null, headers: { Authorization: 'Bearer alice-token-0123456789' } });
+      assert.equal(bearer.status, 200);
+      const basic = await s.request('GET', '/-/', { token: null, headers: { Authorization: `Basic ${Buffer.from('alice:alice-token-0123456789').toString('base64')}` } });
+      assert.equal(basic.status, 200);
+      const wrong = await s.request('GET', '/-/', { token: null, headers: { Authorization: `Basic ${Buffer.from('alice:nope-nope-nope').toString('base64')}` } });
+      assert.equal(wrong.status, 401);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('R148: in maintenance the server answers 503 at the root and everywhere else', async () => {
+    const s = await startServer((c) => (c.maintenance = true));
+    try {
+      for (const path of ['/', '/-/', '/compute/']) assert.equal((await s.request('GET', path)).status, 503, path);
+      assert.equal((await s.request('GET', '/healthz', { token: null })).status, 200);
+    } finally {
+      await s.close();
+    }
+  });
+});
