@@ -9,6 +9,10 @@ export interface Response {
   location?: string;
 }
 
+function isJson(renderer: Renderer): boolean {
+  return renderer.mediaType.includes('json');
+}
+
 export function respond(renderer: Renderer, result: OcciResult): Response {
   switch (result.type) {
     case 'entity':
@@ -16,8 +20,7 @@ export function respond(renderer: Renderer, result: OcciResult): Response {
     case 'created': {
       const urls = result.views.map((v) => v.location);
       // D1: text renderings list the new locations; JSON gives the full entity.
-      const json = renderer.mediaType.includes('json');
-      const rendered = !json
+      const rendered = !isJson(renderer)
         ? renderer.locations(urls)
         : result.views.length === 1
           ? renderer.entity(result.views[0])
@@ -25,7 +28,13 @@ export function respond(renderer: Renderer, result: OcciResult): Response {
       return { status: 201, rendered, location: urls[0] };
     }
     case 'collection':
-      return { status: 200, rendered: renderer.collection(result.views, result.which) };
+      // Text renderings of a collection are its locations (R92, R127); only JSON renders whole entities.
+      return {
+        status: 200,
+        rendered: isJson(renderer)
+          ? renderer.collection(result.members.map((m) => m.view()), result.which)
+          : renderer.locations(result.members.map((m) => m.location)),
+      };
     case 'categories':
       return { status: 200, rendered: renderer.categories(result.list) };
     case 'ok':

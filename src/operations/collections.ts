@@ -6,10 +6,10 @@ import { kindChain, typeId, type AttributeValue, type Category, type Kind, type 
 import { LINK, RESOURCE } from '../model/infrastructure.js';
 import type { EntityView, Payload } from '../rendering/document.js';
 import { triggerOnAll } from './actions.js';
-import type { OcciContext } from './context.js';
+import { absolute, type OcciContext } from './context.js';
 import { checkApplicable, termOfKind } from './entity-input.js';
 import { forgetEntity, forgetIfGone } from './entities.js';
-import { ENTITY_KINDS, entityOf, type EntityLocation } from './locations.js';
+import { ENTITY_KINDS, entityOf, entityPath, type EntityLocation } from './locations.js';
 import type { OcciResult } from './result.js';
 import { entityView } from './views.js';
 
@@ -51,19 +51,23 @@ function ownerMatches(ctx: OcciContext, owner: CollectionOwner, view: EntityView
 
 interface Member {
   record: EntityRecord;
-  view: EntityView;
+  /** The full view, built on first use: text listings need only locations. */
+  view: () => EntityView;
 }
 
 /** Every member of a collection: one backend listing per kind, in parallel. */
 async function members(ctx: OcciContext, owner: CollectionOwner): Promise<Member[]> {
   const kinds = kindsOf(ctx, owner);
   const lists = await Promise.all(kinds.map((k) => ctx.backend.list(ctx.creds, k)));
-  const memberships = ctx.store.membershipIndex(ctx.creds.tenant);
+  let memberships: Map<string, string[]> | undefined;
+  const index = (): Map<string, string[]> => (memberships ??= ctx.store.membershipIndex(ctx.creds.tenant));
   const out: Member[] = [];
   for (const list of lists) {
     for (const record of list) {
-      const view = entityView(ctx, record, memberships);
-      if (ownerMatches(ctx, owner, view)) out.push({ record, view });
+      let built: EntityView | undefined;
+      const view = (): EntityView => (built ??= entityView(ctx, record, index()));
+      // Every entity of the listed kinds belongs to a kind's collection; mixins and paths need a look.
+      if (owner.type === 'kind' || ownerMatches(ctx, owner, view())) out.push({ record, view });
     }
   }
   return out;
@@ -82,6 +86,10 @@ export function filterFrom(ctx: OcciContext, headers: Payload): Filter {
     categories: headers.categories.map((ref) => ctx.catalog.require(ref)),
     attributes: Object.entries(headers.attributes),
   };
+}
+
+function isEmpty(filter: Filter): boolean {
+  return filter.categories.length === 0 && filter.attributes.length === 0;
 }
 
 function matches(view: EntityView, filter: Filter): boolean {
@@ -115,24 +123,34 @@ export function pageFrom(query: URLSearchParams, maxPageSize: number): Page | un
   return { page: p, number: n };
 }
 
-function which(owner: CollectionOwner, views: EntityView[]): 'resources' | 'links' | 'mixed' {
+function which(owner: CollectionOwner, records: EntityRecord[]): 'resources' | 'links' | 'mixed' {
   if (owner.type === 'kind' && kindChain(owner.kind).includes(LINK)) return 'links';
   if (owner.type === 'kind') return 'resources';
-  const links = views.some((v) => v.source);
-  const resources = views.some((v) => !v.source);
+  const links = records.some(isLinkRecord);
+  const resources = records.some((r) => !isLinkRecord(r));
   return links && resources ? 'mixed' : links ? 'links' : 'resources';
 }
 
+function collection(ctx: OcciContext, owner: CollectionOwner, selected: Member[]): OcciResult {
+  return {
+    type: 'collection',
+    members: selected.map((m) => ({ location: absolute(ctx, entityPath(m.record.kind, m.record.id)), view: m.view })),
+    which: which(owner, selected.map((m) => m.record)),
+  };
+}
+
 export async function list(ctx: OcciContext, owner: CollectionOwner, filter: Filter, page: Page | undefined): Promise<OcciResult> {
-  let views = (await members(ctx, owner)).map((m) => m.view).filter((v) => matches(v, filter));
-  if (page) views = views.slice((page.page - 1) * page.number, page.page * page.number);
-  return { type: 'collection', views, which: which(owner, views) };
+  let selected = await members(ctx, owner);
+  if (!isEmpty(filter)) selected = selected.filter((m) => matches(m.view(), filter));
+  if (page) selected = selected.slice((page.page - 1) * page.number, page.page * page.number);
+  return collection(ctx, owner, selected);
 }
 
 /** DELETE on a kind location or (behind a flag) an unbound path: deletes the members (R75, R76). */
 export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payload: Payload, filter: Filter): Promise<OcciResult> {
   if (owner.type === 'path' && !ctx.allowNamespaceDelete) throw methodNotAllowed(['GET', 'HEAD', 'OPTIONS']);
-  let targets = (await members(ctx, owner)).filter((m) => matches(m.view, filter));
+  let targets = await members(ctx, owner);
+  if (!isEmpty(filter)) targets = targets.filter((m) => matches(m.view(), filter));
   const listedOnly = payload.locations.length > 0;
   if (listedOnly) {
     const wanted = new Set(payload.locations.map((l) => key(entityOf(ctx, l))));
@@ -216,6 +234,5 @@ export async function actOnAll(ctx: OcciContext, owner: CollectionOwner, term: s
   const targets = (await members(ctx, owner)).map((m) => m.record);
   const after = await triggerOnAll(ctx, owner.type === 'kind' ? owner.kind : owner.mixin, targets, term, payload);
   const memberships = ctx.store.membershipIndex(ctx.creds.tenant);
-  const views = after.map((r) => entityView(ctx, r, memberships));
-  return { type: 'collection', views, which: which(owner, views) };
+  return collection(ctx, owner, after.map((record) => ({ record, view: () => entityView(ctx, record, memberships) })));
 }
