@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AVAILABILITY_ZONE_SCHEME as ZONES, PROVIDER_INFRA, SECURITY_GROUP_SCHEME as GROUPS } from '../../src/model/schemes.js';
-import { attribute, eventually, INFRA, locations, pathOf, startServer, type Reply, type TestServer } from '../helpers/server.js';
+import { attribute, eventually, INFRA, locations, pathOf, type Reply, type TestServer } from '../helpers/server.js';
 import { altAccount, osGet, osSend, passwordToken, primaryAccount, SKIP_MESSAGE, type Token } from './os-env.js';
+import { sharedNetworkPath, startOnOpenStack } from './occi-server.js';
 
 const demo = primaryAccount();
 const alt = altAccount();
@@ -52,13 +53,8 @@ if (!demo || !alt) {
 
     before(async () => {
       [tok, altTok] = await Promise.all([passwordToken(demo), passwordToken(alt)]);
-      s = await startServer((c) => {
-        c.backend = 'openstack';
-        c.openstack.keystoneUrl = demo.authUrl;
-        c.limits.requestTimeoutMs = 120_000;
-      });
-      const nets = await req('GET', '/network/', { headers: { Accept: 'application/occi+json' } });
-      shared = pathOf(nets.json().resources.find((n: { title?: string }) => n.title === 'shared').location);
+      s = await startOnOpenStack(demo);
+      shared = await sharedNetworkPath(s, tok.token);
     });
 
     after(async () => {
