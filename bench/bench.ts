@@ -3,13 +3,9 @@
 // Prints requests/s, p50/p99 latency and the server's peak memory.
 //   BENCH_SECONDS (default 5) per scenario, BENCH_CONNECTIONS (default 16).
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { memoryOf, startServerChild } from '../scripts/support/server-child.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const COMPUTES = 1000;
@@ -22,27 +18,6 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
-}
-
-function startServer(dataDir: string, config: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [MAIN, '--port', '0', '--data-dir', dataDir, '--config', config], {
-    env: { ...process.env, SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => {
-      resolve({ child, port: JSON.parse(d.toString().split('\n')[0]).port as number });
-      // Keep draining the log so the server never blocks on a full pipe.
-      child.stdout!.resume();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
-
-function peakMemoryMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
 }
 
 async function run(scenario: string, opts: autocannon.Options): Promise<Row> {
@@ -58,16 +33,13 @@ async function post(url: string, token: string, body: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-bench-'));
-  const config = join(dataDir, 'config.json');
   const tokens = [
     { token: 'bench-many-0123456789', tenant: 'many' },
     { token: 'bench-solo-0123456789', tenant: 'solo' },
     { token: 'bench-churn-0123456789', tenant: 'churn' },
   ];
-  writeFileSync(config, JSON.stringify({ local: { tokens }, logLevel: 'info' }));
-  const { child, port } = await startServer(dataDir, config);
-  const base = `http://127.0.0.1:${port}`;
+  const server = await startServerChild({ tokens, logLevel: 'info', env: { SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' } });
+  const base = server.base;
   try {
     process.stdout.write(`setting up ${COMPUTES} computes …\n`);
     for (let i = 0; i < COMPUTES; i += 50) {
@@ -104,7 +76,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    const memory = peakMemoryMiB(child.pid!);
+    const memory = Math.round(memoryOf(server.pid).peakMiB);
     const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
     const out = [
       `snf-occi bench: ${SECONDS} s per scenario, ${CONNECTIONS} connections, embedded cloud, Node ${process.version}`,
@@ -117,9 +89,8 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(out.join('\n') + '\n');
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
+    rmSync(server.dataDir, { recursive: true, force: true });
   }
 }
 

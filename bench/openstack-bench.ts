@@ -11,14 +11,10 @@
 //   . /var/lib/openstack-lite/demo-openrc && npm run bench:openstack
 // BENCH_OS_N (30) requests per operation, BENCH_OS_CYCLES (10) storage
 // create+delete cycles, BENCH_OS_COMPUTES (3), BENCH_OS_DEADLINE_S (900).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
 import { passwordToken, primaryAccount, type OsAccount, type Token } from '../test/openstack/os-env.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const N = positive('BENCH_OS_N', 30);
 const CYCLES = positive('BENCH_OS_CYCLES', 10);
 const COMPUTES = positive('BENCH_OS_COMPUTES', 3);
@@ -90,44 +86,16 @@ async function freshToken(a: OsAccount, t: Token): Promise<string> {
 // ---------------------------------------------------------------- the snf-occi process
 
 interface Occi {
-  child: ChildProcess;
+  server: ServerChild;
   base: string;
   /** OCCI requests made through `occi()` so far. */
   requests: number;
 }
 
-function startOcci(authUrl: string, dataDir: string): Promise<Occi> {
-  const child = spawn(process.execPath, [MAIN, '--backend', 'openstack', '--keystone-url', authUrl, '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const onData = (d: Buffer): void => {
-      buffered += d.toString();
-      for (const line of buffered.split('\n').slice(0, -1)) {
-        const port = portIn(line);
-        if (port !== undefined) {
-          child.stdout!.off('data', onData);
-          // Keep draining the log so the server never blocks on a full pipe.
-          child.stdout!.resume();
-          resolve({ child, base: `http://127.0.0.1:${port}`, requests: 0 });
-          return;
-        }
-      }
-      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`snf-occi exited with ${code} before listening`)));
-  });
-}
-
-/** The port of the server's "listening" log line (JSON lines; anything else is skipped). */
-function portIn(line: string): number | undefined {
-  try {
-    return (JSON.parse(line) as { port?: number }).port;
-  } catch {
-    return undefined;
-  }
+/** snf-occi on the openstack backend, in a process of its own. */
+async function startOcci(authUrl: string): Promise<Occi> {
+  const server = await startServerChild({ tokens: [], config: { backend: 'openstack', openstack: { keystoneUrl: authUrl } } });
+  return { server, base: server.base, requests: 0 };
 }
 
 async function occi(o: Occi, method: string, path: string, token: string, body?: string): Promise<Answer> {
@@ -420,7 +388,6 @@ async function main(): Promise<number> {
   }
   const t = await passwordToken(account);
   const e = endpoints(t);
-  const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-osbench-'));
   const made: Created = { servers: new Set(), volumes: new Set() };
   let o: Occi | undefined;
   let failed = false;
@@ -437,7 +404,7 @@ async function main(): Promise<number> {
     return Promise.race([work, interrupted]);
   };
   try {
-    o = await startOcci(account.authUrl, dataDir);
+    o = await startOcci(account.authUrl);
     process.stdout.write(`run ${RUN}: setting up ${COMPUTES} computes (tiny, m1.nano, on shared) and a volume attached to the first …\n`);
     const fixture = await unlessInterrupted(setUp(e, t, made));
     const rows: Row[] = [];
@@ -471,10 +438,9 @@ async function main(): Promise<number> {
       process.stderr.write(`clean-up failed: ${(err as Error).message}; remove ${RUN}* by hand\n`);
     }
     if (o) {
-      o.child.kill('SIGTERM');
-      if (o.child.exitCode === null) await new Promise((r) => o!.child.once('exit', r));
+      await o.server.stop();
+      rmSync(o.server.dataDir, { recursive: true, force: true });
     }
-    rmSync(dataDir, { recursive: true, force: true });
   }
   return failed ? 1 : 0;
 }
