@@ -56,6 +56,13 @@ export interface OcciServer {
   shutdown(): Promise<void>;
 }
 
+/** What the access log line says of a request besides method and path. */
+interface RequestLog {
+  status?: number;
+  /** An unexpected error, logged with its stack (never sent to the client). */
+  err?: unknown;
+}
+
 const HOST = /^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?$/;
 
 function header(v: string | string[] | undefined): string | undefined {
@@ -79,8 +86,10 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     return `${config.tls ? 'https' : 'http'}://${safe}`;
   }
 
-  function send(res: ServerResponse, r: Response, requestId: string): void {
+  /** Sends a response and notes its status for the access log line. */
+  function send(res: ServerResponse, r: Response, requestId: string, log: RequestLog): void {
     if (res.headersSent) return;
+    log.status = r.status;
     res.statusCode = r.status;
     for (const [name, value] of Object.entries(r.rendered.headers)) res.setHeader(name, value);
     if (r.location) res.setHeader('Location', r.location);
@@ -89,7 +98,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     res.end(r.rendered.body);
   }
 
-  function sendError(res: ServerResponse, renderer: Renderer, err: unknown, requestId: string, log: { status?: number; err?: unknown }): void {
+  function sendError(res: ServerResponse, renderer: Renderer, err: unknown, requestId: string, log: RequestLog): void {
     let status = 500;
     let message = 'internal error; the request id identifies it in the server log';
     let extra: Record<string, string> = {};
@@ -100,7 +109,6 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     } else {
       log.err = err;
     }
-    log.status = status;
     let rendered;
     try {
       rendered = renderer.error(status, message, requestId);
@@ -109,7 +117,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     }
     for (const [k, v] of Object.entries(extra)) rendered.headers[k] = v;
     if (status === 413) rendered.headers['Connection'] = 'close';
-    send(res, { status, rendered }, requestId);
+    send(res, { status, rendered }, requestId, log);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -119,7 +127,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     res.setHeader('Accept', ACCEPT_HEADER);
     let renderer: Renderer = textPlainRenderer;
     const method = req.method ?? 'GET';
-    const log: { status?: number; err?: unknown } = {};
+    const log: RequestLog = {};
     let path = '';
     const deadline = new Deadline(limits.requestTimeoutMs);
     try {
@@ -128,20 +136,14 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const corsAllowed = cors.decorate(req, res);
       if (cors.isPreflight(req)) {
         const status = corsAllowed ? 204 : 403;
-        send(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, requestId);
-        log.status = status;
-        return;
+        return send(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, requestId, log);
       }
       if (path === '/metrics' && config.metrics) {
-        send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: metrics.render() } }, requestId);
-        log.status = 200;
-        return;
+        return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: metrics.render() } }, requestId, log);
       }
       if (path === '/healthz') {
         const rendered = { headers: { 'Content-Type': 'application/json' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
-        send(res, { status: draining ? 503 : 200, rendered }, requestId);
-        log.status = res.statusCode;
-        return;
+        return send(res, { status: draining ? 503 : 200, rendered }, requestId, log);
       }
       const occi = requestedOcciVersion(header(req.headers['user-agent']));
       const media = negotiate(header(req.headers.accept));
@@ -165,17 +167,14 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const r = route(catalog, path);
       if (method === 'OPTIONS') {
         res.setHeader('Allow', allowedMethods(r, config.allowNamespaceDelete).join(', '));
-        send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '' } }, requestId);
-        log.status = 200;
-        return;
+        return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '' } }, requestId, log);
       }
       const hasBody = method === 'POST' || method === 'PUT' || method === 'DELETE';
       const body = hasBody ? await readBody(req, limits.maxBodyBytes) : '';
       const payload = hasBody ? parsePayload(header(req.headers['content-type']), body, req.headers) : filterPayload(req.headers);
       const call = { method, route: r, query: target.query, headers: req.headers, payload };
       const response = discoveryCache.lookup(ctx, renderer, call) ?? respond(renderer, await deadline.race(dispatch(ctx, call)));
-      send(res, response, requestId);
-      log.status = response.status;
+      send(res, response, requestId, log);
     } catch (err) {
       sendError(res, renderer, err, requestId, log);
     } finally {

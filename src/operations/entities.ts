@@ -125,7 +125,8 @@ async function rollback(ctx: OcciContext, created: EntityRecord[]): Promise<void
   }
 }
 
-function forgetEntity(ctx: OcciContext, r: EntityRecord): void {
+/** Drops the user-mixin memberships of a deleted entity and of the links it owned. */
+export function forgetEntity(ctx: OcciContext, r: EntityRecord): void {
   ctx.store.forget(ctx.creds.tenant, r.kind, r.id);
   if (!isLinkRecord(r)) for (const l of r.links) ctx.store.forget(ctx.creds.tenant, l.kind, l.id);
 }
@@ -236,4 +237,3 @@ export async function remove(ctx: OcciContext, loc: EntityLocation): Promise<Occ
   return { type: 'ok' };
 }
 
-export { forgetEntity };
