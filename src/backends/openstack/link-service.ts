@@ -3,13 +3,17 @@
 // link to an external network is a floating IP on the server's port; a
 // storagelink is a Nova volume attachment. Ids: see mapping/ids.ts.
 import type { EntityRef, LinkKindTerm, LinkRecord, LinkSpec, UpdateSpec } from '../../backend/port.js';
-import { badRequest, conflict, notFound } from '../../errors.js';
+import { badGateway, badRequest, conflict, notFound } from '../../errors.js';
 import type { Cloud } from './cloud.js';
 import { attachFloatingIp, detachFloatingIp, portForFloatingIp } from './floating-ips.js';
 import { assembleLinks, readLinkFacts, readServerWithLinks } from './links-read.js';
 import { floatingInterfaceId, isCloudId, parseInterfaceId, parseStorageLinkId, portInterfaceId, storageLinkId } from './mapping/ids.js';
+import { volumeStatus } from './mapping/status.js';
 import { markedOffline } from './mapping/storage.js';
 import { waitUntil } from './wait.js';
+
+/** Cinder statuses of a volume whose attachment is changing. */
+const VOLUME_IN_TRANSIT = new Set(['reserved', 'attaching', 'detaching']);
 
 export class LinkService {
   constructor(private readonly timeoutMs: number) {}
@@ -72,7 +76,24 @@ export class LinkService {
     if (markedOffline(volume)) throw conflict(`storage ${volumeId} is offline; bring it online before attaching it`);
     const device = spec.attributes['occi.storagelink.deviceid'];
     await cloud.nova.attachVolume(serverId, volumeId, typeof device === 'string' && device !== '' ? device : undefined);
+    // Nova answers once the volume is reserved; the attachment completes later.
+    // Until it has, the cloud refuses a detach, so the link is not yet usable.
+    const settled = await this.volumeSettled(cloud, volumeId);
+    if (settled !== undefined && settled !== 'in-use') {
+      throw badGateway(`the cloud did not attach storage ${volumeId} to compute ${serverId} (volume status ${settled})`);
+    }
     return storageLinkId(serverId, volumeId);
+  }
+
+  /** The volume's status once no attachment or detachment is under way (undefined without Cinder or volume). */
+  private async volumeSettled(cloud: Cloud, volumeId: string): Promise<string | undefined> {
+    if (!cloud.hasCinder) return undefined;
+    const { value } = await waitUntil(
+      () => cloud.cinder.getVolume(volumeId),
+      (v) => v === undefined || !VOLUME_IN_TRANSIT.has(volumeStatus(v.status)),
+      { deadlineMs: this.timeoutMs, intervalMs: 250 },
+    );
+    return value && volumeStatus(value.status);
   }
 
   async delete(cloud: Cloud, kind: LinkKindTerm, id: string): Promise<void> {
@@ -80,6 +101,8 @@ export class LinkService {
     if (!link) throw notFound(`${kind} ${id} not found`);
     const server = link.source.id;
     if (kind === 'storagelink') {
+      // A detach while the attachment is still completing is refused by Nova (400).
+      await this.volumeSettled(cloud, link.target.id);
       await cloud.nova.detachVolume(server, link.target.id);
     } else {
       const ref = parseInterfaceId(id)!;

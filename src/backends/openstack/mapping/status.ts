@@ -19,8 +19,13 @@ export function computeState(status: string): ComputeState {
 
 export type StorageState = 'online' | 'offline' | 'error';
 
+/** Cinder's volume status in its usual spelling (Synnefo writes IN_USE for in-use). */
+export function volumeStatus(status: string): string {
+  return status.toLowerCase().replace(/_/g, '-');
+}
+
 export function storageState(status: string): StorageState {
-  const s = status.toLowerCase().replace(/_/g, '-');
+  const s = volumeStatus(status);
   if (s === 'available' || s === 'in-use') return 'online';
   if (s.startsWith('error')) return 'error';
   return 'offline';
