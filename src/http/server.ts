@@ -15,7 +15,7 @@ import type { OcciContext } from '../operations/context.js';
 import type { Renderer } from '../rendering/document.js';
 import { jsonRenderer, plainJsonRenderer } from '../rendering/json/render.js';
 import { ACCEPT_HEADER, negotiate, type MediaType } from '../rendering/negotiate.js';
-import { textOcciRenderer, textPlainRenderer, uriListRenderer } from '../rendering/text/render.js';
+import { textOcciPlainRenderer, textOcciRenderer, textPlainRenderer, uriListRenderer } from '../rendering/text/render.js';
 import type { UserMixinStore } from '../store/user-mixin-store.js';
 import { metrics } from '../metrics.js';
 import { VERSION } from '../version.js';
@@ -33,7 +33,7 @@ export const SERVER_HEADER = `snf-occi/${VERSION} OCCI/1.2 OCCI/1.1`;
 
 const RENDERERS: Record<MediaType, Renderer> = {
   'text/plain': textPlainRenderer,
-  'text/occi+plain': textPlainRenderer,
+  'text/occi+plain': textOcciPlainRenderer,
   'text/occi': textOcciRenderer,
   'text/uri-list': uriListRenderer,
   'application/occi+json': jsonRenderer,

@@ -84,7 +84,7 @@ export function resourceTemplate(spec: ResourceTemplateSpec): Mixin {
     class: 'mixin',
     scheme: spec.scheme ?? RESOURCE_TPL_SCHEME,
     term: spec.term,
-    title: spec.title ?? `${spec.term}: ${spec.cores} cores, ${memoryGiB} GiB RAM, ${spec.diskGB} GB disk`,
+    title: spec.title ?? `${spec.term}: ${spec.cores} ${spec.cores === 1 ? 'core' : 'cores'}, ${memoryGiB} GiB RAM, ${spec.diskGB} GB disk`,
     location: `/templates/resource/${encodeURIComponent(spec.term)}/`,
     attributes: attributeMap(defs),
     depends: [RESOURCE_TPL],

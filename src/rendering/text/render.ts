@@ -17,19 +17,23 @@ function errorBody(message: string, requestId: string): string {
   return `${message}\nrequest-id: ${requestId}\n`;
 }
 
-function plainBody(lines: Line[]): Rendered {
-  return { headers: { 'Content-Type': PLAIN }, body: lines.map((l) => `${l.name}: ${l.value}\n`).join('') };
+/** text/plain, or its 1.2 synonym text/occi+plain (R9) under the name the client asked for. */
+function bodyRenderer(mediaType: 'text/plain' | 'text/occi+plain'): Renderer {
+  const type = `${mediaType}; charset=utf-8`;
+  const body = (lines: Line[]): Rendered => ({ headers: { 'Content-Type': type }, body: lines.map((l) => `${l.name}: ${l.value}\n`).join('') });
+  return {
+    mediaType,
+    categories: (list) => body(categoryLines(list)),
+    entity: (view) => body(entityLines(view)),
+    collection: (views) => body(locationLines(views.map((v) => v.location))),
+    locations: (urls) => body(locationLines(urls)),
+    ok: () => body([]),
+    error: (_status, message, requestId) => ({ headers: { 'Content-Type': type }, body: errorBody(message, requestId) }),
+  };
 }
 
-export const textPlainRenderer: Renderer = {
-  mediaType: 'text/plain',
-  categories: (list) => plainBody(categoryLines(list)),
-  entity: (view) => plainBody(entityLines(view)),
-  collection: (views) => plainBody(locationLines(views.map((v) => v.location))),
-  locations: (urls) => plainBody(locationLines(urls)),
-  ok: () => plainBody([]),
-  error: (_status, message, requestId) => ({ headers: { 'Content-Type': PLAIN }, body: errorBody(message, requestId) }),
-};
+export const textPlainRenderer = bodyRenderer('text/plain');
+export const textOcciPlainRenderer = bodyRenderer('text/occi+plain');
 
 const HEADER_ORDER: LineName[] = ['Category', 'Link', 'X-OCCI-Attribute', 'X-OCCI-Location'];
 

@@ -1,0 +1,115 @@
+// Checklist items of occi-spec.md §6 that cut across the other HTTP tests:
+// synonyms and body types (R9, R11, R14), what a PUT keeps (R68), what no
+// request can change (R143, R144) and per-entity mixin values (R146).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { attribute, COMPUTE_KIND, INFRA, pathOf, startServer, type TestServer } from '../helpers/server.js';
+
+const PLAIN = { 'Content-Type': 'text/plain' };
+const NETWORK_KIND = `network; scheme="${INFRA}"; class="kind"`;
+const SSH_KEY = 'ssh_key; scheme="http://schemas.ogf.org/occi/infrastructure/credentials#"; class="mixin"';
+
+describe('checklist items across the protocol (R9, R11, R14, R68, R143, R144, R146)', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer()));
+  after(() => s.close());
+
+  async function create(path: string, lines: string[]): Promise<string> {
+    const r = await s.request('POST', path, { headers: PLAIN, body: lines.join('\n') + '\n' });
+    assert.equal(r.status, 201, r.body);
+    return pathOf(r.headers.location!);
+  }
+
+  test('R9 text/occi+plain is read, and answered under the name the client asked for', async () => {
+    const r = await s.request('POST', '/compute/', {
+      headers: { 'Content-Type': 'text/occi+plain', Accept: 'text/occi+plain' },
+      body: `Category: ${COMPUTE_KIND}\nX-OCCI-Attribute: occi.core.title="synonym"\n`,
+    });
+    assert.equal(r.status, 201, r.body);
+    assert.match(String(r.headers['content-type']), /^text\/occi\+plain/);
+    const got = await s.request('GET', pathOf(r.headers.location!), { headers: { Accept: 'text/occi+plain' } });
+    assert.match(String(got.headers['content-type']), /^text\/occi\+plain/);
+    assert.equal(attribute(got.body, 'occi.core.title'), '"synonym"');
+    const err = await s.request('GET', '/compute/nosuch', { headers: { Accept: 'text/occi+plain' } });
+    assert.equal(err.status, 404);
+    assert.match(String(err.headers['content-type']), /^text\/occi\+plain/);
+  });
+
+  test('R11 a body is read by its Content-Type: JSON sent as text, or text sent as JSON, is a 400', async () => {
+    const json = JSON.stringify({ kind: `${INFRA}compute` });
+    const asText = await s.request('POST', '/compute/', { headers: PLAIN, body: json });
+    assert.equal(asText.status, 400);
+    assert.match(asText.body, /not an OCCI structure/);
+    const asJson = await s.request('POST', '/compute/', { headers: { 'Content-Type': 'application/occi+json' }, body: `Category: ${COMPUTE_KIND}\n` });
+    assert.equal(asJson.status, 400);
+    assert.match(asJson.body, /invalid JSON/);
+    const right = await s.request('POST', '/compute/', { headers: { 'Content-Type': 'application/occi+json' }, body: json });
+    assert.equal(right.status, 201, right.body);
+  });
+
+  test('R14 an unsupported request type is a 415 that names the types served', async () => {
+    const r = await s.request('POST', '/compute/', { headers: { 'Content-Type': 'application/xml' }, body: '<compute/>' });
+    assert.equal(r.status, 415);
+    assert.match(r.body, /text\/plain.*application\/occi\+json/);
+  });
+
+  test('R68 a full update (PUT) keeps the links the resource owned', async () => {
+    const net = await create('/network/', [`Category: ${NETWORK_KIND}`]);
+    const vm = await create('/compute/', [
+      `Category: ${COMPUTE_KIND}`,
+      `Link: <${net}>; rel="${INFRA}network"; category="${INFRA}networkinterface"`,
+    ]);
+    const linkOf = async (): Promise<string | undefined> => /^Link: <[^>]*>; rel="[^"]*"; self="([^"]+)"/m.exec((await s.request('GET', vm)).body)?.[1];
+    const before = await linkOf();
+    assert.ok(before, 'the compute has its network interface');
+    const put = await s.request('PUT', vm, { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\nX-OCCI-Attribute: occi.core.title="replaced"\n` });
+    assert.equal(put.status, 200, put.body);
+    assert.equal(attribute(put.body, 'occi.core.title'), '"replaced"');
+    assert.equal(await linkOf(), before, 'the same link after the PUT');
+    assert.equal((await s.request('GET', pathOf(before!))).status, 200);
+  });
+
+  test('R143 the kind of an entity never changes, by PUT or by partial update', async () => {
+    const vm = await create('/compute/', [`Category: ${COMPUTE_KIND}`]);
+    const storage = `Category: storage; scheme="${INFRA}"; class="kind"\nX-OCCI-Attribute: occi.storage.size=1.0\n`;
+    for (const method of ['PUT', 'POST']) {
+      const r = await s.request(method, vm, { headers: PLAIN, body: storage });
+      assert.equal(r.status, 400, `${method}: ${r.body}`);
+      assert.match(r.body, /holds .*#compute/);
+    }
+    const after = await s.request('GET', vm);
+    assert.match(after.body, /^Category: compute; /m);
+  });
+
+  test('R144 no request changes an immutable attribute: id, state, state.message, interface', async () => {
+    const net = await create('/network/', [`Category: ${NETWORK_KIND}`]);
+    const vm = await create('/compute/', [
+      `Category: ${COMPUTE_KIND}`,
+      `Link: <${net}>; rel="${INFRA}network"; category="${INFRA}networkinterface"`,
+    ]);
+    const id = attribute((await s.request('GET', vm)).body, 'occi.core.id');
+    for (const attr of ['occi.core.id="urn:uuid:00000000-0000-0000-0000-000000000000"', 'occi.compute.state="error"', 'occi.compute.state.message="forged"']) {
+      const r = await s.request('POST', vm, { headers: PLAIN, body: `X-OCCI-Attribute: ${attr}\n` });
+      assert.equal(r.status, 403, `${attr}: ${r.body}`);
+      assert.match(r.body, /immutable/);
+    }
+    const body = (await s.request('GET', vm)).body;
+    assert.equal(attribute(body, 'occi.core.id'), id);
+    assert.notEqual(attribute(body, 'occi.compute.state.message'), '"forged"');
+    const nic = pathOf(/self="([^"]+)"/.exec(body)![1]!);
+    const r = await s.request('POST', nic, { headers: PLAIN, body: 'X-OCCI-Attribute: occi.networkinterface.interface="eth9"\n' });
+    assert.equal(r.status, 403, r.body);
+    assert.notEqual(attribute((await s.request('GET', nic)).body, 'occi.networkinterface.interface'), '"eth9"');
+  });
+
+  test('R146 a mixin holds no values: two computes with ssh_key keep their own keys', async () => {
+    const keys = ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne one@example', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo two@example'];
+    const vms: string[] = [];
+    for (const key of keys) {
+      vms.push(await create('/compute/', [`Category: ${COMPUTE_KIND}`, `Category: ${SSH_KEY}`, `X-OCCI-Attribute: occi.credentials.ssh.publickey="${key}"`]));
+    }
+    for (const [i, vm] of vms.entries()) {
+      assert.equal(attribute((await s.request('GET', vm)).body, 'occi.credentials.ssh.publickey'), `"${keys[i]}"`);
+    }
+  });
+});
