@@ -95,6 +95,7 @@ if (!demo || !alt) {
       const active = await untilState(path, 'active');
       assert.match(active.body, new RegExp(`^Link: <[^>]*${shared}>; rel="${INFRA}network"; self="[^"]+networkinterface/`, 'm'));
       assert.match(active.body, /occi\.networkinterface\.address="192\.0\.2\.\d+"/);
+      assert.match(active.body, /occi\.networkinterface\.gateway="192\.0\.2\.1"/, 'the gateway of the shared subnet');
       assert.equal((await req('GET', path, { token: altTok.token })).status, 404);
       assert.ok(!locations((await req('GET', '/compute/', { token: altTok.token })).body).some((l) => l.endsWith(path)));
       const act = (term: string, method?: string) =>

@@ -186,6 +186,7 @@ describe('openstack mapping: networks, links, storage', () => {
       ports: [second, ports[0]!],
       floatingIps: [ip, { ...ip, id: 'elsewhere', port_id: 'other-port' }],
       attachments: [{ volumeId: attachment.volumeId, device: attachment.device }],
+      subnets: fixture<{ subnets: NeutronSubnet[] }>('subnets.json').subnets,
     });
     assert.deepEqual(
       links.map((l) => [l.kind, l.id, l.attributes['occi.networkinterface.interface'] ?? l.attributes['occi.storagelink.deviceid']]),
@@ -200,6 +201,7 @@ describe('openstack mapping: networks, links, storage', () => {
     assert.deepEqual(eth0!.target, { kind: 'network', id: ports[0]!.network_id });
     assert.deepEqual(eth0!.mixins, [typeId(IPNETWORKINTERFACE)]);
     assert.equal(eth0!.attributes['occi.networkinterface.address'], '192.0.2.37');
+    assert.equal(eth0!.attributes['occi.networkinterface.gateway'], '192.0.2.1', 'the gateway of the port subnet');
     assert.equal(eth0!.attributes['occi.networkinterface.mac'], 'fa:16:3e:e5:41:c6');
     assert.equal(eth0!.attributes['occi.networkinterface.state'], 'active');
     assert.deepEqual(eth1!.mixins, [], 'a port without an address has no ipnetworkinterface');

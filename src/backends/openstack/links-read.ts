@@ -6,7 +6,7 @@ import type { LinkRecord } from '../../backend/port.js';
 import type { CinderVolume } from './cinder.js';
 import type { Cloud } from './cloud.js';
 import { serverLinks, type Attachment } from './mapping/links.js';
-import type { NeutronFloatingIp, NeutronPort } from './neutron.js';
+import type { NeutronFloatingIp, NeutronPort, NeutronSubnet } from './neutron.js';
 import type { Id, NovaServer } from './nova.js';
 
 /** A server's links and the ports they were read from. */
@@ -17,16 +17,18 @@ export interface ServerLinks {
 
 /** The links of one server. */
 export async function readServerLinks(cloud: Cloud, serverId: string): Promise<ServerLinks> {
-  const [ports, floatingIps, attachments] = await Promise.all([
+  const [ports, floatingIps, attachments, subnets] = await Promise.all([
     cloud.hasNeutron ? cloud.neutron.listPorts({ device_id: serverId }) : Promise.resolve([]),
     cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
     cloud.nova.volumeAttachments(serverId),
+    readSubnets(cloud),
   ]);
   const links = serverLinks({
     serverId,
     ports,
     floatingIps,
     attachments: attachments.map((a) => ({ volumeId: a.volumeId, device: a.device })),
+    subnets,
     portsHoldFloatingIps: cloud.dialect.attach === 'port',
   });
   return { links, ports };
@@ -55,15 +57,27 @@ export interface LinkFacts {
   floatingIps: NeutronFloatingIp[];
   /** Cinder's volumes, when the cloud has Cinder (they carry the attachment devices). */
   volumes: CinderVolume[] | undefined;
+  subnets: NeutronSubnet[];
 }
 
 export async function readLinkFacts(cloud: Cloud): Promise<LinkFacts> {
-  const [ports, floatingIps, volumes] = await Promise.all([
+  const [ports, floatingIps, volumes, subnets] = await Promise.all([
     cloud.hasNeutron ? cloud.neutron.listPorts() : Promise.resolve([]),
     cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
     cloud.hasCinder ? cloud.cinder.listVolumes() : Promise.resolve(undefined),
+    readSubnets(cloud),
   ]);
-  return { ports, floatingIps, volumes };
+  return { ports, floatingIps, volumes, subnets };
+}
+
+/**
+ * The subnets the caller sees, read beside the ports for the interfaces'
+ * gateways. A gateway is a detail: a cloud that refuses the listing still
+ * gets its links, without gateways.
+ */
+async function readSubnets(cloud: Cloud): Promise<NeutronSubnet[]> {
+  if (!cloud.hasNeutron) return [];
+  return cloud.neutron.listSubnets().catch(() => []);
 }
 
 /** The links of many servers, keyed by server id. */
@@ -79,6 +93,7 @@ export function assembleLinks(cloud: Cloud, facts: LinkFacts, servers: readonly 
         ports: ports.get(id) ?? [],
         floatingIps: facts.floatingIps,
         attachments: attachments.get(id) ?? [],
+        subnets: facts.subnets,
         portsHoldFloatingIps: cloud.dialect.attach === 'port',
       }),
     ]),

@@ -5,7 +5,7 @@
 import type { Attributes, LinkRecord } from '../../../backend/port.js';
 import { typeId } from '../../../model/category.js';
 import { IPNETWORKINTERFACE } from '../../../model/infrastructure.js';
-import type { NeutronFloatingIp, NeutronPort } from '../neutron.js';
+import type { NeutronFloatingIp, NeutronPort, NeutronSubnet } from '../neutron.js';
 import type { Id } from '../nova.js';
 import { floatingInterfaceId, portInterfaceId, storageLinkId } from './ids.js';
 import { linkState } from './status.js';
@@ -20,6 +20,8 @@ export interface ServerLinkFacts {
   ports: readonly NeutronPort[];
   floatingIps: readonly NeutronFloatingIp[];
   attachments: readonly Attachment[];
+  /** Subnets the ports' addresses belong to, for their gateways (none known: no gateway shown). */
+  subnets?: readonly NeutronSubnet[];
   /** Synnefo: a floating IP is held by a port of its own, so that port is the floating IP's link, not a second one. */
   portsHoldFloatingIps?: boolean;
 }
@@ -33,9 +35,10 @@ export function serverLinks(f: ServerLinkFacts): LinkRecord[] {
   const byPort = new Map(ports.map((p) => [String(p.id), p]));
   const floating = f.floatingIps.filter((ip) => ip.port_id !== null && byPort.has(String(ip.port_id)));
   const holders = new Set(f.portsHoldFloatingIps ? floating.map((ip) => String(ip.port_id)) : []);
+  const gateways = new Map((f.subnets ?? []).map((n) => [String(n.id), n.gateway_ip]));
   const interfaces = ports
     .filter((p) => !holders.has(String(p.id)))
-    .map((p) => portInterface(server, p, names.get(String(p.id))!));
+    .map((p) => portInterface(server, p, names.get(String(p.id))!, gateways));
   const floatingLinks = floating
     .map((ip) => floatingInterface(server, ip, byPort.get(String(ip.port_id))!, names.get(String(ip.port_id))!));
   const storage = f.attachments.map((a) => storageLink(server, a));
@@ -48,8 +51,11 @@ function byCreation(a: NeutronPort, b: NeutronPort): number {
   return ca < cb ? -1 : ca > cb ? 1 : String(a.id) < String(b.id) ? -1 : 1;
 }
 
-function portInterface(server: string, p: NeutronPort, name: string): LinkRecord {
-  const address = p.fixed_ips[0]?.ip_address;
+function portInterface(server: string, p: NeutronPort, name: string, gateways: ReadonlyMap<string, string | null>): LinkRecord {
+  const fixed = p.fixed_ips[0];
+  const address = fixed?.ip_address;
+  const subnet = fixed?.subnet_id ?? fixed?.subnet;
+  const gateway = subnet !== undefined ? gateways.get(String(subnet)) : undefined;
   const attributes: Attributes = {
     'occi.networkinterface.interface': name,
     'occi.networkinterface.mac': p.mac_address,
@@ -59,6 +65,7 @@ function portInterface(server: string, p: NeutronPort, name: string): LinkRecord
   if (address !== undefined) {
     attributes['occi.networkinterface.address'] = address;
     attributes['occi.networkinterface.allocation'] = 'dynamic';
+    if (gateway) attributes['occi.networkinterface.gateway'] = gateway;
   }
   return {
     kind: 'networkinterface',
