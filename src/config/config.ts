@@ -159,8 +159,9 @@ function coerce(path: string, raw: string, problems: string[], template: Config)
   const sample = path.split('.').reduce<unknown>((n, p) => (n as Tree | undefined)?.[p], template);
   if (typeof sample === 'number') {
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n)) problems.push(`${path}: "${raw}" is not a number`);
-    return n;
+    if (raw.trim() !== '' && Number.isFinite(n)) return n;
+    problems.push(`${path}: "${raw}" is not a number`);
+    return sample; // reported once, not again by the range checks
   }
   if (Array.isArray(sample)) return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (typeof sample === 'boolean') {

@@ -59,6 +59,7 @@ describe('snf-occi command', () => {
     const r = spawnSync(process.execPath, [MAIN, '--port', 'eighty'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /port: "eighty" is not a number/);
+    assert.equal(r.stderr.match(/port:/g)?.length, 1, 'one problem, said once');
     const b = spawnSync(process.execPath, [MAIN], { encoding: 'utf8', env: { ...process.env, SNF_OCCI_BACKEND: 'cloudy' } });
     assert.equal(b.status, 2);
     assert.match(b.stderr, /backend: must be one of local, openstack/);
