@@ -9,9 +9,10 @@ import type { Dialect } from './dialect.js';
 import { Glance } from './glance.js';
 import type { JsonHttp } from './http.js';
 import type { Identity, Session } from './keystone.js';
-import { Neutron } from './neutron.js';
+import { Neutron, type NeutronSubnet } from './neutron.js';
 import { negotiateMicroversion, Nova } from './nova.js';
 import type { ResolvedOptions } from './options.js';
+import type { SubnetCache } from './subnet-cache.js';
 
 export class Cloud {
   constructor(
@@ -25,7 +26,24 @@ export class Cloud {
     readonly project: string,
     /** Compute microversion in use (undefined for Synnefo). */
     readonly microversion: string | undefined,
+    private readonly subnetCache: SubnetCache,
   ) {}
+
+  /** The subnets this project sees (briefly cached; none without Neutron or when it refuses the listing). */
+  subnets(): Promise<NeutronSubnet[]> {
+    const neutron = this.neutronClient;
+    if (!neutron) return Promise.resolve([]);
+    return this.subnetCache.get(this.networkScopeKey, () => neutron.listSubnets());
+  }
+
+  /** To call after changing a subnet, so the next read sees the change. */
+  forgetSubnets(): void {
+    this.subnetCache.forget(this.networkScopeKey);
+  }
+
+  private get networkScopeKey(): string {
+    return `${this.session.projectId}|${this.neutronClient?.base ?? ''}`;
+  }
 
   get neutron(): Neutron {
     if (!this.neutronClient) throw new OcciError(503, "the cloud's catalog has no network endpoint");
@@ -59,6 +77,7 @@ export class Connector {
     private readonly identity: Identity,
     private readonly dialect: Dialect,
     private readonly o: ResolvedOptions,
+    private readonly subnetCache: SubnetCache,
   ) {}
 
   async connect(c: Credentials): Promise<Cloud> {
@@ -79,6 +98,7 @@ export class Connector {
       imageUrl && this.dialect.images === 'glance' ? new Glance(this.http, withVersion(imageUrl, 'v2'), token) : undefined,
       c.project ?? session.projectId,
       microversion,
+      this.subnetCache,
     );
   }
 

@@ -30,6 +30,7 @@ import { JsonHttp } from './http.js';
 import { Identity, keystoneChallenge } from './keystone.js';
 import { LinkService } from './link-service.js';
 import { resolveOptions, type OpenStackOptions } from './options.js';
+import { SubnetCache } from './subnet-cache.js';
 import { TemplateCache } from './template-cache.js';
 import { tlsDispatcher } from './tls.js';
 import { ZoneGroupCache } from './zone-group-cache.js';
@@ -54,7 +55,7 @@ export function openOpenStackBackend(options: OpenStackOptions): Backend {
   const reader = new ComputeReader(templates, zonesGroups);
   return new OpenStackBackend({
     identity,
-    connector: new Connector(http, identity, dialect, o),
+    connector: new Connector(http, identity, dialect, o, new SubnetCache(o.securityGroupTtlMs)),
     templates,
     zonesGroups,
     reader,

@@ -21,7 +21,7 @@ export async function readServerLinks(cloud: Cloud, serverId: string): Promise<S
     cloud.hasNeutron ? cloud.neutron.listPorts({ device_id: serverId }) : Promise.resolve([]),
     cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
     cloud.nova.volumeAttachments(serverId),
-    readSubnets(cloud),
+    cloud.subnets(),
   ]);
   const links = serverLinks({
     serverId,
@@ -65,19 +65,9 @@ export async function readLinkFacts(cloud: Cloud): Promise<LinkFacts> {
     cloud.hasNeutron ? cloud.neutron.listPorts() : Promise.resolve([]),
     cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
     cloud.hasCinder ? cloud.cinder.listVolumes() : Promise.resolve(undefined),
-    readSubnets(cloud),
+    cloud.subnets(),
   ]);
   return { ports, floatingIps, volumes, subnets };
-}
-
-/**
- * The subnets the caller sees, read beside the ports for the interfaces'
- * gateways. A gateway is a detail: a cloud that refuses the listing still
- * gets its links, without gateways.
- */
-async function readSubnets(cloud: Cloud): Promise<NeutronSubnet[]> {
-  if (!cloud.hasNeutron) return [];
-  return cloud.neutron.listSubnets().catch(() => []);
 }
 
 /** The links of many servers, keyed by server id. */

@@ -58,6 +58,7 @@ export async function createNetwork(cloud: Cloud, spec: ResourceSpec): Promise<R
       await cloud.neutron.deleteNetwork(String(network.id)).catch(() => undefined);
       throw err;
     }
+    cloud.forgetSubnets();
   }
   return networkRecord(network, subnets);
 }
@@ -87,6 +88,7 @@ export async function updateNetwork(cloud: Cloud, id: string, spec: UpdateSpec):
     throw badRequest('occi.network.vlan cannot be changed on an existing network');
   }
   await updateSubnet(cloud, id, subnets, current, a);
+  cloud.forgetSubnets();
   const after = await getNetwork(cloud, id);
   if (!after) throw notFound(`network ${id} disappeared`);
   return after;
