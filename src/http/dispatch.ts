@@ -7,7 +7,7 @@ import type { OcciContext } from '../operations/context.js';
 import { create, remove, replace, retrieve, update } from '../operations/entities.js';
 import { addMixins, discover, removeMixins } from '../operations/query.js';
 import type { OcciResult } from '../operations/result.js';
-import type { Payload } from '../rendering/document.js';
+import { emptyPayload, type Payload } from '../rendering/document.js';
 import { filterPayload } from './body.js';
 import { allowedMethods, type Route } from './router.js';
 
@@ -25,6 +25,17 @@ function actionTerm(query: URLSearchParams): string | undefined {
   if (term === null) return undefined;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(term)) throw badRequest('?action= needs an action term');
   return term;
+}
+
+/**
+ * text/occi (or a blank body) carries a DELETE's filter and its listing in
+ * the same headers: without locations, what it carries is the filter, and
+ * the request is for the whole (filtered) collection.
+ */
+function onlyFilter(payload: Payload, filterHeaders: Payload): boolean {
+  if (payload.empty) return true;
+  if (payload.locations.length > 0) return false;
+  return JSON.stringify([payload.categories, payload.attributes]) === JSON.stringify([filterHeaders.categories, filterHeaders.attributes]);
 }
 
 export async function dispatch(ctx: OcciContext, call: Call): Promise<OcciResult> {
@@ -56,8 +67,10 @@ export async function dispatch(ctx: OcciContext, call: Call): Promise<OcciResult
     return list(ctx, owner, filter, pageFrom(query, ctx.limits.maxPageSize));
   }
   if (verb === 'DELETE') {
-    if (owner.type === 'mixin') return membership(ctx, owner.mixin, 'remove', payload);
-    return deleteAll(ctx, owner, payload, filterFrom(ctx, filterPayload(call.headers)));
+    const filterHeaders = filterPayload(call.headers);
+    const body = onlyFilter(payload, filterHeaders) ? emptyPayload() : payload;
+    if (owner.type === 'mixin') return membership(ctx, owner.mixin, 'remove', body);
+    return deleteAll(ctx, owner, body, filterFrom(ctx, filterHeaders));
   }
   if (verb === 'POST' && action !== undefined) return actOnAll(ctx, owner, action, payload);
   if (owner.type === 'mixin') return membership(ctx, owner.mixin, verb === 'PUT' ? 'replace' : 'add', payload);

@@ -100,6 +100,15 @@ export function templateDefault(mixin: Mixin, name: string): unknown {
   return mixin.attributes.get(name)?.default;
 }
 
+/** The parents of the provider's mixin families: they name a family, and no entity carries one itself. */
+const FAMILY_PARENTS: readonly Mixin[] = [OS_TPL, RESOURCE_TPL, AVAILABILITY_ZONE, SECURITY_GROUP];
+
+/** A refusal for naming a family parent where a member is meant, or undefined for any other mixin. */
+export function familyParentMisuse(m: Mixin): string | undefined {
+  if (!FAMILY_PARENTS.includes(m)) return undefined;
+  return `${m.scheme}${m.term} names the family of ${m.term} mixins, not one of them: associate one of its members (listed in the query interface with rel="${m.scheme}${m.term}")`;
+}
+
 export function isOsTemplate(m: Mixin): boolean {
   return m.depends.includes(OS_TPL);
 }

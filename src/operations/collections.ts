@@ -4,12 +4,13 @@ import { isLinkRecord, type EntityKindTerm, type EntityRecord } from '../backend
 import { badRequest, methodNotAllowed, notFound, tooLarge } from '../errors.js';
 import { kindChain, typeId, type AttributeValue, type Category, type Kind, type Mixin } from '../model/category.js';
 import { LINK, RESOURCE } from '../model/infrastructure.js';
-import type { EntityView, Payload } from '../rendering/document.js';
+import { familyParentMisuse, isOsTemplate, isResourceTemplate } from '../model/templates.js';
+import type { EntityInput, EntityView, Payload } from '../rendering/document.js';
 import { triggerOnAll } from './actions.js';
 import { absolute, type OcciContext } from './context.js';
 import { checkApplicable, termOfKind } from './entity-input.js';
 import { forgetEntity, forgetIfGone } from './entities.js';
-import { ENTITY_KINDS, entityOf, entityPath, type EntityLocation } from './locations.js';
+import { ENTITY_KINDS, entityOf, entityPath, isValidId, type EntityLocation } from './locations.js';
 import type { OcciResult } from './result.js';
 import { entityView } from './views.js';
 
@@ -149,11 +150,12 @@ export async function list(ctx: OcciContext, owner: CollectionOwner, filter: Fil
 /** DELETE on a kind location or (behind a flag) an unbound path: deletes the members (R75, R76). */
 export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payload: Payload, filter: Filter): Promise<OcciResult> {
   if (owner.type === 'path' && !ctx.allowNamespaceDelete) throw methodNotAllowed(['GET', 'HEAD', 'OPTIONS']);
+  const named = listing(ctx, payload);
   let targets = await members(ctx, owner);
   if (!isEmpty(filter)) targets = targets.filter((m) => matches(m.view(), filter));
-  const listedOnly = payload.locations.length > 0;
+  const listedOnly = named !== undefined;
   if (listedOnly) {
-    const wanted = new Set(payload.locations.map((l) => key(entityOf(ctx, l))));
+    const wanted = new Set(named.map((l) => key(entityOf(ctx, l))));
     targets = targets.filter((m) => wanted.has(key(m.record)));
   }
   // Links first: deleting a resource takes its links with it.
@@ -185,13 +187,44 @@ function key(r: { kind: string; id: string }): string {
   return `${r.kind}/${r.id}`;
 }
 
+/**
+ * The entities a request body lists (§3.6.4): its locations, and JSON
+ * collection members named by kind and `occi.core.id`. Undefined when the
+ * request has no body: the operation is then for the whole collection. A body
+ * that names no entity is refused, so a listing never widens to "all".
+ */
+export function listing(ctx: OcciContext, payload: Payload): string[] | undefined {
+  if (payload.empty) return undefined;
+  const named = [...payload.locations, ...payload.entities.flatMap((e) => memberById(ctx, e))];
+  if (named.length === 0) {
+    throw badRequest(
+      'the body names no entity: list X-OCCI-Location URLs (JSON: members with a location, or a kind and occi.core.id), or send no body to mean the whole collection',
+    );
+  }
+  return named;
+}
+
+/** A collection member without a location, named by its kind and id (ids render as `urn:uuid:<uuid>` or the cloud's id). */
+function memberById(ctx: OcciContext, e: EntityInput): string[] {
+  if (e.location !== undefined) return [];
+  const id = e.attributes['occi.core.id'];
+  if (typeof id !== 'string' || /^(?:\/|https?:)/i.test(id)) return [];
+  const bare = id.replace(/^urn:uuid:/i, '');
+  for (const ref of e.categories) {
+    const c = ctx.catalog.resolve(ref);
+    const term = c?.class === 'kind' ? termOfKind(c) : undefined;
+    if (term && isValidId(bare)) return [entityPath(term, bare)];
+  }
+  return [];
+}
+
 /** Resolves and fetches every listed entity first, so one unknown URL changes nothing (R101). */
-async function listed(ctx: OcciContext, payload: Payload): Promise<EntityRecord[]> {
-  if (payload.locations.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} locations per request`);
-  const locs: EntityLocation[] = payload.locations.map((l) => entityOf(ctx, l));
+async function listed(ctx: OcciContext, urls: readonly string[]): Promise<EntityRecord[]> {
+  if (urls.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} locations per request`);
+  const locs: EntityLocation[] = urls.map((l) => entityOf(ctx, l));
   const records = await Promise.all(locs.map((l) => ctx.backend.get(ctx.creds, l.kind, l.id)));
   return records.map((r, i) => {
-    if (!r) throw notFound(`no entity at ${payload.locations[i]} (R101)`);
+    if (!r) throw notFound(`no entity at ${urls[i]} (R101)`);
     return r;
   });
 }
@@ -203,7 +236,10 @@ async function listed(ctx: OcciContext, payload: Payload): Promise<EntityRecord[
  */
 export async function membership(ctx: OcciContext, mixin: Mixin, mode: 'add' | 'replace' | 'remove', payload: Payload): Promise<OcciResult> {
   const owner: CollectionOwner = { type: 'mixin', mixin };
-  const records = mode === 'remove' && payload.locations.length === 0 ? (await members(ctx, owner)).map((m) => m.record) : await listed(ctx, payload);
+  const misuse = familyParentMisuse(mixin);
+  if (misuse) throw badRequest(`${misuse} (§1.5: an association the provider does not support is a 400)`);
+  const named = listing(ctx, payload);
+  const records = mode === 'remove' && named === undefined ? (await members(ctx, owner)).map((m) => m.record) : await listed(ctx, named ?? []);
   if (mode === 'add' && records.length === 0) throw badRequest('list the entities to associate with X-OCCI-Location (R95)');
   for (const r of records) checkApplicable(ENTITY_KINDS.get(r.kind)!, [mixin]);
   const tenant = ctx.creds.tenant;
@@ -222,6 +258,10 @@ export async function membership(ctx: OcciContext, mixin: Mixin, mode: 'add' | '
     const drop = current.filter((r) => !keep.has(key(r)));
     const add = mode === 'remove' ? [] : records.filter((r) => !r.mixins.includes(id));
     const remove = mode === 'remove' ? records.filter((r) => r.mixins.includes(id)) : drop;
+    // Checked before any change, so a refused request leaves every member as it was (R101).
+    if (remove.length > 0 && (isOsTemplate(mixin) || isResourceTemplate(mixin))) {
+      throw badRequest(`an entity cannot lose its template ${id} without another: associate the other template with it instead`);
+    }
     for (const r of add) await ctx.backend.update(ctx.creds, r.kind, r.id, { attributes: {}, addMixins: [mixin], removeMixins: [] });
     for (const r of remove) await ctx.backend.update(ctx.creds, r.kind, r.id, { attributes: {}, addMixins: [], removeMixins: [mixin] });
   }

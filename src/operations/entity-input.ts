@@ -13,7 +13,7 @@ import {
   type Mixin,
 } from '../model/category.js';
 import { NETWORK, NETWORKINTERFACE, STORAGE, STORAGELINK } from '../model/infrastructure.js';
-import { isOsTemplate, isResourceTemplate } from '../model/templates.js';
+import { familyParentMisuse, isOsTemplate, isResourceTemplate } from '../model/templates.js';
 import { validateValue } from '../model/validate.js';
 import type { AttributeBag, CategoryRef, LinkInput } from '../rendering/document.js';
 import type { OcciContext } from './context.js';
@@ -47,7 +47,11 @@ export function resolveCategories(ctx: OcciContext, refs: readonly CategoryRef[]
       if (!kinds.includes(c)) kinds.push(c);
     } else if (c.origin === 'user') {
       if (!tags.includes(c)) tags.push(c);
-    } else if (!mixins.includes(c)) mixins.push(c);
+    } else {
+      const misuse = familyParentMisuse(c);
+      if (misuse) throw badRequest(misuse);
+      if (!mixins.includes(c)) mixins.push(c);
+    }
   }
   if (kinds.length > 1) throw badRequest(`a rendering names exactly one kind, got ${kinds.map(typeId).join(' and ')} (R41)`);
   if (needKind && kinds.length === 0) throw badRequest('the request names no kind: add a Category of class "kind" (R40)');

@@ -207,7 +207,7 @@ describe('security under hostile input', () => {
       ['1001 JSON entities', 'POST', '/compute/', { 'Content-Type': JSON_TYPE }, JSON.stringify(Array(1001).fill({ kind: `${INFRA}compute` })), 400, /more than 1000/],
       ['1001 JSON attributes', 'POST', '/compute/', { 'Content-Type': JSON_TYPE }, JSON.stringify({ kind: `${INFRA}compute`, attributes: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`occi.x${i}`, i])) }), 400, /more than 1000|unknown attribute/],
       ['JSON nested 33 deep', 'POST', '/compute/', { 'Content-Type': JSON_TYPE }, `${'['.repeat(33)}${']'.repeat(33)}`, 400, /deeper than 32/],
-      ['101 locations to associate', 'POST', '/os_tpl/', { 'Content-Type': 'text/uri-list' }, Array(101).fill(vm).join('\n'), 400, /at most 100 locations/],
+      ['101 locations to associate', 'POST', '/templates/os/Debian/', { 'Content-Type': 'text/uri-list' }, Array(101).fill(vm).join('\n'), 400, /at most 100 locations/],
       ['101 mixin definitions', 'POST', '/-/', PLAIN, Array.from({ length: 101 }, (_, i) => `Category: m${i}; scheme="http://example.com/many#"; class="mixin"; location="/many${i}/"`).join('\n'), 400, /at most 100 mixins/],
       ['an attribute value over 64 KiB', 'POST', '/compute/', PLAIN, `Category: ${COMPUTE_KIND}\nX-OCCI-Attribute: occi.core.title="${'a'.repeat(70_000)}"\n`, 400, /64 KiB/],
       ['a page larger than the maximum', 'GET', '/compute/?page=1&number=1001', {}, '', 413, /maximum page size 1000/],
