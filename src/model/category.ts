@@ -61,6 +61,18 @@ export interface Mixin extends CategoryBase {
 
 export type Category = Kind | Mixin | Action;
 
+/** 1.2 term: (ALPHA | DIGIT) *(ALPHA | DIGIT | "-" | "_" | "."); attribute names share it. */
+const TERM = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export function isTerm(text: string): boolean {
+  return TERM.test(text);
+}
+
+/** A scheme: an absolute URI of printable ASCII, without quotes or backslashes, ending with '#' (§4.2). */
+export function isScheme(text: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:[\x21\x23-\x5b\x5d-\x7e]*#$/.test(text);
+}
+
 export function typeId(c: { scheme: string; term: string }): string {
   return c.scheme + c.term;
 }

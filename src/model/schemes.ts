@@ -19,5 +19,7 @@ export const OS_TPL_SCHEME = `${PROVIDER}/os_tpl#`;
 export const RESOURCE_TPL_SCHEME = `${PROVIDER}/resource_tpl#`;
 export const AVAILABILITY_ZONE_SCHEME = `${PROVIDER}/availability_zone#`;
 export const SECURITY_GROUP_SCHEME = `${PROVIDER}/security_group#`;
+/** Scheme bases of the provider's categories (ours, and ooi's OpenStack ones): not for user mixins. */
+export const PROVIDER_SCHEME_BASES: readonly string[] = [`${PROVIDER}/`, 'http://schemas.openstack.org/'];
 /** snf-occi's own abstract parents of provider mixin families. */
 export const PROVIDER_INFRA = `${PROVIDER}/infrastructure#`;

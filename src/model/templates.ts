@@ -3,7 +3,7 @@
 // cloud's names where they fit the 1.2 term grammar, so the original's requests
 // (`Category: Debian; scheme=;`) match by term.
 import { attr } from './attribute-builders.js';
-import { attributeMap, type AttributeDefinition, type Mixin } from './category.js';
+import { attributeMap, isTerm, type AttributeDefinition, type Mixin } from './category.js';
 import { AVAILABILITY_ZONE, COMPUTE, OS_TPL, RESOURCE_TPL, SECURITY_GROUP } from './infrastructure.js';
 import { AVAILABILITY_ZONE_SCHEME, OS_TPL_SCHEME, RESOURCE_TPL_SCHEME, SECURITY_GROUP_SCHEME } from './schemes.js';
 
@@ -14,11 +14,10 @@ export const FLAVOR_SWAP = 'org.openstack.flavor.swap';
 export const FLAVOR_ID = 'org.openstack.flavor.id';
 export const IMAGE_ID = 'org.openstack.image.id';
 
-const TERM_OK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** A term valid under the 1.2 text grammar, derived from a cloud name (spaces and odd characters become '_'). */
 export function toTerm(name: string, fallback: string): string {
-  if (TERM_OK.test(name)) return name;
+  if (isTerm(name)) return name;
   const cleaned = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '');
   return cleaned.length > 0 ? cleaned : fallback;
 }
@@ -99,6 +98,9 @@ export function resourceTemplate(spec: ResourceTemplateSpec): Mixin {
 export function templateDefault(mixin: Mixin, name: string): unknown {
   return mixin.attributes.get(name)?.default;
 }
+
+/** Paths under which the provider's mixins live, now or later (a saved image adds a template): not for user mixins. */
+export const PROVIDER_MIXIN_PATHS: readonly string[] = ['/templates/', '/availability_zone/', '/security_group/', '/mixin/', '/os_tpl/', '/resource_tpl/'];
 
 /** The parents of the provider's mixin families: they name a family, and no entity carries one itself. */
 const FAMILY_PARENTS: readonly Mixin[] = [OS_TPL, RESOURCE_TPL, AVAILABILITY_ZONE, SECURITY_GROUP];

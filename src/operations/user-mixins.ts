@@ -2,8 +2,9 @@
 // deletes through the query interface. They have no attributes or actions and
 // apply to every kind.
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
-import { attributeMap, typeId, type Mixin } from '../model/category.js';
-import { RESERVED_BASE } from '../model/schemes.js';
+import { attributeMap, isScheme, isTerm, typeId, type Mixin } from '../model/category.js';
+import { PROVIDER_SCHEME_BASES, RESERVED_BASE } from '../model/schemes.js';
+import { PROVIDER_MIXIN_PATHS } from '../model/templates.js';
 import type { CategoryRef } from '../rendering/document.js';
 import type { UserMixinRow } from '../store/user-mixin-store.js';
 import type { OcciContext } from './context.js';
@@ -24,14 +25,18 @@ export function userMixin(row: UserMixinRow): Mixin {
   };
 }
 
-const LOCATION = /^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/)+$/;
+/** Path segments of unreserved and sub-delim characters: no percent-encoding, since request paths are matched decoded. */
+const LOCATION = /^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]+\/)+$/;
 
 /** Checks one definition sent to POST /-/ and returns the row to store (R28–R30, R38). */
 function definition(ctx: OcciContext, ref: CategoryRef, taken: Set<string>): UserMixinRow {
   const name = `${ref.scheme}${ref.term}`;
   if (ref.class && ref.class !== 'mixin') throw badRequest(`only mixins can be defined by clients, not a ${ref.class} (${name})`);
+  if (!isTerm(ref.term)) throw badRequest(`invalid term ${JSON.stringify(ref.term.slice(0, 80))}: letters, digits, '-', '_' and '.', starting with a letter or digit (§4.2)`);
   if (!ref.scheme) throw badRequest(`user mixin ${ref.term} needs a scheme`);
+  if (!isScheme(ref.scheme)) throw badRequest(`scheme ${JSON.stringify(ref.scheme.slice(0, 200))} must be an absolute URI ending with '#' (§4.2)`);
   if (ref.scheme.startsWith(RESERVED_BASE)) throw badRequest(`scheme ${ref.scheme} is reserved for OCCI (R38)`);
+  if (PROVIDER_SCHEME_BASES.some((b) => ref.scheme.startsWith(b))) throw badRequest(`scheme ${ref.scheme} is reserved for this provider's own mixins`);
   if (!ref.location) throw badRequest(`user mixin ${name} needs a location (R29)`);
   if (ref.attributes?.length || ref.actions?.length) {
     throw badRequest(`user mixin ${name} cannot define attributes or actions: user mixins are tags (D39)`);
@@ -45,6 +50,8 @@ function definition(ctx: OcciContext, ref: CategoryRef, taken: Set<string>): Use
     throw badRequest(`location ${ref.location} is not a valid path`);
   }
   if (location === '/-/' || location.startsWith('/.well-known/')) throw conflict(`location ${location} is reserved`);
+  const provider = PROVIDER_MIXIN_PATHS.find((p) => location.startsWith(p));
+  if (provider) throw conflict(`location ${location} lies inside ${provider}, reserved for this provider's mixins`);
   if (ctx.catalog.byTypeId(name)) throw conflict(`category ${name} already exists`);
   if (ctx.catalog.atLocation(location)) throw conflict(`location ${location} is already bound`);
   for (const kind of ctx.catalog.kinds) {

@@ -1,7 +1,7 @@
 // Mixin collections: associate, replace, dissociate (R95–R103).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BOB, COMPUTE_KIND, locations, pathOf, startServer, type TestServer } from '../helpers/server.js';
+import { BOB, COMPUTE_KIND, eventually, locations, pathOf, startServer, type TestServer } from '../helpers/server.js';
 
 const PLAIN = { 'Content-Type': 'text/plain' };
 
@@ -68,5 +68,60 @@ describe('mixin collections', () => {
     const body = (await s.request('GET', pathOf(a))).body;
     assert.match(body, /^Category: C4R8192D80;/m);
     assert.match(body, /occi\.compute\.memory=8\.0/);
+  });
+});
+
+describe('user mixin definitions keep names and locations the provider owns (R28, R30, R38, §4.2)', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer()));
+  after(() => s.close());
+  const define = (body: string, json = false) =>
+    s.request('POST', '/-/', { headers: { 'Content-Type': json ? 'application/occi+json' : 'text/plain' }, body });
+
+  test('terms and schemes follow the grammar in every rendering', async () => {
+    const bad: Array<[string, RegExp]> = [
+      [JSON.stringify({ mixins: [{ term: 'a b', scheme: 'http://example.org/tags#', location: '/tags/ab/' }] }), /invalid term/],
+      [JSON.stringify({ mixins: [{ term: 'evil', scheme: 'http://e.org/x"; class="kind#', location: '/tags/evil/' }] }), /absolute URI/],
+      [JSON.stringify({ mixins: [{ term: 'nouri', scheme: 'not a uri#', location: '/tags/nouri/' }] }), /absolute URI/],
+      [JSON.stringify({ mixins: [{ term: 'nohash', scheme: 'http://example.org/tags', location: '/tags/nohash/' }] }), /ending with '#'/],
+    ];
+    for (const [body, message] of bad) {
+      const r = await define(body, true);
+      assert.equal(r.status, 400, `${body} → ${r.status} ${r.body}`);
+      assert.match(r.body, message);
+    }
+    const discovery = (await s.request('GET', '/-/')).body;
+    assert.ok(!/Category: (a b|evil|nouri|nohash);/.test(discovery));
+  });
+
+  test("the provider's schemes and mixin paths are not for user mixins; nor are percent-encoded locations", async () => {
+    const cases: Array<[string, number, RegExp]> = [
+      ['Category: Fedora; scheme="http://schemas.snf-occi.org/occi/os_tpl#"; class="mixin"; location="/tags/fedora/"', 400, /reserved for this provider/],
+      ['Category: key; scheme="http://schemas.openstack.org/instance/credentials#"; class="mixin"; location="/tags/key/"', 400, /reserved for this provider/],
+      ['Category: NewImg; scheme="http://example.com/t#"; class="mixin"; location="/templates/os/NewImg/"', 409, /reserved for this provider/],
+      ['Category: z; scheme="http://example.com/t#"; class="mixin"; location="/availability_zone/z/"', 409, /reserved for this provider/],
+      ['Category: t1; scheme="http://example.com/t#"; class="mixin"; location="/tags/a%20b/"', 400, /not a valid path/],
+    ];
+    for (const [def, status, message] of cases) {
+      const r = await define(`${def}\n`);
+      assert.equal(r.status, status, `${def} → ${r.status} ${r.body}`);
+      assert.match(r.body, message);
+    }
+  });
+
+  test('save with an empty name still gives a valid, usable template term', async () => {
+    const vm = (await s.request('POST', '/compute/', { headers: { 'Content-Type': 'text/plain' }, body: `Category: ${COMPUTE_KIND}\nX-OCCI-Attribute: occi.core.title="web"\n` })).headers.location!;
+    const saved = await eventually(
+      () =>
+        s.request('POST', `${pathOf(vm)}?action=save`, {
+          headers: { 'Content-Type': 'text/plain' },
+          body: 'Category: save; scheme="http://schemas.ogf.org/occi/infrastructure/compute/action#"; class="action"\nX-OCCI-Attribute: name=""\n',
+        }),
+      (r) => r.status !== 409,
+    );
+    assert.equal(saved.status, 200, saved.body);
+    const term = /^Category: ([^;]*);/m.exec(saved.body)?.[1];
+    assert.match(term ?? '', /^[A-Za-z0-9][A-Za-z0-9_.-]*$/);
+    assert.ok(!/^Category: ;/m.test((await s.request('GET', '/-/')).body), 'no template with an empty term');
   });
 });

@@ -161,7 +161,7 @@ export class Catalogue {
    */
   saveTerm(tenant: string, name: string | undefined, base: string): string {
     const taken = new Set(this.imagesFor(tenant).map((i) => i.term));
-    if (name !== undefined && toTerm(name, '') === name) {
+    if (name !== undefined && name !== '' && toTerm(name, '') === name) {
       if (taken.has(name)) throw conflict(`an OS template named ${name} already exists`);
       return name;
     }

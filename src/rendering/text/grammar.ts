@@ -1,16 +1,13 @@
 // Name grammars of the text renderings. We accept the 1.2 forms, a superset of
 // 1.1's lower-case-only ones (R124).
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+import { isTerm } from '../../model/category.js';
 
-/** 1.2 term: (ALPHA | DIGIT) *(ALPHA | DIGIT | "-" | "_" | "."). */
-export function isTerm(text: string): boolean {
-  return NAME.test(text);
-}
+export { isTerm };
 
 /** 1.2 attribute-name: the same grammar as a term. */
 export function isAttributeName(text: string): boolean {
-  return NAME.test(text);
+  return isTerm(text);
 }
 
 /** Shortens client text quoted back in an error message. */
