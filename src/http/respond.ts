@@ -10,7 +10,7 @@ export interface Response {
 }
 
 function isJson(renderer: Renderer): boolean {
-  return renderer.mediaType.includes('json');
+  return renderer.mediaType.startsWith('application/');
 }
 
 export function respond(renderer: Renderer, result: OcciResult): Response {

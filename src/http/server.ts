@@ -14,8 +14,8 @@ import { CatalogCache } from '../operations/catalog-cache.js';
 import type { OcciContext } from '../operations/context.js';
 import type { Renderer } from '../rendering/document.js';
 import { jsonRenderer, plainJsonRenderer } from '../rendering/json/render.js';
-import { ACCEPT_HEADER, negotiate, type MediaType } from '../rendering/negotiate.js';
-import { textOcciPlainRenderer, textOcciRenderer, textPlainRenderer, uriListRenderer } from '../rendering/text/render.js';
+import { acceptable, ACCEPT_HEADER, type MediaType } from '../rendering/negotiate.js';
+import { listingsOnly, textOcciPlainRenderer, textOcciRenderer, textPlainRenderer, uriListRenderer } from '../rendering/text/render.js';
 import type { UserMixinStore } from '../store/user-mixin-store.js';
 import { metrics } from '../metrics.js';
 import { VERSION } from '../version.js';
@@ -146,9 +146,10 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         return send(res, { status: draining ? 503 : 200, rendered }, requestId, log);
       }
       const occi = requestedOcciVersion(header(req.headers['user-agent']));
-      const media = negotiate(header(req.headers.accept));
+      const [media, next] = acceptable(header(req.headers.accept));
       if (!media) throw notAcceptable(`none of the requested media types is served; use one of ${ACCEPT_HEADER} (R12)`);
-      renderer = RENDERERS[media];
+      // uri-list renders listings only; a client that accepts more gets that for everything else (D9).
+      renderer = media === 'text/uri-list' && next ? listingsOnly(RENDERERS[next]) : RENDERERS[media];
       if (draining) throw new OcciError(503, 'the server is shutting down');
       if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later (R148)');
       const creds = await deadline.race(backend.authenticate(authRequest(req.headers)));

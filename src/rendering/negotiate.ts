@@ -40,27 +40,49 @@ function parseRanges(accept: string): Range[] {
   return out;
 }
 
-function concrete(range: string): MediaType | undefined {
-  if (range === '*/*' || range === 'text/*') return 'text/plain';
-  if (range === 'application/*') return 'application/occi+json';
-  return (MEDIA_TYPES as readonly string[]).includes(range) ? (range as MediaType) : undefined;
+/** The server's own order among types the client rates alike (through a wildcard). */
+const PREFERENCE: readonly MediaType[] = [
+  'text/plain',
+  'application/occi+json',
+  'text/occi',
+  'text/occi+plain',
+  'application/json',
+  'text/uri-list',
+];
+
+// How a range matches a type: 2 exactly, 1 by major/any, 0 by any/any, -1 not at all.
+function specificity(range: string, type: MediaType): number {
+  if (range === type) return 2;
+  if (range === '*/*') return 0;
+  return range.endsWith('/*') && type.startsWith(range.slice(0, -1)) ? 1 : -1;
 }
 
 /**
- * The media type to answer in: the supported one with the highest q, exact
- * types before wildcards, then the client's order. A missing Accept means
- * text/plain (D8); nothing acceptable → undefined (406).
+ * The media types the client accepts, best first (RFC 9110 §12.5.1): each
+ * type takes the q of its most specific matching range, so `q=0` excludes a
+ * type that a wildcard would otherwise admit. Ties go to exact mentions in the
+ * client's order, then to the server's preference. A missing Accept means
+ * text/plain (D8).
  */
-export function negotiate(accept: string | undefined): MediaType | undefined {
-  if (accept === undefined || accept.trim() === '') return 'text/plain';
-  const ranges = parseRanges(accept)
-    .filter((r) => r.q > 0)
-    .sort((a, b) => b.q - a.q || Number(a.type.includes('*')) - Number(b.type.includes('*')) || a.order - b.order);
-  for (const r of ranges) {
-    const t = concrete(r.type);
-    if (t) return t;
+export function acceptable(accept: string | undefined): MediaType[] {
+  if (accept === undefined || accept.trim() === '') return ['text/plain'];
+  const ranges = parseRanges(accept);
+  const rated: Array<{ type: MediaType; q: number; exact: boolean; order: number }> = [];
+  for (const type of PREFERENCE) {
+    let best: { q: number; spec: number; order: number } | undefined;
+    for (const r of ranges) {
+      const spec = specificity(r.type, type);
+      if (spec >= 0 && (!best || spec > best.spec)) best = { q: r.q, spec, order: r.order };
+    }
+    if (best && best.q > 0) rated.push({ type, q: best.q, exact: best.spec === 2, order: best.spec === 2 ? best.order : Infinity });
   }
-  return undefined;
+  rated.sort((a, b) => b.q - a.q || Number(b.exact) - Number(a.exact) || a.order - b.order);
+  return rated.map((r) => r.type);
+}
+
+/** The media type to answer in, or undefined when none is acceptable (406). */
+export function negotiate(accept: string | undefined): MediaType | undefined {
+  return acceptable(accept)[0];
 }
 
 /** The media type of a request body, lower-cased, without parameters. */

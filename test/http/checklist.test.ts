@@ -113,3 +113,35 @@ describe('checklist items across the protocol (R9, R11, R14, R68, R143, R144, R1
     }
   });
 });
+
+describe('content negotiation (R6, R12, D8, D9; RFC 9110 §12.5.1)', () => {
+  let s: TestServer;
+  let vm: string;
+  before(async () => {
+    s = await startServer();
+    vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` })).headers.location!);
+  });
+  after(() => s.close());
+  const typeOf = async (path: string, accept: string): Promise<string> => {
+    const r = await s.request('GET', path, { headers: { Accept: accept } });
+    return `${r.status} ${String(r.headers['content-type']).split(';')[0]}`;
+  };
+
+  test('D9 uri-list first, another type next: listings in uri-list, everything else in the next type', async () => {
+    assert.equal(await typeOf(vm, 'text/uri-list, text/plain'), '200 text/plain');
+    assert.equal(await typeOf(vm, 'text/uri-list, application/occi+json'), '200 application/occi+json');
+    assert.equal(await typeOf('/compute/', 'text/uri-list, text/plain'), '200 text/uri-list');
+    assert.equal(await typeOf('/-/', 'text/uri-list, application/occi+json'), '200 application/occi+json');
+    assert.equal(await typeOf('/-/', 'text/uri-list'), '400 text/plain', 'uri-list alone cannot render the query interface');
+    assert.equal(await typeOf('/-/', 'text/uri-list, text/plain'), '200 text/plain', 'not served from a cached uri-list answer');
+  });
+
+  test('q=0 excludes a type a wildcard would admit; the most specific range decides', async () => {
+    assert.equal(await typeOf(vm, 'text/plain;q=0, */*'), '200 application/occi+json');
+    assert.equal(await typeOf(vm, 'application/occi+json;q=0, application/*'), '200 application/json');
+    assert.equal(await typeOf(vm, '*/*;q=0'), '406 text/plain');
+    assert.equal(await typeOf(vm, 'text/*;q=0.5, application/occi+json;q=0.4'), '200 text/plain');
+    assert.equal(await typeOf(vm, 'text/occi;q=0.9, application/occi+json'), '200 application/occi+json');
+    assert.equal(await typeOf(vm, '*/*'), '200 text/plain', 'D8');
+  });
+});

@@ -114,3 +114,9 @@ export const uriListRenderer: Renderer = {
   // An error message is not a URI list: say it in plain text.
   error: (_status, message, requestId) => ({ headers: { 'Content-Type': PLAIN }, body: errorBody(message, requestId) }),
 };
+
+/** text/uri-list for listings, and `other` (the client's next choice) for what uri-list cannot say. */
+export function listingsOnly(other: Renderer): Renderer {
+  // Its own name: the discovery cache keys renderings by it.
+  return { ...uriListRenderer, mediaType: `${URI_LIST}, else ${other.mediaType}`, categories: other.categories, entity: other.entity, error: other.error };
+}
