@@ -182,9 +182,12 @@ export const SSH_KEY = mixin(S.CREDENTIALS, 'ssh_key', 'SSH key credentials', '/
   applies: [COMPUTE],
   attributes: [attr('occi.credentials.ssh.publickey', 'string', 'OpenSSH public key to inject', { required: true })],
 });
+/** Base64 text, white space allowed between characters (D19); one pass, no backtracking. */
+const BASE64_TEXT = '^\\s*(?:[A-Za-z0-9+/]\\s*)*(?:=\\s*){0,2}$';
+
 export const USER_DATA = mixin(S.COMPUTE_MIXINS, 'user_data', 'Contextualization user data', '/mixin/user_data/', {
   applies: [COMPUTE],
-  attributes: [attr('occi.compute.userdata', 'string', 'Base64-encoded user data, given once at creation', { required: true })],
+  attributes: [attr('occi.compute.userdata', 'string', 'Base64-encoded user data, given once at creation', { required: true, pattern: BASE64_TEXT })],
 });
 
 // ---- The OpenStack-named contextualization mixins ooi clients send; the bridge maps them onto ssh_key and user_data. ----
@@ -197,7 +200,7 @@ export const OPENSTACK_PUBLIC_KEY = mixin('http://schemas.openstack.org/instance
 });
 export const OPENSTACK_USER_DATA = mixin('http://schemas.openstack.org/compute/instance#', 'user_data', 'User data (OpenStack style)', '/mixin/openstack/user_data/', {
   applies: [COMPUTE],
-  attributes: [attr('org.openstack.compute.user_data', 'string', 'Base64-encoded user data, given once at creation', { required: true })],
+  attributes: [attr('org.openstack.compute.user_data', 'string', 'Base64-encoded user data, given once at creation', { required: true, pattern: BASE64_TEXT })],
 });
 
 // ---- snf-occi's abstract parents of availability zones and security groups (provider mixins depend on them). ----

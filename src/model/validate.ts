@@ -42,6 +42,8 @@ export function validateValue(def: AttributeDefinition, value: AttributeValue): 
     case 'uri':
       if (typeof value !== 'string') fail(def, 'a string', value);
       if (value.length > MAX_STRING) throw badRequest(`attribute ${def.name} is longer than ${MAX_STRING} characters`);
+      // Tab and line ends are text (renderings escape them); other control characters are not.
+      if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(value)) throw badRequest(`attribute ${def.name} contains control characters`);
       if (def.pattern !== undefined && !new RegExp(def.pattern).test(value)) {
         throw badRequest(`attribute ${def.name} does not match ${def.pattern}`);
       }

@@ -85,8 +85,15 @@ export const NO_FILTER: Filter = { categories: [], attributes: [] };
 export function filterFrom(ctx: OcciContext, headers: Payload): Filter {
   return {
     categories: headers.categories.map((ref) => ctx.catalog.require(ref)),
-    attributes: Object.entries(headers.attributes),
+    attributes: Object.entries(headers.attributes).map(([name, value]) => [name, LINK_ENDS.has(name) ? absoluteRef(ctx, value) : value]),
   };
+}
+
+const LINK_ENDS = new Set(['occi.core.source', 'occi.core.target']);
+
+/** Link ends render as absolute URLs; a filter may name them by path (D34). */
+function absoluteRef(ctx: OcciContext, value: AttributeValue): AttributeValue {
+  return typeof value === 'string' && value.startsWith('/') ? absolute(ctx, value) : value;
 }
 
 function isEmpty(filter: Filter): boolean {

@@ -145,3 +145,67 @@ describe('content negotiation (R6, R12, D8, D9; RFC 9110 §12.5.1)', () => {
     assert.equal(await typeOf(vm, '*/*'), '200 text/plain', 'D8');
   });
 });
+
+describe('text in headers and attribute values (D37, R129)', () => {
+  let s: TestServer;
+  let vm: string;
+  before(async () => {
+    s = await startServer();
+    vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` })).headers.location!);
+  });
+  after(() => s.close());
+
+  test('UTF-8 in text/occi request headers is read as UTF-8; bytes that are not UTF-8 are a 400', async () => {
+    const utf8 = Buffer.from('occi.core.title="héllo Ωμέγα"', 'utf8').toString('latin1');
+    const r = await s.request('POST', vm, { headers: { 'Content-Type': 'text/occi', 'X-OCCI-Attribute': utf8 } });
+    assert.equal(r.status, 200, r.body);
+    const json = await s.request('GET', vm, { headers: { Accept: 'application/occi+json' } });
+    assert.equal(json.json().title, 'héllo Ωμέγα');
+    const latin1 = Buffer.from('occi.core.title="h\xe9llo"', 'latin1').toString('latin1');
+    const bad = await s.request('POST', vm, { headers: { 'Content-Type': 'text/occi', 'X-OCCI-Attribute': latin1 } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body, /neither ASCII nor UTF-8/);
+  });
+
+  test('control characters other than tab and line ends are refused in string attributes', async () => {
+    const r = await s.request('POST', vm, { headers: { 'Content-Type': 'application/occi+json' }, body: JSON.stringify({ title: 'a\u0000b\u0007c' }) });
+    assert.equal(r.status, 400, r.body);
+    assert.match(r.body, /control characters/);
+    const ok = await s.request('POST', vm, { headers: { 'Content-Type': 'application/occi+json' }, body: JSON.stringify({ title: 'two\nlines\tand a tab' }) });
+    assert.equal(ok.status, 200, ok.body);
+  });
+});
+
+describe('filters name link ends by URL or by path (R112, D34)', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer()));
+  after(() => s.close());
+
+  test('occi.core.source given as a path matches like the absolute URL', async () => {
+    const net = pathOf((await s.request('POST', '/network/', { headers: PLAIN, body: `Category: ${NETWORK_KIND}\n` })).headers.location!);
+    const link = `Link: <${net}>; rel="${INFRA}network"; category="${INFRA}networkinterface"\n`;
+    const vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n${link}` })).headers.location!);
+    await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n${link}` });
+    const byPath = await s.request('GET', '/networkinterface/', { headers: { 'X-OCCI-Attribute': `occi.core.source="${vm}"` } });
+    const byUrl = await s.request('GET', '/networkinterface/', { headers: { 'X-OCCI-Attribute': `occi.core.source="${s.url}${vm}"` } });
+    assert.equal(byPath.status, 200);
+    assert.equal(byPath.body.trim().split('\n').length, 1, byPath.body);
+    assert.equal(byPath.body, byUrl.body);
+  });
+});
+
+describe('user data is Base64 text (D19)', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer()));
+  after(() => s.close());
+
+  test('text that is not Base64 is a 400 naming the attribute; Base64 with line breaks is taken', async () => {
+    const USER_DATA = 'Category: user_data; scheme="http://schemas.ogf.org/occi/infrastructure/compute#"; class="mixin"';
+    const bad = await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n${USER_DATA}\nX-OCCI-Attribute: occi.compute.userdata="not base64!!"\n` });
+    assert.equal(bad.status, 400, bad.body);
+    assert.match(bad.body, /occi\.compute\.userdata/);
+    const encoded = Buffer.from('#cloud-config\npackages: [nginx]\n').toString('base64').replace(/(.{20})/g, '$1\\n');
+    const good = await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n${USER_DATA}\nX-OCCI-Attribute: occi.compute.userdata="${encoded}"\n` });
+    assert.equal(good.status, 201, good.body);
+  });
+});

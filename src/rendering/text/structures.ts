@@ -39,9 +39,21 @@ export function headerStructures(headers: RequestHeaders): RawStructure[] {
   for (const [key, raw] of Object.entries(headers)) {
     const name = lookup(HEADER_NAMES, key.toLowerCase());
     if (!name || raw === undefined) continue;
-    for (const value of Array.isArray(raw) ? raw : [raw]) out.push({ name, value, origin: `header ${key}` });
+    for (const value of Array.isArray(raw) ? raw : [raw]) out.push({ name, value: headerText(value, key), origin: `header ${key}` });
   }
   return out;
+}
+
+/**
+ * Node hands header bytes over one char per byte (latin1). OCCI headers are
+ * ASCII (D37), but clients such as curl send UTF-8 as is: read it as UTF-8,
+ * and refuse bytes that are not.
+ */
+function headerText(value: string, key: string): string {
+  if (!/[^\x00-\x7f]/.test(value)) return value;
+  const text = Buffer.from(value, 'latin1').toString('utf8');
+  if (text.includes('\uFFFD')) throw badRequest(`header ${key} is neither ASCII nor UTF-8; send such text in a text/plain body`);
+  return text;
 }
 
 /**
