@@ -209,3 +209,19 @@ describe('user data is Base64 text (D19)', () => {
     assert.equal(good.status, 201, good.body);
   });
 });
+
+describe('an entity takes no list of locations (§4.1)', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer()));
+  after(() => s.close());
+
+  test('a POST or PUT at an entity whose body is only locations is a 400, not a silent no-op', async () => {
+    const vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` })).headers.location!);
+    for (const method of ['POST', 'PUT']) {
+      const r = await s.request(method, vm, { headers: { 'Content-Type': 'text/uri-list' }, body: 'X-OCCI-Attribute: occi.core.title="x"\n' });
+      assert.equal(r.status, 400, `${method}: ${r.body}`);
+      assert.match(r.body, /list of locations/);
+    }
+    assert.equal(attribute((await s.request('GET', vm)).body, 'occi.core.title'), undefined);
+  });
+});
