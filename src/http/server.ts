@@ -40,6 +40,21 @@ const RENDERERS: Record<MediaType, Renderer> = {
   'application/json': plainJsonRenderer,
 };
 
+/**
+ * Answers on a raw socket and closes it for good. The server allows half-open
+ * sockets, so end() alone would leave a client that never closes holding the
+ * socket (slowloris); it is destroyed once the answer is flushed, or after a
+ * grace period when the client does not read.
+ */
+function closeWith(socket: Socket, answer: string): void {
+  const timer = setTimeout(() => socket.destroy(), 2000);
+  timer.unref();
+  socket.end(answer, () => {
+    clearTimeout(timer);
+    socket.destroy();
+  });
+}
+
 const STATUS_TEXT: Record<number, string> = http.STATUS_CODES as Record<number, string>;
 
 export interface OcciServerOptions {
@@ -214,7 +229,8 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     if (!socket.writable) return socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const body = `${STATUS_TEXT[status]}: ${status === 431 ? `request headers larger than ${limits.maxHeaderBytes} bytes` : 'malformed request'}\n`;
-    socket.end(
+    closeWith(
+      socket,
       `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: ${SERVER_HEADER}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
@@ -223,7 +239,8 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   // CONNECT (tunnelling) is not part of OCCI: answer it rather than let node:http drop the socket.
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
     const body = 'Method Not Allowed: CONNECT is not supported\n';
-    socket.end(
+    closeWith(
+      socket,
       `HTTP/1.1 405 Method Not Allowed\r\nServer: ${SERVER_HEADER}\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\n` +
         `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

@@ -53,6 +53,34 @@ describe('server lifecycle', () => {
     }
   });
 
+  test('after a 408 the server closes the socket even when the client keeps its side open (slowloris)', async () => {
+    const s = await startServer((c) => {
+      c.limits.requestTimeoutMs = 300;
+      c.limits.headersTimeoutMs = 300;
+    });
+    try {
+      const socket = net.connect({ port: s.port, host: '127.0.0.1', allowHalfOpen: true });
+      socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      await new Promise((r) => socket.once('end', r));
+      assert.match(text, /^HTTP\/1\.1 408 /);
+      await new Promise((r) => setTimeout(r, 300));
+      // The server's side is gone: writing into it is refused at once, so the socket closes.
+      const closed = new Promise<boolean>((resolve) => {
+        socket.on('error', () => undefined);
+        socket.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 3000).unref();
+      });
+      socket.write('X-More: 1\r\n');
+      setTimeout(() => socket.writable && socket.write('X-More: 2\r\n'), 100);
+      assert.equal(await closed, true, 'the server no longer holds the socket');
+      socket.destroy();
+    } finally {
+      await s.close();
+    }
+  });
+
   test('OCCI/1.1 clients see inactive where 1.2 clients see waiting', async () => {
     const s = await startServer((c) => {
       c.local.bootMs = 60_000;
