@@ -1,5 +1,6 @@
 // The little state the bridge owns (DESIGN.md store/): user-defined mixins
 // (tags, D39) and their memberships, per tenant, persisted in SQLite.
+import { conflict } from '../errors.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,10 +77,22 @@ export class UserMixinStore {
   }
 
   /** Adds several definitions atomically; the caller has checked for clashes. */
+  /**
+   * Stores definitions, all or none. The caller checked them against the
+   * catalogue it read; a definition stored meanwhile by a concurrent request
+   * that takes the same name or location is a 409, not a crash.
+   */
   add(tenant: string, rows: UserMixinRow[]): void {
-    this.db.transaction(() => {
-      for (const r of rows) this.q.insert.run(tenant, r.scheme, r.term, r.title, r.location);
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const r of rows) this.q.insert.run(tenant, r.scheme, r.term, r.title, r.location);
+      })();
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+        throw conflict('a mixin with this name or location was defined by another request meanwhile');
+      }
+      throw err;
+    }
     this.bump(tenant);
   }
 
