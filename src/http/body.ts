@@ -7,6 +7,9 @@ import { parseJsonBody } from '../rendering/json/parse.js';
 import { requestMediaType } from '../rendering/negotiate.js';
 import { parseTextBody, parseTextHeaders, parseUriList } from '../rendering/text/parse.js';
 
+/** Bodies are UTF-8 (R119, R133); invalid bytes are refused rather than replaced. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const GONE = 'the client closed the connection before sending the whole body';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -29,7 +32,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (failed) return;
+      try {
+        resolve(UTF8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new OcciError(400, 'the request body is not UTF-8 text'));
+      }
     });
     req.on('error', (err) => {
       if (!failed) reject(new OcciError(400, `could not read the request body: ${err.message}`));

@@ -55,6 +55,8 @@ function closeWith(socket: Socket, answer: string): void {
   });
 }
 
+const MAX_ERROR_CHARS = 1000;
+
 const STATUS_TEXT: Record<number, string> = http.STATUS_CODES as Record<number, string>;
 
 export interface OcciServerOptions {
@@ -119,7 +121,8 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     let extra: Record<string, string> = {};
     if (err instanceof OcciError) {
       status = err.status;
-      message = err.message;
+      // Messages may quote what the client sent: never echo more than a screenful of it.
+      message = err.message.length > MAX_ERROR_CHARS ? `${err.message.slice(0, MAX_ERROR_CHARS)}…` : err.message;
       extra = err.headers;
     } else {
       log.err = err;

@@ -87,7 +87,7 @@ export class Catalog {
   require(ref: CategoryRef): Category {
     const found = this.resolve(ref);
     if (!found) {
-      const shown = ref.scheme ? `${ref.scheme}${ref.term}` : `"${ref.term}" (empty scheme)`;
+      const shown = ref.scheme ? `${ref.scheme.slice(0, 200)}${ref.term.slice(0, 80)}` : `"${ref.term.slice(0, 80)}" (empty scheme)`;
       throw badRequest(`unknown category ${shown}`);
     }
     return found;

@@ -336,6 +336,42 @@ describe('local cloud: networks and addresses', () => {
     await h.cloud.delete(h.alice, 'network', net.id);
     await h.cloud.close();
   });
+
+  it("keeps MACs unique per network, so no tenant learns another's (as in Neutron)", async () => {
+    const h = await harness();
+    const mac = '52:54:00:0a:0b:0c';
+    const own = async (c: Credentials) => {
+      const net = await h.cloud.createResource(c, spec('network', { 'occi.network.address': '10.9.0.0/24' }, [I.IPNETWORK]));
+      const vm = await h.cloud.createResource(c, spec('compute'));
+      return { net, vm };
+    };
+    const a = await own(h.alice);
+    const b = await own(h.bob);
+    await h.cloud.createLink(h.alice, linkFrom(a.vm.id, 'networkinterface', a.net.id, { 'occi.networkinterface.mac': mac }));
+    const bobs = await h.cloud.createLink(h.bob, linkFrom(b.vm.id, 'networkinterface', b.net.id, { 'occi.networkinterface.mac': mac }));
+    assert.equal(bobs.attributes['occi.networkinterface.mac'], mac, "alice's MAC on her network says nothing to bob");
+    await rejectsWith(h.cloud.createLink(h.bob, linkFrom(b.vm.id, 'networkinterface', b.net.id, { 'occi.networkinterface.mac': mac })), 409, /in use on network/);
+    await h.cloud.close();
+  });
+});
+
+describe('local cloud: schema upgrades', () => {
+  it('upgrades a version-1 data dir in place, keeping its interfaces', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const { MIGRATIONS, migrate } = await import('../../src/backends/local/migrations.js');
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1)');
+    MIGRATIONS[0]!(db);
+    const net = (db.prepare('SELECT id FROM networks').get() as { id: string }).id;
+    const image = (db.prepare('SELECT id FROM images LIMIT 1').get() as { id: string }).id;
+    const flavor = (db.prepare('SELECT id FROM flavors LIMIT 1').get() as { id: string }).id;
+    db.prepare(`INSERT INTO computes (id, tenant, image_id, flavor_id, state, created_at) VALUES ('c1', 't', ?, ?, 'active', 0)`).run(image, flavor);
+    db.prepare(`INSERT INTO network_interfaces (id, tenant, compute_id, network_id, interface, mac, created_at) VALUES ('n1', 't', 'c1', ?, 'eth0', '52:54:00:00:00:01', 0)`).run(net);
+    migrate(db);
+    assert.equal((db.prepare('SELECT version FROM schema_version').get() as { version: number }).version, MIGRATIONS.length);
+    assert.equal((db.prepare('SELECT mac FROM network_interfaces WHERE id = ?').get('n1') as { mac: string }).mac, '52:54:00:00:00:01');
+    db.close();
+  });
 });
 
 describe('local cloud: storage', () => {

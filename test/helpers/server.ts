@@ -24,7 +24,8 @@ export interface Reply {
 
 export interface RequestOptions {
   headers?: Record<string, string | string[]>;
-  body?: string;
+  /** Text is sent as UTF-8; a Buffer as its bytes. */
+  body?: string | Buffer;
   /** Token to send; null sends none. Defaults to alice's. */
   token?: string | null;
 }

@@ -225,3 +225,30 @@ describe('an entity takes no list of locations (§4.1)', () => {
     assert.equal(attribute((await s.request('GET', vm)).body, 'occi.core.title'), undefined);
   });
 });
+
+describe('bodies are UTF-8; renderings never carry raw control characters (R119, R129)', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer()));
+  after(() => s.close());
+
+  test('a body that is not UTF-8 is a 400 and creates nothing', async () => {
+    const before = (await s.request('GET', '/compute/')).body;
+    const body = Buffer.concat([Buffer.from(`Category: ${COMPUTE_KIND}\nX-OCCI-Attribute: occi.core.title="`), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from('"\n')]);
+    const r = await s.request('POST', '/compute/', { headers: PLAIN, body });
+    assert.equal(r.status, 400, r.body);
+    assert.match(r.body, /not UTF-8/);
+    assert.equal((await s.request('GET', '/compute/')).body, before);
+  });
+});
+
+describe('error bodies quote little of the request', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer()));
+  after(() => s.close());
+
+  test('a 900 KB unknown kind is refused with a short message', async () => {
+    const r = await s.request('POST', '/compute/', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'A'.repeat(900_000) }) });
+    assert.equal(r.status, 400);
+    assert.ok(r.body.length < 2000, `${r.body.length} bytes`);
+  });
+});

@@ -86,7 +86,7 @@ export class NetworkInterfaces implements EntityStore {
     this.selectOne = db.prepare(`${SELECT} WHERE ni.id = ? AND ni.tenant = ?`);
     this.usedNames = db.prepare('SELECT interface FROM network_interfaces WHERE compute_id = ?').pluck();
     this.usedAddresses = db.prepare('SELECT address FROM network_interfaces WHERE network_id = ? AND address IS NOT NULL').pluck();
-    this.macTaken = db.prepare('SELECT 1 FROM network_interfaces WHERE mac = ?').pluck();
+    this.macTaken = db.prepare('SELECT 1 FROM network_interfaces WHERE network_id = ? AND mac = ?').pluck();
     this.insert = db.prepare(
       `INSERT INTO network_interfaces (id, tenant, compute_id, network_id, title, interface, mac, address, allocation, created_at)
        VALUES (@id, @tenant, @computeId, @networkId, @title, @interface, @mac, @address, @allocation, @createdAt)`,
@@ -129,7 +129,7 @@ export class NetworkInterfaces implements EntityStore {
       networkId,
       title: optString(a, 'occi.core.title') ?? null,
       interface: `eth${n}`,
-      mac: this.pickMac(optString(a, 'occi.networkinterface.mac')),
+      mac: this.pickMac(networkId, optString(a, 'occi.networkinterface.mac')),
       ...this.pickAddress(
         network,
         optString(a, 'occi.networkinterface.address'),
@@ -140,15 +140,16 @@ export class NetworkInterfaces implements EntityStore {
     return id;
   }
 
-  private pickMac(requested: string | undefined): string {
+  /** A MAC free on the network (unique per network, as in Neutron). */
+  private pickMac(networkId: string, requested: string | undefined): string {
     if (requested === undefined) {
       let mac = randomMac();
-      while (this.macTaken.get(mac) !== undefined) mac = randomMac();
+      while (this.macTaken.get(networkId, mac) !== undefined) mac = randomMac();
       return mac;
     }
     if (!MAC.test(requested)) throw badRequest(`occi.networkinterface.mac: "${requested}" is not a MAC address such as 52:54:00:12:34:56`);
     const mac = requested.toLowerCase();
-    if (this.macTaken.get(mac) !== undefined) throw conflict(`occi.networkinterface.mac ${mac} is already in use`);
+    if (this.macTaken.get(networkId, mac) !== undefined) throw conflict(`occi.networkinterface.mac ${mac} is already in use on network ${networkId}`);
     return mac;
   }
 
@@ -191,7 +192,7 @@ export class NetworkInterfaces implements EntityStore {
     for (const name of Object.keys(c)) {
       if (!UPDATABLE.has(name)) throw badRequest(`${name} cannot be changed on a network interface`);
     }
-    const mac = c['occi.networkinterface.mac'] ? this.pickMac(optString(c, 'occi.networkinterface.mac')) : row.mac;
+    const mac = c['occi.networkinterface.mac'] ? this.pickMac(row.network_id, optString(c, 'occi.networkinterface.mac')) : row.mac;
     const address = optString(c, 'occi.networkinterface.address');
     const network = this.networks.row(tenant, row.network_id) as NetworkRow;
     const ip = address === undefined ? row : this.pickAddress(network, address, 'static');

@@ -134,11 +134,38 @@ function seed(db: Database.Database): void {
   ).run(p.id, p.title, p.summary, p.address, p.gateway, p.allocation, now);
 }
 
+// 2: MAC addresses are unique per network, as in Neutron, not across the
+// cloud: a global check told one tenant which MACs another one uses.
+const SCHEMA_2 = `
+CREATE TABLE network_interfaces_2 (
+  id TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  compute_id TEXT NOT NULL REFERENCES computes (id) ON DELETE CASCADE,
+  network_id TEXT NOT NULL REFERENCES networks (id),
+  title TEXT,
+  interface TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  address TEXT,
+  allocation TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (compute_id, interface),
+  UNIQUE (network_id, address),
+  UNIQUE (network_id, mac)
+);
+INSERT INTO network_interfaces_2 (id, tenant, compute_id, network_id, title, interface, mac, address, allocation, created_at)
+  SELECT id, tenant, compute_id, network_id, title, interface, mac, address, allocation, created_at FROM network_interfaces;
+DROP TABLE network_interfaces;
+ALTER TABLE network_interfaces_2 RENAME TO network_interfaces;
+CREATE INDEX network_interfaces_tenant ON network_interfaces (tenant);
+CREATE INDEX network_interfaces_network ON network_interfaces (network_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.exec(SCHEMA_1);
     seed(db);
   },
+  (db) => db.exec(SCHEMA_2),
 ];
 
 /** Applies the migrations the database has not seen yet. */

@@ -43,8 +43,9 @@ const UNESCAPE: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 
 /**
  * Reads the quoted-string that starts at text[start] (a `"`). Understands the
- * RFC 7230 quoted-pair (`\x` → x) plus `\n`, `\r`, `\t`, which our renderer
- * writes instead of raw control characters. Returns null when unterminated.
+ * RFC 7230 quoted-pair (`\x` → x) plus `\n`, `\r`, `\t` and `\uXXXX`, which
+ * our renderer writes instead of raw control characters. Returns null when
+ * unterminated.
  */
 export function readQuoted(text: string, start: number): { value: string; end: number } | null {
   let out = '';
@@ -55,8 +56,9 @@ export function readQuoted(text: string, start: number): { value: string; end: n
     if (c === '\\') {
       if (i + 1 >= text.length) return null;
       const next = text[i + 1];
-      out += text.slice(from, i) + (UNESCAPE[next] ?? next);
-      i++;
+      const hex = next === 'u' ? /^[0-9A-Fa-f]{4}/.exec(text.slice(i + 2, i + 6))?.[0] : undefined;
+      out += text.slice(from, i) + (hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (UNESCAPE[next] ?? next));
+      i += hex !== undefined ? 5 : 1;
       from = i + 1;
     }
   }
@@ -77,17 +79,23 @@ export function unquoteValue(raw: string): { value: string; quoted: boolean } | 
   return { value: q.value, quoted: true };
 }
 
-/** Writes a quoted-string: `"` and `\` escaped, CR/LF/TAB as `\r` `\n` `\t` (never raw, R129). */
+/** Control and line-breaking characters (C0, DEL, NEL, LS, PS): never written raw. */
+function isUnsafe(code: number): boolean {
+  return code < 0x20 || code === 0x7f || code === 0x85 || code === 0x2028 || code === 0x2029;
+}
+
+const SHORT: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x22: '\\"', 0x5c: '\\\\' };
+
+/**
+ * Writes a quoted-string: `"` and `\` escaped, CR/LF/TAB as `\r` `\n` `\t`,
+ * other control and line-breaking characters as `\uXXXX` (never raw, R129).
+ */
 export function quote(value: string): string {
   let out = '"';
   let from = 0;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    let rep: string | undefined;
-    if (c === '"' || c === '\\') rep = '\\' + c;
-    else if (c === '\n') rep = '\\n';
-    else if (c === '\r') rep = '\\r';
-    else if (c === '\t') rep = '\\t';
+    const code = value.charCodeAt(i);
+    const rep = SHORT[code] ?? (isUnsafe(code) ? `\\u${code.toString(16).padStart(4, '0')}` : undefined);
     if (rep !== undefined) {
       out += value.slice(from, i) + rep;
       from = i + 1;

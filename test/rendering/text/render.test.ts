@@ -185,6 +185,15 @@ describe('entities (spec §4.4, R56, R58, R59, R126)', () => {
     assert.ok(out.includes('<http://occi.example.org/compute/a%0D%0Ab%22%3C%3E?action=stop>'));
   });
 
+  test('R129 control and line-breaking characters from the cloud are written as \\uXXXX and read back', () => {
+    const title = 't\u0000\u000bX-OCCI-Attribute: occi.core.id="forged"\u001b[2J\u0085\u2028\u2029\u007f';
+    const body = textPlainRenderer.entity(computeView({ attributes: [['occi.core.title', title]] })).body;
+    assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0085\u2028\u2029]/.test(body), 'no raw control character');
+    assert.equal(body.split(/\r\n|\n|\r|\u2028|\u2029|\u0085|\u000b|\u000c/).filter((l) => l.startsWith('X-OCCI-Attribute: occi.core.id')).length, 0, 'no forged line');
+    assert.match(body, /occi\.core\.title="t\\u0000\\u000bX-OCCI/);
+    assert.equal(parseTextBody(body, {}).attributes['occi.core.title'], title);
+  });
+
   test('R122/R129 the text/plain entity parses back to the same attribute values', () => {
     const view = computeView({ attributes: [['occi.core.title', 'a, "b"; c=\\d\r\ne'], ['occi.compute.memory', 3.6]] });
     const p = parseTextBody(textPlainRenderer.entity(view).body, {});
