@@ -56,6 +56,8 @@ function closeWith(socket: Socket, answer: string): void {
 }
 
 const MAX_ERROR_CHARS = 1000;
+/** Bodies up to this many times the limit are drained after a 413 rather than cut off. */
+const DRAIN_FACTOR = 16;
 
 const STATUS_TEXT: Record<number, string> = http.STATUS_CODES as Record<number, string>;
 
@@ -134,7 +136,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       rendered = textPlainRenderer.error(status, message, requestId);
     }
     for (const [k, v] of Object.entries(extra)) rendered.headers[k] = v;
-    if (status === 413) rendered.headers['Connection'] = 'close';
+    // A client still sending the body it was refused for must be able to read the 413: node drops
+    // the rest of the body and keeps the connection, unless there is too much to swallow.
+    if (status === 413 && Number(res.req.headers['content-length'] ?? 0) > limits.maxBodyBytes * DRAIN_FACTOR) {
+      rendered.headers['Connection'] = 'close';
+    }
     send(res, { status, rendered }, requestId, log);
   }
 

@@ -28,6 +28,31 @@ describe('limits and malformed requests', () => {
     assert.match(r.body, /larger than 4096 bytes/);
   });
 
+  test('413 reaches a client that goes on sending its body, and the connection stays usable', async () => {
+    const body = 'x'.repeat(40_000);
+    const socket = net.connect(s.port, '127.0.0.1');
+    let out = '';
+    socket.on('data', (d) => (out += d.toString()));
+    const closed = new Promise<string>((resolve) => socket.on('close', () => resolve('closed')));
+    socket.on('error', () => undefined);
+    socket.write(`POST /compute/ HTTP/1.1\r\nHost: x\r\nX-Auth-Token: alice-token-0123456789\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`);
+    for (let i = 0; i < body.length; i += 4000) {
+      socket.write(body.slice(i, i + 4000));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(await closed, 'closed');
+    assert.match(out, /^HTTP\/1\.1 413 /);
+    assert.doesNotMatch(out.split('\r\n\r\n')[0]!, /Connection: close/i);
+    assert.match(out, /HTTP\/1\.1 200 OK[\s\S]*"status":"ok"/, 'the next request on the same connection is answered');
+  });
+
+  test('413 closes the connection when the declared body is far too large to drain', async () => {
+    const reply = await raw(s.port, `POST /compute/ HTTP/1.1\r\nHost: x\r\nX-Auth-Token: alice-token-0123456789\r\nContent-Type: text/plain\r\nContent-Length: 100000000\r\n\r\nxx`);
+    assert.match(reply, /^HTTP\/1\.1 413 /);
+    assert.match(reply, /Connection: close/i);
+  });
+
   test('431 for headers over the limit, with our Server header', async () => {
     const reply = await raw(s.port, `GET /-/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(8000)}\r\n\r\n`);
     assert.match(reply, /^HTTP\/1\.1 431 /);
