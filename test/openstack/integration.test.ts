@@ -277,6 +277,18 @@ if (!demo || !alt) {
       }
     });
 
+    it('releases the floating IP it allocated on a port when that port\'s interface is deleted', async () => {
+      const before = ((await backend.get(me, 'compute', vm.id)) as ResourceRecord).links;
+      const fip = before.find((l) => l.target.id === publicNet.id)!.id.split('_fip_')[1]!;
+      const holder = (await osGet<{ floatingip: { port_id: string } }>(tok, neutron(`floatingips/${fip}`))).floatingip.port_id;
+      // A second port on the routed network first, so the compute keeps an interface for the next address.
+      await backend.createLink(me, linkFrom(vm.id, 'networkinterface', net.id));
+      await timed('delete networkinterface holding a floating IP', () => backend.delete(me, 'networkinterface', `${vm.id}_${holder}`));
+      assert.equal((await osSend(tok, 'GET', neutron(`floatingips/${fip}`))).status, 404, 'the address we allocated on that port is released');
+      const again = await backend.createLink(me, linkFrom(vm.id, 'networkinterface', publicNet.id));
+      made.fips.push(again.id.split('_fip_')[1]!);
+    });
+
     it('deletes everything, and the cloud confirms nothing is left', async () => {
       const links = ((await backend.get(me, 'compute', vm.id)) as ResourceRecord).links;
       const ip = links.find((l) => l.target.id === publicNet.id)!.id.split('_fip_')[1]!;

@@ -79,7 +79,16 @@ export async function detachFloatingIp(cloud: Cloud, ip: NeutronFloatingIp): Pro
 export async function releaseServerFloatingIps(cloud: Cloud, serverId: string): Promise<void> {
   if (!cloud.hasNeutron || cloud.dialect.attach === 'port') return;
   const ports = await cloud.neutron.listPorts({ device_id: serverId });
-  if (ports.length === 0) return;
-  const ips = await cloud.neutron.listFloatingIps({ port_id: ports.map((p) => String(p.id)) });
+  await releasePortFloatingIps(cloud, ports.map((p) => String(p.id)));
+}
+
+/**
+ * Releases the addresses we allocated on these ports, before the ports go:
+ * Neutron would only unhook them, leaving addresses no compute shows and so
+ * no OCCI request can reach. The user's own addresses are left to Neutron.
+ */
+export async function releasePortFloatingIps(cloud: Cloud, portIds: string[]): Promise<void> {
+  if (portIds.length === 0 || !cloud.hasNeutron || cloud.dialect.attach === 'port') return;
+  const ips = await cloud.neutron.listFloatingIps({ port_id: portIds });
   await Promise.all(ips.filter((ip) => ip.description === OWN_MARK).map((ip) => cloud.neutron.deleteFloatingIp(String(ip.id))));
 }

@@ -5,7 +5,7 @@
 import type { EntityRef, LinkKindTerm, LinkRecord, LinkSpec, UpdateSpec } from '../../backend/port.js';
 import { badGateway, badRequest, conflict, notFound } from '../../errors.js';
 import type { Cloud } from './cloud.js';
-import { attachFloatingIp, detachFloatingIp, portForFloatingIp } from './floating-ips.js';
+import { attachFloatingIp, detachFloatingIp, portForFloatingIp, releasePortFloatingIps } from './floating-ips.js';
 import { assembleLinks, readLinkFacts, readServerWithLinks } from './links-read.js';
 import { floatingInterfaceId, isCloudId, parseInterfaceId, parseStorageLinkId, portInterfaceId, storageLinkId } from './mapping/ids.js';
 import { volumeStatus } from './mapping/status.js';
@@ -112,6 +112,7 @@ export class LinkService {
       } else if (cloud.dialect.attach === 'port') {
         await cloud.neutron.deletePort(ref.port);
       } else {
+        await releasePortFloatingIps(cloud, [ref.port]);
         await cloud.nova.detachInterface(server, ref.port);
       }
     }
