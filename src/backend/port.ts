@@ -55,6 +55,8 @@ export interface ResourceRecord {
   links: LinkRecord[];
   /** A transition is under way (the cloud's task state): actions are refused until it ends. */
   busy?: boolean;
+  /** Terms of actions the model allows in this state but the cloud refuses in its current status (not advertised, R56). */
+  refused?: readonly string[];
 }
 
 export type EntityRecord = ResourceRecord | LinkRecord;

@@ -68,7 +68,8 @@ function resourceView(ctx: OcciContext, r: ResourceRecord, memberships: Readonly
     location,
     id: coreId(r.id),
     attributes: orderedAttributes(ctx, r.id, r.attributes),
-    actions: state ? [...applicableActions(kind, r.attributes[state])] : [],
+    // R56: only what can be triggered now; nothing while a transition is under way.
+    actions: state && !r.busy ? applicableActions(kind, r.attributes[state]).filter((a) => !r.refused?.includes(a.term)) : [],
     links: r.links.map((l) => linkView(ctx, l, memberships.get(`${l.kind}/${l.id}`) ?? [])),
   };
 }

@@ -252,3 +252,20 @@ describe('error bodies quote little of the request', () => {
     assert.ok(r.body.length < 2000, `${r.body.length} bytes`);
   });
 });
+
+describe('R56 renderings advertise only the actions that can be triggered now', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer((c) => {
+    c.local.bootMs = 60_000;
+  })));
+  after(() => s.close());
+
+  test('a compute that is still being built offers no action; a settled one offers its state\'s', async () => {
+    const vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` })).headers.location!);
+    const json = (await s.request('GET', vm, { headers: { Accept: 'application/occi+json' } })).json();
+    assert.equal(json.attributes['occi.compute.state'], 'waiting');
+    assert.deepEqual(json.actions ?? [], [], 'busy: every action would be a 409');
+    const r = await s.request('POST', `${vm}?action=start`, { headers: PLAIN, body: 'Category: start; scheme="http://schemas.ogf.org/occi/infrastructure/compute/action#"; class="action"\n' });
+    assert.equal(r.status, 409);
+  });
+});

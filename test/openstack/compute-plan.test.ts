@@ -106,6 +106,11 @@ describe('openstack: compute creation plan', () => {
       { boot_index: 0, uuid: images[0]!.id, source_type: 'image', destination_type: 'local', delete_on_termination: true },
       { boot_index: -1, uuid: 'vol-1', source_type: 'volume', destination_type: 'volume', delete_on_termination: false, device_name: '/dev/vdb' },
     ]);
+    // A mount point is the guest's business: refused with a 400 that says so, not dropped.
+    assert.throws(
+      () => planServer(spec({ links: [{ kind: 'storagelink', target: { kind: 'storage', id: 'vol-1' }, mixins: [], attributes: { 'occi.storagelink.mountpoint': '/mnt/x' } }] }), ctx()),
+      (e: unknown) => e instanceof OcciError && e.status === 400 && /mountpoint/.test(e.message),
+    );
   });
 
   it('sets the hostname from 2.90 on (its first label) and leaves it to older clouds', () => {

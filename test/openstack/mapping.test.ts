@@ -16,7 +16,7 @@ import { serverLinks } from '../../src/backends/openstack/mapping/links.js';
 import { networkRecord } from '../../src/backends/openstack/mapping/network.js';
 import { computeState, linkState, networkState, storageState } from '../../src/backends/openstack/mapping/status.js';
 import { OFFLINE_MARK, storageRecord } from '../../src/backends/openstack/mapping/storage.js';
-import { architecture, imageFromGlance, TemplateIndex, uniqueTerms } from '../../src/backends/openstack/mapping/templates.js';
+import { architecture, imagePrecedence, imageFromGlance, TemplateIndex, uniqueTerms } from '../../src/backends/openstack/mapping/templates.js';
 import type { NeutronFloatingIp, NeutronNetwork, NeutronPort, NeutronSubnet } from '../../src/backends/openstack/neutron.js';
 import type { NovaFlavor, NovaServer, NovaVolumeAttachment } from '../../src/backends/openstack/nova.js';
 import { typeId } from '../../src/model/category.js';
@@ -109,6 +109,14 @@ describe('openstack mapping: templates', () => {
     ];
     const terms = uniqueTerms(items, (i) => i.name, (i) => i.id, 'image');
     assert.deepEqual([...terms.values()], ['Debian_12_a1', 'Debian_12_b2', 'Ubuntu', 'image-d4']);
+    // Images: the public, older one keeps the plain term whatever the listing order, and a newcomer gets the suffix.
+    const pub = { id: 'z9', name: 'tiny', public: true, created: '2026-01-01T00:00:00Z' };
+    const mine = { id: 'a0', name: 'tiny', public: false, created: '2026-06-01T00:00:00Z' };
+    for (const order of [[pub, mine], [mine, pub]]) {
+      const t = uniqueTerms(order, (i) => i.name, (i) => i.id, 'image', imagePrecedence);
+      assert.equal(t.get(pub), 'tiny');
+      assert.equal(t.get(mine), 'tiny_a0');
+    }
     assert.equal(architecture('x86_64'), 'x64');
     assert.equal(architecture('i686'), 'x86');
     assert.equal(architecture('aarch64'), undefined);
@@ -223,6 +231,12 @@ describe('openstack mapping: networks, links, storage', () => {
     const off = storageRecord({ ...v, status: 'available', metadata: { [OFFLINE_MARK]: 'true' } });
     assert.equal(off.attributes['occi.storage.state'], 'offline');
     assert.equal(off.attributes['occi.storage.state.message'], 'available (taken offline)');
+    // R56: what Cinder's status makes the bridge refuse is not advertised.
+    assert.deepEqual(storageRecord(v).refused, ['online', 'offline'], 'in-use: detach before offline');
+    assert.deepEqual(off.refused, ['offline']);
+    assert.deepEqual(storageRecord({ ...v, status: 'available' }).refused, ['online']);
+    assert.deepEqual(storageRecord({ ...v, status: 'error_extending' }).refused, ['online', 'offline'], 'error: Cinder decides');
+    assert.equal(storageRecord({ ...v, status: 'creating' }).busy, true);
   });
 
   it('builds and parses composite link ids', () => {

@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../../errors.js';
 import type { Mixin } from '../../model/category.js';
 import { isOsTemplate, isResourceTemplate } from '../../model/templates.js';
 import type { Dialect } from './dialect.js';
+import { refuseMountpoint } from './mapping/links.js';
 import type { TemplateIndex } from './mapping/templates.js';
 import type { NeutronNetwork } from './neutron.js';
 import { compareMicroversions, type ServerCreate } from './nova.js';
@@ -108,6 +109,7 @@ function addVolumes(body: ServerCreate, image: string, links: LinkSpec[], dialec
   body.block_device_mapping_v2 = [
     { boot_index: 0, uuid: image, source_type: 'image', destination_type: 'local', delete_on_termination: true },
     ...links.map((l) => {
+      refuseMountpoint(l.attributes);
       const device = stringAttr(l.attributes['occi.storagelink.deviceid']);
       return {
         boot_index: -1,

@@ -7,6 +7,7 @@ export interface GlanceImage {
   name: string | null;
   status: string;
   visibility?: string;
+  created_at?: string;
   architecture?: string;
   image_type?: string;
   instance_uuid?: string;

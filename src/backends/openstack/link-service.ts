@@ -8,6 +8,7 @@ import type { Cloud } from './cloud.js';
 import { attachFloatingIp, detachFloatingIp, portForFloatingIp, releasePortFloatingIps } from './floating-ips.js';
 import { assembleLinks, readLinkFacts, readServerWithLinks } from './links-read.js';
 import { floatingInterfaceId, isCloudId, parseInterfaceId, parseStorageLinkId, portInterfaceId, storageLinkId } from './mapping/ids.js';
+import { refuseMountpoint } from './mapping/links.js';
 import { volumeStatus } from './mapping/status.js';
 import { markedOffline } from './mapping/storage.js';
 import { waitUntil } from './wait.js';
@@ -74,6 +75,7 @@ export class LinkService {
     const volume = isCloudId(volumeId) ? await cloud.cinder.getVolume(volumeId) : undefined;
     if (!volume) throw notFound(`target storage ${volumeId} not found`);
     if (markedOffline(volume)) throw conflict(`storage ${volumeId} is offline; bring it online before attaching it`);
+    refuseMountpoint(spec.attributes);
     const device = spec.attributes['occi.storagelink.deviceid'];
     await cloud.nova.attachVolume(serverId, volumeId, typeof device === 'string' && device !== '' ? device : undefined);
     // Nova answers once the volume is reserved; the attachment completes later.

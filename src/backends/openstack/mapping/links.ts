@@ -3,6 +3,7 @@
 // networkinterface to the external network, each volume attachment a
 // storagelink. Interfaces are named eth0, eth1 … in port creation order.
 import type { Attributes, LinkRecord } from '../../../backend/port.js';
+import { badRequest } from '../../../errors.js';
 import { typeId } from '../../../model/category.js';
 import { IPNETWORKINTERFACE } from '../../../model/infrastructure.js';
 import type { NeutronFloatingIp, NeutronPort, NeutronSubnet } from '../neutron.js';
@@ -111,4 +112,12 @@ function storageLink(server: string, a: Attachment): LinkRecord {
     mixins: [],
     attributes,
   };
+}
+
+/** Nova attaches a volume as a device; where the guest mounts it is the guest's business, so a mount point is refused, not dropped. */
+export function refuseMountpoint(a: Attributes): void {
+  const m = a['occi.storagelink.mountpoint'];
+  if (m !== undefined && m !== null && m !== '') {
+    throw badRequest('occi.storagelink.mountpoint cannot be set on OpenStack: Nova attaches a volume as a device (occi.storagelink.deviceid); mount it inside the guest');
+  }
 }

@@ -21,7 +21,10 @@ export function storageRecord(v: CinderVolume): ResourceRecord {
   };
   const name = v.name ?? v.display_name;
   if (name) attributes['occi.core.title'] = name;
-  return { kind: 'storage', id: String(v.id), mixins: [], attributes, links: [], busy: BUSY_STATUSES.has(v.status) };
+  const offline = markedOffline(v);
+  // online only lifts the bridge's own offline mark; offline needs a volume that is available and attached to nothing.
+  const refused = [...(offline ? [] : ['online']), ...(!offline && v.status === 'available' ? [] : ['offline'])];
+  return { kind: 'storage', id: String(v.id), mixins: [], attributes, links: [], busy: BUSY_STATUSES.has(v.status), refused };
 }
 
 /** Cinder statuses of a volume with an operation under way. */

@@ -13,6 +13,10 @@ export interface ImageInfo {
   architecture?: 'x86' | 'x64';
   /** False while a snapshot is still being written. */
   ready?: boolean;
+  /** Offered to every project (Glance visibility public or community). */
+  public?: boolean;
+  /** When it was made (ISO 8601), where the cloud says. */
+  created?: string;
 }
 
 /** Image statuses worth offering: usable ones, and snapshots still being written (a fresh save). */
@@ -20,7 +24,14 @@ const OFFERED_IMAGE_STATUS = new Set(['active', 'queued', 'saving', 'importing',
 
 export function imageFromGlance(img: GlanceImage): ImageInfo | undefined {
   if (!OFFERED_IMAGE_STATUS.has(img.status.toLowerCase())) return undefined;
-  return withArch({ id: String(img.id), name: img.name ?? '', ready: img.status.toLowerCase() === 'active' }, img.architecture);
+  const info: ImageInfo = {
+    id: String(img.id),
+    name: img.name ?? '',
+    ready: img.status.toLowerCase() === 'active',
+    public: img.visibility === 'public' || img.visibility === 'community',
+    ...(img.created_at ? { created: img.created_at } : {}),
+  };
+  return withArch(info, img.architecture);
 }
 
 export function imageFromCompute(img: ComputeImage): ImageInfo | undefined {
@@ -44,15 +55,34 @@ export function architecture(arch: string | undefined): 'x86' | 'x64' | undefine
   return undefined;
 }
 
-/** A unique term per item: its name when no other item shares it, else name_id. */
-export function uniqueTerms<T>(items: readonly T[], name: (t: T) => string, id: (t: T) => string, prefix: string): Map<T, string> {
+/**
+ * A unique term per item: its name when no other item shares it, else
+ * name_id. With `precedence`, the first item of a shared name (by that order,
+ * which depends on the items alone, not on how the cloud lists them) keeps
+ * the plain name, so a newcomer cannot rename a template clients already use.
+ */
+export function uniqueTerms<T>(
+  items: readonly T[],
+  name: (t: T) => string,
+  id: (t: T) => string,
+  prefix: string,
+  precedence?: (a: T, b: T) => number,
+): Map<T, string> {
   const base = new Map(items.map((t) => [t, toTerm(name(t), `${prefix}-${id(t)}`)]));
-  const count = new Map<string, number>();
-  for (const term of base.values()) count.set(term, (count.get(term) ?? 0) + 1);
+  const holders = new Map<string, T[]>();
+  for (const [t, term] of base) holders.set(term, [...(holders.get(term) ?? []), t]);
+  const keeper = new Map<string, T>();
+  if (precedence) for (const [term, ts] of holders) keeper.set(term, [...ts].sort(precedence)[0]!);
   return new Map(items.map((t) => {
     const term = base.get(t)!;
-    return [t, count.get(term)! > 1 ? toTerm(`${term}_${id(t)}`, `${prefix}-${id(t)}`) : term];
+    const shared = holders.get(term)!.length > 1 && keeper.get(term) !== t;
+    return [t, shared ? toTerm(`${term}_${id(t)}`, `${prefix}-${id(t)}`) : term];
   }));
+}
+
+/** Which image keeps a shared name: public ones before the project's own, then the oldest, then by id. */
+export function imagePrecedence(a: ImageInfo, b: ImageInfo): number {
+  return Number(b.public === true) - Number(a.public === true) || (a.created ?? '').localeCompare(b.created ?? '') || a.id.localeCompare(b.id);
 }
 
 export function flavorTemplate(f: NovaFlavor, term: string): Mixin {
@@ -88,7 +118,7 @@ export class TemplateIndex {
 
   constructor(images: readonly ImageInfo[], flavors: readonly NovaFlavor[]) {
     const offered = flavors.filter((f) => f['OS-FLV-DISABLED:disabled'] !== true);
-    const imageTerms = uniqueTerms(images, (i) => i.name, (i) => i.id, 'image');
+    const imageTerms = uniqueTerms(images, (i) => i.name, (i) => i.id, 'image', imagePrecedence);
     const flavorTerms = uniqueTerms(offered, (f) => f.name, (f) => String(f.id), 'flavor');
     // Usable images first, so the first OS template always boots.
     const ordered = [...images.filter((i) => i.ready !== false), ...images.filter((i) => i.ready === false)];
