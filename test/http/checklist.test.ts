@@ -9,10 +9,12 @@ const PLAIN = { 'Content-Type': 'text/plain' };
 const NETWORK_KIND = `network; scheme="${INFRA}"; class="kind"`;
 const SSH_KEY = 'ssh_key; scheme="http://schemas.ogf.org/occi/infrastructure/credentials#"; class="mixin"';
 
+// One server for the file; a describe that needs other settings starts its own.
+let s: TestServer;
+before(async () => (s = await startServer()));
+after(() => s.close());
+
 describe('checklist items across the protocol (R9, R11, R14, R68, R143, R144, R146)', () => {
-  let s: TestServer;
-  before(async () => (s = await startServer()));
-  after(() => s.close());
 
   async function create(path: string, lines: string[]): Promise<string> {
     const r = await s.request('POST', path, { headers: PLAIN, body: lines.join('\n') + '\n' });
@@ -115,13 +117,10 @@ describe('checklist items across the protocol (R9, R11, R14, R68, R143, R144, R1
 });
 
 describe('content negotiation (R6, R12, D8, D9; RFC 9110 §12.5.1)', () => {
-  let s: TestServer;
   let vm: string;
   before(async () => {
-    s = await startServer();
     vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` })).headers.location!);
   });
-  after(() => s.close());
   const typeOf = async (path: string, accept: string): Promise<string> => {
     const r = await s.request('GET', path, { headers: { Accept: accept } });
     return `${r.status} ${String(r.headers['content-type']).split(';')[0]}`;
@@ -147,13 +146,10 @@ describe('content negotiation (R6, R12, D8, D9; RFC 9110 §12.5.1)', () => {
 });
 
 describe('text in headers and attribute values (D37, R129)', () => {
-  let s: TestServer;
   let vm: string;
   before(async () => {
-    s = await startServer();
     vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` })).headers.location!);
   });
-  after(() => s.close());
 
   test('UTF-8 in text/occi request headers is read as UTF-8; bytes that are not UTF-8 are a 400', async () => {
     const utf8 = Buffer.from('occi.core.title="héllo Ωμέγα"', 'utf8').toString('latin1');
@@ -177,9 +173,6 @@ describe('text in headers and attribute values (D37, R129)', () => {
 });
 
 describe('filters name link ends by URL or by path (R112, D34)', () => {
-  let s: TestServer;
-  before(async () => (s = await startServer()));
-  after(() => s.close());
 
   test('occi.core.source given as a path matches like the absolute URL', async () => {
     const net = pathOf((await s.request('POST', '/network/', { headers: PLAIN, body: `Category: ${NETWORK_KIND}\n` })).headers.location!);
@@ -195,9 +188,6 @@ describe('filters name link ends by URL or by path (R112, D34)', () => {
 });
 
 describe('user data is Base64 text (D19)', () => {
-  let s: TestServer;
-  before(async () => (s = await startServer()));
-  after(() => s.close());
 
   test('text that is not Base64 is a 400 naming the attribute; Base64 with line breaks is taken', async () => {
     const USER_DATA = 'Category: user_data; scheme="http://schemas.ogf.org/occi/infrastructure/compute#"; class="mixin"';
@@ -211,9 +201,6 @@ describe('user data is Base64 text (D19)', () => {
 });
 
 describe('an entity takes no list of locations (§4.1)', () => {
-  let s: TestServer;
-  before(async () => (s = await startServer()));
-  after(() => s.close());
 
   test('a POST or PUT at an entity whose body is only locations is a 400, not a silent no-op', async () => {
     const vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` })).headers.location!);
@@ -227,9 +214,6 @@ describe('an entity takes no list of locations (§4.1)', () => {
 });
 
 describe('bodies are UTF-8; renderings never carry raw control characters (R119, R129)', () => {
-  let s: TestServer;
-  before(async () => (s = await startServer()));
-  after(() => s.close());
 
   test('a body that is not UTF-8 is a 400 and creates nothing', async () => {
     const before = (await s.request('GET', '/compute/')).body;
@@ -242,9 +226,6 @@ describe('bodies are UTF-8; renderings never carry raw control characters (R119,
 });
 
 describe('error bodies quote little of the request', () => {
-  let s: TestServer;
-  before(async () => (s = await startServer()));
-  after(() => s.close());
 
   test('a 900 KB unknown kind is refused with a short message', async () => {
     const r = await s.request('POST', '/compute/', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'A'.repeat(900_000) }) });
