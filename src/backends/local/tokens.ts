@@ -11,7 +11,11 @@ export const DEMO_TENANT = 'demo';
 
 const hash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
+/** Tokens remembered after a successful lookup (the embedded cloud has a handful). */
+const MAX_KNOWN = 1000;
+
 export class TokenStore {
+  private readonly known = new Map<string, string>();
   private readonly insert;
   private readonly lookup;
   private readonly count;
@@ -31,10 +35,19 @@ export class TokenStore {
 
   add(token: string, tenant: string): void {
     this.insert.run(hash(token), tenant);
+    this.known.delete(token);
   }
 
+  /** The token's tenant. Known tokens are remembered, so a request costs no hash and no query; unknown ones never are. */
   tenantOf(token: string): string | undefined {
-    return this.lookup.get(hash(token)) as string | undefined;
+    const hit = this.known.get(token);
+    if (hit !== undefined) return hit;
+    const tenant = this.lookup.get(hash(token)) as string | undefined;
+    if (tenant !== undefined) {
+      if (this.known.size >= MAX_KNOWN) this.known.clear();
+      this.known.set(token, tenant);
+    }
+    return tenant;
   }
 }
 
