@@ -27,6 +27,8 @@ interface Row {
   p99: number;
   requests: number;
   errors: number;
+  /** What the errors were: socket errors, timeouts, and answers by status outside 2xx. */
+  detail: string;
 }
 
 function locationOf(headers: Record<string, string> | undefined): string {
@@ -46,6 +48,11 @@ async function run(scenario: string, connections: number, seconds: number, opts:
     p99: r.latency.p99,
     requests: r.requests.total,
     errors: r.errors + r.timeouts + r.non2xx,
+    detail: [
+      r.errors ? `${r.errors} socket errors` : '',
+      r.timeouts ? `${r.timeouts} timeouts` : '',
+      ...Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, v]) => `${v.count} × ${code}`),
+    ].filter(Boolean).join(', '),
   };
 }
 
@@ -103,6 +110,7 @@ async function main(): Promise<number> {
       ...rows.map((r) => line([r.scenario, r.connections, r.rps, r.p50, r.p975, r.p99, r.requests, r.errors])),
       '',
       `server memory: RSS ${memory.rssMiB} MiB, peak (VmHWM) ${memory.peakMiB} MiB; error log lines: ${server.errors.length}`,
+      ...rows.filter((r) => r.detail !== '').map((r) => `errors of ${r.scenario} at ${r.connections}: ${r.detail}`),
       ...server.errors.slice(0, 5),
     ];
     process.stdout.write(out.join('\n') + '\n');
