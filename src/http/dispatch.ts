@@ -56,7 +56,7 @@ export async function dispatch(ctx: OcciContext, call: Call): Promise<OcciResult
   if (route.type === 'entity') {
     const loc = route.loc;
     if (verb === 'GET') return retrieve(ctx, loc);
-    if (verb !== 'GET' && verb !== 'DELETE' && action === undefined && payload.entities.length === 0 && payload.locations.length > 0) {
+    if (verb !== 'DELETE' && action === undefined && payload.entities.length === 0 && payload.locations.length > 0) {
       throw badRequest('an entity is updated with Category, Link and X-OCCI-Attribute; a list of locations (X-OCCI-Location, text/uri-list) is for mixin and kind collections');
     }
     if (verb === 'POST') return action !== undefined ? trigger(ctx, loc, action, payload) : update(ctx, loc, payload);

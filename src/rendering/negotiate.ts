@@ -80,11 +80,6 @@ export function acceptable(accept: string | undefined): MediaType[] {
   return rated.map((r) => r.type);
 }
 
-/** The media type to answer in, or undefined when none is acceptable (406). */
-export function negotiate(accept: string | undefined): MediaType | undefined {
-  return acceptable(accept)[0];
-}
-
 /** The media type of a request body, lower-cased, without parameters. */
 export function requestMediaType(contentType: string | undefined): string | undefined {
   if (!contentType) return undefined;

@@ -1,9 +1,9 @@
 // The little state the bridge owns (DESIGN.md store/): user-defined mixins
 // (tags, D39) and their memberships, per tenant, persisted in SQLite.
-import { conflict } from '../errors.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { conflict } from '../errors.js';
 
 export interface UserMixinRow {
   scheme: string;
@@ -76,7 +76,6 @@ export class UserMixinStore {
     return this.q.list.all(tenant);
   }
 
-  /** Adds several definitions atomically; the caller has checked for clashes. */
   /**
    * Stores definitions, all or none. The caller checked them against the
    * catalogue it read; a definition stored meanwhile by a concurrent request
