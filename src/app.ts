@@ -1,6 +1,6 @@
 // Wires configuration → logger, backend, store and HTTP server.
 import { pino, type Logger } from 'pino';
-import type { Backend } from './backend/port.js';
+import type { Backend } from './port/backend.js';
 import { openLocalCloud } from './backends/local/index.js';
 import type { Config } from './config/config.js';
 import { createOcciServer, type OcciServer } from './http/server.js';

@@ -3,7 +3,7 @@
 // Basic with the token as password, R149). The project comes from
 // X-Project-Id or the original's X-Snf-Project.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AuthRequest } from '../backend/port.js';
+import type { AuthRequest } from '../port/backend.js';
 
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;

@@ -7,7 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { Backend } from '../backend/port.js';
+import type { Backend } from '../port/backend.js';
 import type { Config } from '../config/config.js';
 import { notAcceptable, OcciError } from '../errors.js';
 import { CatalogCache } from '../operations/catalog-cache.js';

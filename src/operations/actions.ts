@@ -1,5 +1,5 @@
 // Triggering actions (spec §3.5.3, §3.6.3): on one entity or a whole collection.
-import type { Attributes, EntityRecord } from '../backend/port.js';
+import type { Attributes, EntityRecord } from '../port/backend.js';
 import { badRequest, conflict } from '../errors.js';
 import { mixinClosure, typeId, type Action, type Kind, type Mixin } from '../model/category.js';
 import { isApplicable, stateAttribute } from '../model/lifecycle.js';

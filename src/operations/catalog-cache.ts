@@ -1,6 +1,6 @@
 // Catalogues are rebuilt only when the provider's templates or the tenant's
 // user mixins change: GET /-/ and entity renderings need one on every request.
-import type { Backend, Credentials } from '../backend/port.js';
+import type { Backend, Credentials } from '../port/backend.js';
 import { typeId, type Mixin } from '../model/category.js';
 import type { UserMixinStore } from '../store/user-mixin-store.js';
 import { Catalog } from './catalog.js';

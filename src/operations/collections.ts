@@ -1,6 +1,6 @@
 // Collections (spec §3.6, §3.8, §3.9): kind and mixin locations, unbound
 // namespace paths, filtering, paging, membership and collection-wide actions.
-import { isLinkRecord, type EntityKindTerm, type EntityRecord } from '../backend/port.js';
+import { isLinkRecord, type EntityKindTerm, type EntityRecord } from '../port/backend.js';
 import { badRequest, methodNotAllowed, notFound, tooLarge } from '../errors.js';
 import { kindChain, typeId, type AttributeValue, type Category, type Kind, type Mixin } from '../model/category.js';
 import { LINK, RESOURCE } from '../model/infrastructure.js';

@@ -1,6 +1,6 @@
 // What every operation needs: who calls, through which backend, and how to
 // spell absolute URLs for this server.
-import type { Backend, Credentials } from '../backend/port.js';
+import type { Backend, Credentials } from '../port/backend.js';
 import type { UserMixinStore } from '../store/user-mixin-store.js';
 import type { Catalog } from './catalog.js';
 

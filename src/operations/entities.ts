@@ -1,6 +1,6 @@
 // Operations on one entity (spec §3.5): create, retrieve, partial update,
 // full update, delete. Actions live in actions.ts.
-import { isLinkRecord, type EntityKindTerm, type EntityRecord, type LinkRecord, type LinkSpec, type ResourceSpec, type UpdateSpec } from '../backend/port.js';
+import { isLinkRecord, type EntityKindTerm, type EntityRecord, type LinkRecord, type LinkSpec, type ResourceSpec, type UpdateSpec } from '../port/backend.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { typeId, type AttributeValue, type Kind, type Mixin } from '../model/category.js';
 import { normalizeContextualization } from '../model/contextualization.js';

@@ -1,7 +1,7 @@
 // Turns a parsed entity rendering into what the backend is asked to do:
 // categories resolved and checked (R40–R45), attributes typed and checked
 // (R44, R49, R63), inline links resolved to local targets (D35).
-import type { Attributes, EntityKindTerm, LinkKindTerm, LinkSpec } from '../backend/port.js';
+import type { Attributes, EntityKindTerm, LinkKindTerm, LinkSpec } from '../port/backend.js';
 import { badRequest, forbidden } from '../errors.js';
 import {
   entityAttributes,

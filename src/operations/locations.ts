@@ -1,7 +1,7 @@
 // Entity URLs: `<kind location><id>` (spec §3.1). Turns what clients send
 // (absolute URLs of this server, or paths) into paths and entity references,
 // and refuses URLs of other hosts.
-import type { EntityKindTerm } from '../backend/port.js';
+import type { EntityKindTerm } from '../port/backend.js';
 import { badRequest } from '../errors.js';
 import type { Kind } from '../model/category.js';
 import { COMPUTE, NETWORK, NETWORKINTERFACE, STORAGE, STORAGELINK } from '../model/infrastructure.js';

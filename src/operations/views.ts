@@ -1,6 +1,6 @@
 // Backend records → rendering views: resolved kinds and mixins, absolute
 // URLs, occi.core.* attributes, and the actions that apply now (R53–R60).
-import { isLinkRecord, type EntityRecord, type LinkRecord, type ResourceRecord } from '../backend/port.js';
+import { isLinkRecord, type EntityRecord, type LinkRecord, type ResourceRecord } from '../port/backend.js';
 import type { AttributeValue, Mixin } from '../model/category.js';
 import { applicableActions, stateAttribute } from '../model/lifecycle.js';
 import type { EntityView } from '../rendering/document.js';

@@ -13,7 +13,7 @@ import type {
   LinkSpec,
   ResourceRecord,
   ResourceSpec,
-} from '../../src/backend/port.js';
+} from '../../src/port/backend.js';
 import { OcciError } from '../../src/errors.js';
 import type { Mixin } from '../../src/model/category.js';
 import { typeId } from '../../src/model/category.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Attributes, Credentials, LinkSpec, ResourceRecord, ResourceSpec, UpdateSpec } from '../../src/backend/port.js';
+import type { Attributes, Credentials, LinkSpec, ResourceRecord, ResourceSpec, UpdateSpec } from '../../src/port/backend.js';
 import { initialToken, type LocalCloud, type LocalCloudOptions, openLocalCloud } from '../../src/backends/local/index.js';
 import type { Mixin } from '../../src/model/category.js';
 import { typeId } from '../../src/model/category.js';

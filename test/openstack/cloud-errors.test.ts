@@ -3,7 +3,7 @@
 // tokens kept out of messages.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cloudMessage, errorForStatus, errorForTransport, sanitize } from '../../src/backends/openstack/cloud-errors.js';
+import { cloudMessage, errorForStatus, errorForTransport, sanitize } from '../../src/backends/openstack/clients/cloud-errors.js';
 
 const GLANCE_404 = `<html>
  <head>

@@ -3,13 +3,13 @@
 // networks ('none' / [] / floating IPs) and block devices.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LinkSpec, ResourceSpec } from '../../src/backend/port.js';
-import { checkBase64, keypairName, openSshKey, planServer, type PlanContext } from '../../src/backends/openstack/compute-plan.js';
+import type { LinkSpec, ResourceSpec } from '../../src/port/backend.js';
+import { checkBase64, keypairName, openSshKey, planServer, type PlanContext } from '../../src/backends/openstack/services/compute-plan.js';
 import { OPENSTACK, SYNNEFO } from '../../src/backends/openstack/dialect.js';
-import type { GlanceImage } from '../../src/backends/openstack/glance.js';
+import type { GlanceImage } from '../../src/backends/openstack/clients/glance.js';
 import { imageFromGlance, TemplateIndex } from '../../src/backends/openstack/mapping/templates.js';
-import type { NeutronNetwork } from '../../src/backends/openstack/neutron.js';
-import type { NovaFlavor } from '../../src/backends/openstack/nova.js';
+import type { NeutronNetwork } from '../../src/backends/openstack/clients/neutron.js';
+import type { NovaFlavor } from '../../src/backends/openstack/clients/nova.js';
 import { OcciError } from '../../src/errors.js';
 import { osTemplate } from '../../src/model/templates.js';
 import { fixture } from './fixtures.js';

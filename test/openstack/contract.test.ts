@@ -4,7 +4,7 @@
 //   node --test dist/test/openstack/contract.test.js
 // Everything the contract creates is deleted when the backend closes.
 import { it } from 'node:test';
-import type { Backend, Credentials, ResourceKindTerm, ResourceRecord, ResourceSpec } from '../../src/backend/port.js';
+import type { Backend, Credentials, ResourceKindTerm, ResourceRecord, ResourceSpec } from '../../src/port/backend.js';
 import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
 import { backendContract } from '../backends/contract.js';
 import { altAccount, passwordToken, primaryAccount, SKIP_MESSAGE } from './os-env.js';

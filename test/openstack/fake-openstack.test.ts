@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Backend, Credentials } from '../../src/backend/port.js';
+import type { Backend, Credentials } from '../../src/port/backend.js';
 import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
 import * as I from '../../src/model/infrastructure.js';
 import { rejectsWith } from '../backends/contract.js';

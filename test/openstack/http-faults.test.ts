@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { JsonHttp } from '../../src/backends/openstack/http.js';
+import { JsonHttp } from '../../src/backends/openstack/clients/http.js';
 import { rejectsWith } from '../backends/contract.js';
 import { fakeCloud, json, type FakeCloud } from './fake-cloud.js';
 

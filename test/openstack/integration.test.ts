@@ -14,7 +14,7 @@
 // everything they made, then verify through the APIs that nothing is left.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Backend, Credentials, LinkRecord, ResourceRecord } from '../../src/backend/port.js';
+import type { Backend, Credentials, LinkRecord, ResourceRecord } from '../../src/port/backend.js';
 import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
 import type { Mixin } from '../../src/model/category.js';
 import { typeId } from '../../src/model/category.js';

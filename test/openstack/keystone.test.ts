@@ -3,9 +3,9 @@
 // and the 401 challenge; and endpoint selection from the catalog.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { catalogFromV2, catalogFromV3, findEndpoint, requireEndpoint, withVersion } from '../../src/backends/openstack/catalog.js';
-import { JsonHttp } from '../../src/backends/openstack/http.js';
-import { Identity } from '../../src/backends/openstack/keystone.js';
+import { catalogFromV2, catalogFromV3, findEndpoint, requireEndpoint, withVersion } from '../../src/backends/openstack/clients/catalog.js';
+import { JsonHttp } from '../../src/backends/openstack/clients/http.js';
+import { Identity } from '../../src/backends/openstack/clients/keystone.js';
 import type { IdentityVersion } from '../../src/backends/openstack/options.js';
 import { rejectsWith } from '../backends/contract.js';
 import { fakeCloud, json, type FakeCloud } from './fake-cloud.js';

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OPENSTACK } from '../../src/backends/openstack/dialect.js';
-import type { CinderVolume } from '../../src/backends/openstack/cinder.js';
-import type { GlanceImage } from '../../src/backends/openstack/glance.js';
+import type { CinderVolume } from '../../src/backends/openstack/clients/cinder.js';
+import type { GlanceImage } from '../../src/backends/openstack/clients/glance.js';
 import { computeRecord, stateMessage } from '../../src/backends/openstack/mapping/compute.js';
 import {
   floatingInterfaceId,
@@ -17,8 +17,8 @@ import { networkRecord } from '../../src/backends/openstack/mapping/network.js';
 import { computeState, linkState, networkState, storageState } from '../../src/backends/openstack/mapping/status.js';
 import { OFFLINE_MARK, storageRecord } from '../../src/backends/openstack/mapping/storage.js';
 import { architecture, imagePrecedence, imageFromGlance, TemplateIndex, uniqueTerms } from '../../src/backends/openstack/mapping/templates.js';
-import type { NeutronFloatingIp, NeutronNetwork, NeutronPort, NeutronSubnet } from '../../src/backends/openstack/neutron.js';
-import type { NovaFlavor, NovaServer, NovaVolumeAttachment } from '../../src/backends/openstack/nova.js';
+import type { NeutronFloatingIp, NeutronNetwork, NeutronPort, NeutronSubnet } from '../../src/backends/openstack/clients/neutron.js';
+import type { NovaFlavor, NovaServer, NovaVolumeAttachment } from '../../src/backends/openstack/clients/nova.js';
 import { typeId } from '../../src/model/category.js';
 import { IPNETWORK, IPNETWORKINTERFACE } from '../../src/model/infrastructure.js';
 import { FLAVOR_ID, IMAGE_ID, isOsTemplate, isResourceTemplate, templateDefault } from '../../src/model/templates.js';

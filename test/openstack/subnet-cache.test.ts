@@ -1,8 +1,8 @@
 // The per-project subnet cache behind the interfaces' gateways.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NeutronSubnet } from '../../src/backends/openstack/neutron.js';
-import { SubnetCache } from '../../src/backends/openstack/subnet-cache.js';
+import type { NeutronSubnet } from '../../src/backends/openstack/clients/neutron.js';
+import { SubnetCache } from '../../src/backends/openstack/caches/subnet-cache.js';
 import { OcciError } from '../../src/errors.js';
 
 const subnet = (id: string, gateway: string): NeutronSubnet => ({ id, network_id: 'n', cidr: '192.0.2.0/24', gateway_ip: gateway, ip_version: 4, enable_dhcp: true });

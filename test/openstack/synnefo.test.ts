@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { Backend, Credentials, LinkRecord, ResourceRecord } from '../../src/backend/port.js';
+import type { Backend, Credentials, LinkRecord, ResourceRecord } from '../../src/port/backend.js';
 import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
 import { typeId } from '../../src/model/category.js';
 import * as I from '../../src/model/infrastructure.js';

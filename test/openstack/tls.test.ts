@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { JsonHttp } from '../../src/backends/openstack/http.js';
-import { tlsDispatcher } from '../../src/backends/openstack/tls.js';
+import { JsonHttp } from '../../src/backends/openstack/clients/http.js';
+import { tlsDispatcher } from '../../src/backends/openstack/clients/tls.js';
 import { rejectsWith } from '../backends/contract.js';
 
 describe('openstack: TLS options', () => {

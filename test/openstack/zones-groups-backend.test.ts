@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Backend, Credentials } from '../../src/backend/port.js';
+import type { Backend, Credentials } from '../../src/port/backend.js';
 import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
-import type { NeutronPort } from '../../src/backends/openstack/neutron.js';
+import type { NeutronPort } from '../../src/backends/openstack/clients/neutron.js';
 import { typeId, type Mixin } from '../../src/model/category.js';
 import * as I from '../../src/model/infrastructure.js';
 import { rejectsWith } from '../backends/contract.js';

@@ -4,13 +4,13 @@
 // update may change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ResourceRecord, UpdateSpec } from '../../src/backend/port.js';
-import { groupChanges, zoneAndGroupFields, type ZoneGroupContext } from '../../src/backends/openstack/compute-zones-groups.js';
+import type { ResourceRecord, UpdateSpec } from '../../src/port/backend.js';
+import { groupChanges, zoneAndGroupFields, type ZoneGroupContext } from '../../src/backends/openstack/services/compute-zones-groups.js';
 import { OPENSTACK, SYNNEFO } from '../../src/backends/openstack/dialect.js';
 import { GroupIndex } from '../../src/backends/openstack/mapping/security-groups.js';
 import { ZoneIndex } from '../../src/backends/openstack/mapping/zones.js';
-import type { NeutronPort, NeutronSecurityGroup } from '../../src/backends/openstack/neutron.js';
-import type { NovaServer, NovaZone } from '../../src/backends/openstack/nova.js';
+import type { NeutronPort, NeutronSecurityGroup } from '../../src/backends/openstack/clients/neutron.js';
+import type { NovaServer, NovaZone } from '../../src/backends/openstack/clients/nova.js';
 import { OcciError } from '../../src/errors.js';
 import { typeId, type Mixin } from '../../src/model/category.js';
 import { AVAILABILITY_ZONE, SECURITY_GROUP } from '../../src/model/infrastructure.js';

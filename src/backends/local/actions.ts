@@ -4,7 +4,7 @@ import { badRequest, conflict } from '../../errors.js';
 import type { Action, Kind } from '../../model/category.js';
 import { typeId } from '../../model/category.js';
 import { isApplicable } from '../../model/lifecycle.js';
-import type { Attributes } from '../../backend/port.js';
+import type { Attributes } from '../../port/backend.js';
 
 /** The kind's own action matching `action` by type id; 400 when the kind has none such. */
 export function kindAction(kind: Kind, action: Action): Action {

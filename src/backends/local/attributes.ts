@@ -3,7 +3,7 @@
 import { badRequest } from '../../errors.js';
 import type { AttributeValue, Mixin } from '../../model/category.js';
 import { typeId } from '../../model/category.js';
-import type { Attributes, UpdateSpec } from '../../backend/port.js';
+import type { Attributes, UpdateSpec } from '../../port/backend.js';
 
 type Input = Record<string, AttributeValue | null>;
 

@@ -8,7 +8,7 @@ import type { Action, Mixin } from '../../model/category.js';
 import { typeId } from '../../model/category.js';
 import { COMPUTE, SSH_KEY, USER_DATA } from '../../model/infrastructure.js';
 import { isOsTemplate, isResourceTemplate } from '../../model/templates.js';
-import type { ActionOutcome, Attributes, LinkRecord, ResourceRecord, ResourceSpec, UpdateSpec } from '../../backend/port.js';
+import type { ActionOutcome, Attributes, LinkRecord, ResourceRecord, ResourceSpec, UpdateSpec } from '../../port/backend.js';
 import { assertApplicable, enumParam, kindAction } from './actions.js';
 import { nextValue, optInteger, optNumber, optString, present, realChanges } from './attributes.js';
 import { type ClockColumns, Clocked, type Transition, assertAtRest, initialClock } from './clock.js';

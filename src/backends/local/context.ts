@@ -1,6 +1,6 @@
 // What every part of the embedded cloud shares, and the shape each kind's store takes.
 import type { Action } from '../../model/category.js';
-import type { ActionOutcome, Attributes, EntityRecord, ResourceSpec, UpdateSpec } from '../../backend/port.js';
+import type { ActionOutcome, Attributes, EntityRecord, ResourceSpec, UpdateSpec } from '../../port/backend.js';
 import type { StateClock } from './clock.js';
 import type { Db } from './database.js';
 import type { Catalogue } from './templates.js';

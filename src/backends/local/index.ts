@@ -21,7 +21,7 @@ import type {
   ResourceRecord,
   ResourceSpec,
   UpdateSpec,
-} from '../../backend/port.js';
+} from '../../port/backend.js';
 import { StateClock } from './clock.js';
 import { Computes } from './computes.js';
 import type { Context, EntityStore, ResourceStore } from './context.js';

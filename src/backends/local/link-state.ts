@@ -1,6 +1,6 @@
 // What links of both kinds share: their state follows the compute they start from.
 import { notFound } from '../../errors.js';
-import type { EntityRef, LinkSpec } from '../../backend/port.js';
+import type { EntityRef, LinkSpec } from '../../port/backend.js';
 
 /** A link is active while its compute runs (spec §2.5: provider-driven, no actions). */
 export function linkState(computeState: string, activeMessage: string): { state: string; message: string } {

@@ -1,6 +1,6 @@
 // Both link kinds together, as a compute owns them: created from a LinkSpec,
 // listed per compute or per tenant (one query per link table, never per compute).
-import type { LinkRecord, LinkSpec } from '../../backend/port.js';
+import type { LinkRecord, LinkSpec } from '../../port/backend.js';
 import type { NetworkInterfaces } from './interfaces.js';
 import type { StorageLinks } from './storage-links.js';
 

@@ -4,7 +4,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Action } from '../../model/category.js';
 import { typeId } from '../../model/category.js';
 import { IPNETWORK, NETWORK } from '../../model/infrastructure.js';
-import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../backend/port.js';
+import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../port/backend.js';
 import { assertApplicable, kindAction } from './actions.js';
 import { nextValue, optInteger, optString, present, realChanges } from './attributes.js';
 import type { Context, ResourceStore } from './context.js';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { typeId } from '../../model/category.js';
-import type { LinkRecord, LinkSpec, UpdateSpec } from '../../backend/port.js';
+import type { LinkRecord, LinkSpec, UpdateSpec } from '../../port/backend.js';
 import { nextValue, optString, present, realChanges } from './attributes.js';
 import type { EntityStore } from './context.js';
 import type { Db } from './database.js';

@@ -6,7 +6,7 @@ import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Action } from '../../model/category.js';
 import { typeId } from '../../model/category.js';
 import { STORAGE, STORAGE_RESIZE } from '../../model/infrastructure.js';
-import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../backend/port.js';
+import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../port/backend.js';
 import { assertApplicable, kindAction } from './actions.js';
 import { nextValue, optNumber, optString, present, realChanges } from './attributes.js';
 import { type ClockColumns, Clocked, assertAtRest, initialClock } from './clock.js';

@@ -6,7 +6,7 @@ import { badRequest, conflict } from '../../errors.js';
 import type { Mixin } from '../../model/category.js';
 import { typeId } from '../../model/category.js';
 import { osTemplate, resourceTemplate, toTerm } from '../../model/templates.js';
-import type { ProviderMixins } from '../../backend/port.js';
+import type { ProviderMixins } from '../../port/backend.js';
 import type { Db } from './database.js';
 
 export interface Flavor {

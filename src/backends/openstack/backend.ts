@@ -16,20 +16,20 @@ import type {
   ResourceRecord,
   ResourceSpec,
   UpdateSpec,
-} from '../../backend/port.js';
+} from '../../port/backend.js';
 import { badRequest, OcciError, unauthorized } from '../../errors.js';
 import type { Action } from '../../model/category.js';
 import type { Cloud, Connector } from './cloud.js';
-import { computeAction } from './compute-actions.js';
-import { createCompute, deleteCompute, type ComputeDeps } from './compute-create.js';
-import type { ComputeReader } from './compute-read.js';
-import { updateCompute } from './compute-update.js';
-import type { Identity } from './keystone.js';
-import type { LinkService } from './link-service.js';
-import { createNetwork, deleteNetwork, getNetwork, listNetworks, networkAction, updateNetwork } from './network-service.js';
-import { createStorage, deleteStorage, getStorage, listStorage, storageAction, updateStorage, type StorageDeps } from './storage-service.js';
-import type { TemplateCache } from './template-cache.js';
-import type { ZoneGroupCache } from './zone-group-cache.js';
+import { computeAction } from './services/compute-actions.js';
+import { createCompute, deleteCompute, type ComputeDeps } from './services/compute-create.js';
+import type { ComputeReader } from './services/compute-read.js';
+import { updateCompute } from './services/compute-update.js';
+import type { Identity } from './clients/keystone.js';
+import type { LinkService } from './services/link-service.js';
+import { createNetwork, deleteNetwork, getNetwork, listNetworks, networkAction, updateNetwork } from './services/network-service.js';
+import { createStorage, deleteStorage, getStorage, listStorage, storageAction, updateStorage, type StorageDeps } from './services/storage-service.js';
+import type { TemplateCache } from './caches/template-cache.js';
+import type { ZoneGroupCache } from './caches/zone-group-cache.js';
 
 export interface BackendParts {
   identity: Identity;

@@ -1,18 +1,18 @@
 // One caller's view of the cloud for one backend call: the validated session
 // and typed clients for the services the catalog offers. Building it costs no
 // requests once the session and the compute microversion are cached.
-import type { Credentials } from '../../backend/port.js';
+import type { Credentials } from '../../port/backend.js';
 import { OcciError } from '../../errors.js';
-import { findEndpoint, requireEndpoint, withVersion } from './catalog.js';
-import { Cinder } from './cinder.js';
+import { findEndpoint, requireEndpoint, withVersion } from './clients/catalog.js';
+import { Cinder } from './clients/cinder.js';
 import type { Dialect } from './dialect.js';
-import { Glance } from './glance.js';
-import type { JsonHttp } from './http.js';
-import type { Identity, Session } from './keystone.js';
-import { Neutron, type NeutronSubnet } from './neutron.js';
-import { negotiateMicroversion, Nova } from './nova.js';
+import { Glance } from './clients/glance.js';
+import type { JsonHttp } from './clients/http.js';
+import type { Identity, Session } from './clients/keystone.js';
+import { Neutron, type NeutronSubnet } from './clients/neutron.js';
+import { negotiateMicroversion, Nova } from './clients/nova.js';
 import type { ResolvedOptions } from './options.js';
-import type { SubnetCache } from './subnet-cache.js';
+import type { SubnetCache } from './caches/subnet-cache.js';
 
 export class Cloud {
   constructor(

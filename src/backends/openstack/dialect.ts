@@ -7,7 +7,7 @@
 // resize confirmation, network admin state, availability zones or security
 // groups.
 import type { DialectName } from './options.js';
-import type { NovaServer } from './nova.js';
+import type { NovaServer } from './clients/nova.js';
 
 export interface Dialect {
   readonly name: DialectName;

@@ -25,16 +25,16 @@
 import { dialectFor } from './dialect.js';
 import { OpenStackBackend } from './backend.js';
 import { Connector } from './cloud.js';
-import { ComputeReader } from './compute-read.js';
-import { JsonHttp } from './http.js';
-import { Identity, keystoneChallenge } from './keystone.js';
-import { LinkService } from './link-service.js';
+import { ComputeReader } from './services/compute-read.js';
+import { JsonHttp } from './clients/http.js';
+import { Identity, keystoneChallenge } from './clients/keystone.js';
+import { LinkService } from './services/link-service.js';
 import { resolveOptions, type OpenStackOptions } from './options.js';
-import { SubnetCache } from './subnet-cache.js';
-import { TemplateCache } from './template-cache.js';
-import { tlsDispatcher } from './tls.js';
-import { ZoneGroupCache } from './zone-group-cache.js';
-import type { Backend } from '../../backend/port.js';
+import { SubnetCache } from './caches/subnet-cache.js';
+import { TemplateCache } from './caches/template-cache.js';
+import { tlsDispatcher } from './clients/tls.js';
+import { ZoneGroupCache } from './caches/zone-group-cache.js';
+import type { Backend } from '../../port/backend.js';
 
 export type { OpenStackOptions } from './options.js';
 

@@ -1,9 +1,9 @@
 // A Nova server → an OCCI compute record.
-import type { Attributes, LinkRecord, ResourceRecord } from '../../../backend/port.js';
+import type { Attributes, LinkRecord, ResourceRecord } from '../../../port/backend.js';
 import { typeId, type Mixin } from '../../../model/category.js';
 import { templateDefault } from '../../../model/templates.js';
 import type { Dialect } from '../dialect.js';
-import type { NovaServer } from '../nova.js';
+import type { NovaServer } from '../clients/nova.js';
 import { computeState } from './status.js';
 import type { TemplateIndex } from './templates.js';
 

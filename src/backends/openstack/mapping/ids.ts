@@ -5,7 +5,7 @@
 //   networkinterface through a port:        <server>_<port>
 //   networkinterface through a floating IP: <server>_fip_<floatingip>
 //   storagelink (a volume attachment):      <server>_<volume>
-import type { Id } from '../nova.js';
+import type { Id } from '../clients/nova.js';
 
 const PART = /^[A-Za-z0-9-]+$/;
 

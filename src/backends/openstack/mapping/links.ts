@@ -2,12 +2,12 @@
 // networkinterface to its network, each floating IP on those ports a
 // networkinterface to the external network, each volume attachment a
 // storagelink. Interfaces are named eth0, eth1 … in port creation order.
-import type { Attributes, LinkRecord } from '../../../backend/port.js';
+import type { Attributes, LinkRecord } from '../../../port/backend.js';
 import { badRequest } from '../../../errors.js';
 import { typeId } from '../../../model/category.js';
 import { IPNETWORKINTERFACE } from '../../../model/infrastructure.js';
-import type { NeutronFloatingIp, NeutronPort, NeutronSubnet } from '../neutron.js';
-import type { Id } from '../nova.js';
+import type { NeutronFloatingIp, NeutronPort, NeutronSubnet } from '../clients/neutron.js';
+import type { Id } from '../clients/nova.js';
 import { floatingInterfaceId, portInterfaceId, storageLinkId } from './ids.js';
 import { linkState } from './status.js';
 

@@ -1,9 +1,9 @@
 // A Neutron network (with its subnets) → an OCCI network record. The first
 // IPv4 subnet (else the first one) gives the ipnetwork attributes.
-import type { Attributes, ResourceRecord } from '../../../backend/port.js';
+import type { Attributes, ResourceRecord } from '../../../port/backend.js';
 import { typeId } from '../../../model/category.js';
 import { IPNETWORK } from '../../../model/infrastructure.js';
-import type { NeutronNetwork, NeutronSubnet } from '../neutron.js';
+import type { NeutronNetwork, NeutronSubnet } from '../clients/neutron.js';
 import { networkState } from './status.js';
 
 export function networkRecord(net: NeutronNetwork, subnets: readonly NeutronSubnet[]): ResourceRecord {

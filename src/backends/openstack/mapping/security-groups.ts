@@ -4,8 +4,8 @@
 // mixin of its own.
 import type { Mixin } from '../../../model/category.js';
 import { securityGroup, toTerm } from '../../../model/templates.js';
-import type { NeutronPort, NeutronSecurityGroup } from '../neutron.js';
-import type { NovaServer } from '../nova.js';
+import type { NeutronPort, NeutronSecurityGroup } from '../clients/neutron.js';
+import type { NovaServer } from '../clients/nova.js';
 import { MixinSet } from './mixin-set.js';
 import { uniqueTerms } from './templates.js';
 

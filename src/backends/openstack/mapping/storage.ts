@@ -2,8 +2,8 @@
 // storagelinks of the computes that own them, not here. Cinder has no
 // offline state, so the offline action leaves a metadata marker that only the
 // bridge reads (and that makes it refuse new attachments).
-import type { Attributes, ResourceRecord } from '../../../backend/port.js';
-import type { CinderVolume } from '../cinder.js';
+import type { Attributes, ResourceRecord } from '../../../port/backend.js';
+import type { CinderVolume } from '../clients/cinder.js';
 import { storageState } from './status.js';
 
 /** Volume metadata key of the bridge's offline marker. */

@@ -4,8 +4,8 @@
 // the id appended, so every term stays unique.
 import { typeId, type Mixin } from '../../../model/category.js';
 import { osTemplate, resourceTemplate, toTerm } from '../../../model/templates.js';
-import type { GlanceImage } from '../glance.js';
-import type { ComputeImage, Id, NovaFlavor } from '../nova.js';
+import type { GlanceImage } from '../clients/glance.js';
+import type { ComputeImage, Id, NovaFlavor } from '../clients/nova.js';
 
 export interface ImageInfo {
   id: string;

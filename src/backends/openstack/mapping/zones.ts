@@ -2,7 +2,7 @@
 // ones are offered), and the zone a server runs in.
 import type { Mixin } from '../../../model/category.js';
 import { availabilityZone } from '../../../model/templates.js';
-import type { NovaServer, NovaZone } from '../nova.js';
+import type { NovaServer, NovaZone } from '../clients/nova.js';
 import { MixinSet } from './mixin-set.js';
 
 export class ZoneIndex extends MixinSet {

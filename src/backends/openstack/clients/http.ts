@@ -1,8 +1,8 @@
 // The one JSON HTTP client every OpenStack call goes through: Node's fetch, a
 // per-call timeout, one retry of idempotent GETs, and cloud failures turned
 // into OcciErrors (see cloud-errors.ts). Tokens never appear in messages.
-import { OcciError } from '../../errors.js';
-import { metrics } from '../../metrics.js';
+import { OcciError } from '../../../errors.js';
+import { metrics } from '../../../metrics.js';
 import { errorForStatus, errorForTransport, isConnectFailure, isTimeout } from './cloud-errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

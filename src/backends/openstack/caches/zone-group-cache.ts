@@ -3,11 +3,11 @@
 // briefly, since users create them through Neutron and expect them at once.
 // A cloud that forbids or lacks the listing (403/404) offers none, rather
 // than failing every request; Synnefo has neither.
-import { OcciError } from '../../errors.js';
+import { OcciError } from '../../../errors.js';
 import { BoundedCache } from './cache.js';
-import type { Cloud } from './cloud.js';
-import { GroupIndex } from './mapping/security-groups.js';
-import { ZoneIndex } from './mapping/zones.js';
+import type { Cloud } from '../cloud.js';
+import { GroupIndex } from '../mapping/security-groups.js';
+import { ZoneIndex } from '../mapping/zones.js';
 
 export interface ZonesAndGroups {
   zones: ZoneIndex;

@@ -2,15 +2,15 @@
 // import and the floating IPs to add once the server has a port. Pure: every
 // cloud fact it needs is passed in, every refusal is a 400 naming the problem.
 import { createHash } from 'node:crypto';
-import type { LinkSpec, ResourceSpec } from '../../backend/port.js';
-import { badRequest, notFound } from '../../errors.js';
-import type { Mixin } from '../../model/category.js';
-import { isOsTemplate, isResourceTemplate } from '../../model/templates.js';
-import type { Dialect } from './dialect.js';
-import { refuseMountpoint } from './mapping/links.js';
-import type { TemplateIndex } from './mapping/templates.js';
-import type { NeutronNetwork } from './neutron.js';
-import { compareMicroversions, type ServerCreate } from './nova.js';
+import type { LinkSpec, ResourceSpec } from '../../../port/backend.js';
+import { badRequest, notFound } from '../../../errors.js';
+import type { Mixin } from '../../../model/category.js';
+import { isOsTemplate, isResourceTemplate } from '../../../model/templates.js';
+import type { Dialect } from '../dialect.js';
+import { refuseMountpoint } from '../mapping/links.js';
+import type { TemplateIndex } from '../mapping/templates.js';
+import type { NeutronNetwork } from '../clients/neutron.js';
+import { compareMicroversions, type ServerCreate } from '../clients/nova.js';
 
 export interface PlanContext {
   templates: TemplateIndex;

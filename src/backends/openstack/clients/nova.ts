@@ -1,6 +1,6 @@
 // Thin typed wrapper of the Compute API calls the backend needs (Nova v2.1
 // with microversions; Synnefo Cyclades speaks the same paths without them).
-import { OcciError } from '../../errors.js';
+import { OcciError } from '../../../errors.js';
 import type { JsonHttp } from './http.js';
 import { ServiceClient } from './service-client.js';
 

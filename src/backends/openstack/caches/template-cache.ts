@@ -1,9 +1,9 @@
 // The templates a project sees (images and flavors), loaded in parallel and
 // cached briefly per project and compute endpoint.
-import { OcciError } from '../../errors.js';
+import { OcciError } from '../../../errors.js';
 import { BoundedCache } from './cache.js';
-import type { Cloud } from './cloud.js';
-import { imageFromCompute, imageFromGlance, TemplateIndex, type ImageInfo } from './mapping/templates.js';
+import type { Cloud } from '../cloud.js';
+import { imageFromCompute, imageFromGlance, TemplateIndex, type ImageInfo } from '../mapping/templates.js';
 
 export class TemplateCache {
   private readonly cache: BoundedCache<TemplateIndex>;

@@ -3,9 +3,9 @@
 // link or the compute releases exactly those and leaves the user's own
 // reserved addresses alone. Synnefo has no such mark; there an address is
 // attached by creating a port that holds it, and stays reserved afterwards.
-import { conflict } from '../../errors.js';
-import type { Cloud } from './cloud.js';
-import type { NeutronFloatingIp, NeutronPort } from './neutron.js';
+import { conflict } from '../../../errors.js';
+import type { Cloud } from '../cloud.js';
+import type { NeutronFloatingIp, NeutronPort } from '../clients/neutron.js';
 import { waitUntil } from './wait.js';
 
 export const OWN_MARK = 'allocated by snf-occi';

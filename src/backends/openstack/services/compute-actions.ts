@@ -1,18 +1,18 @@
 // Compute actions (spec §2.2) as Nova server actions. Each waits, up to the
 // call timeout, for the server to settle so the answer shows the new state;
 // a slower cloud answers with the transitional state instead (D24).
-import type { ActionOutcome, Attributes } from '../../backend/port.js';
-import { badRequest, conflict, notFound, OcciError } from '../../errors.js';
-import type { Action, Mixin } from '../../model/category.js';
-import { COMPUTE } from '../../model/infrastructure.js';
-import { isApplicable } from '../../model/lifecycle.js';
-import { COMPUTE_ACTIONS } from '../../model/schemes.js';
-import { toTerm } from '../../model/templates.js';
-import type { Cloud } from './cloud.js';
+import type { ActionOutcome, Attributes } from '../../../port/backend.js';
+import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
+import type { Action, Mixin } from '../../../model/category.js';
+import { COMPUTE } from '../../../model/infrastructure.js';
+import { isApplicable } from '../../../model/lifecycle.js';
+import { COMPUTE_ACTIONS } from '../../../model/schemes.js';
+import { toTerm } from '../../../model/templates.js';
+import type { Cloud } from '../cloud.js';
 import type { ComputeDeps } from './compute-create.js';
-import { computeState } from './mapping/status.js';
-import { imageTemplate } from './mapping/templates.js';
-import type { NovaServer } from './nova.js';
+import { computeState } from '../mapping/status.js';
+import { imageTemplate } from '../mapping/templates.js';
+import type { NovaServer } from '../clients/nova.js';
 import { waitUntil } from './wait.js';
 
 const STOPPED = ['SHUTOFF', 'STOPPED'];

@@ -1,14 +1,14 @@
 // Updating a compute: title, summary and hostname in place; security groups
 // added and removed; a new resource_tpl resizes (and confirms the resize), a
 // new os_tpl rebuilds. Everything is checked before anything changes.
-import type { ResourceRecord, UpdateSpec } from '../../backend/port.js';
-import { badRequest, conflict, forbidden, notFound, OcciError } from '../../errors.js';
-import type { AttributeValue, Mixin } from '../../model/category.js';
-import { isOsTemplate, isResourceTemplate } from '../../model/templates.js';
-import type { Cloud } from './cloud.js';
+import type { ResourceRecord, UpdateSpec } from '../../../port/backend.js';
+import { badRequest, conflict, forbidden, notFound, OcciError } from '../../../errors.js';
+import type { AttributeValue, Mixin } from '../../../model/category.js';
+import { isOsTemplate, isResourceTemplate } from '../../../model/templates.js';
+import type { Cloud } from '../cloud.js';
 import { isSettled } from './compute-actions.js';
 import type { ComputeDeps } from './compute-create.js';
-import { compareMicroversions, type NovaServer } from './nova.js';
+import { compareMicroversions, type NovaServer } from '../clients/nova.js';
 import { groupChanges, isZoneOrGroup, type GroupChanges } from './compute-zones-groups.js';
 import { waitUntil } from './wait.js';
 

@@ -3,11 +3,11 @@
 // token. The caller's token is used for its own validation (Keystone allows
 // self-validation), so the bridge holds no service credentials.
 import { createHash } from 'node:crypto';
-import { OcciError, forbidden, unauthorized } from '../../errors.js';
-import { BoundedCache } from './cache.js';
+import { OcciError, forbidden, unauthorized } from '../../../errors.js';
+import { BoundedCache } from '../caches/cache.js';
 import { catalogFromV2, catalogFromV3, type Endpoint } from './catalog.js';
 import { joinUrl, type JsonHttp } from './http.js';
-import type { IdentityVersion } from './options.js';
+import type { IdentityVersion } from '../options.js';
 
 export interface Session {
   /** The token to send to the services: the caller's, or the one rescoped from it. */

@@ -2,13 +2,13 @@
 // adds to the server body, and which groups an update adds or removes. A
 // compute stays in the zone it was created in. Groups apply to the ports of a
 // compute (Nova keeps none for ports attached later), so they need one.
-import type { ResourceRecord, UpdateSpec } from '../../backend/port.js';
-import { badRequest, conflict } from '../../errors.js';
-import { typeId, type Mixin } from '../../model/category.js';
-import { AVAILABILITY_ZONE, SECURITY_GROUP } from '../../model/infrastructure.js';
-import { isAvailabilityZone, isSecurityGroup } from '../../model/templates.js';
-import type { Dialect } from './dialect.js';
-import type { ZonesAndGroups } from './zone-group-cache.js';
+import type { ResourceRecord, UpdateSpec } from '../../../port/backend.js';
+import { badRequest, conflict } from '../../../errors.js';
+import { typeId, type Mixin } from '../../../model/category.js';
+import { AVAILABILITY_ZONE, SECURITY_GROUP } from '../../../model/infrastructure.js';
+import { isAvailabilityZone, isSecurityGroup } from '../../../model/templates.js';
+import type { Dialect } from '../dialect.js';
+import type { ZonesAndGroups } from '../caches/zone-group-cache.js';
 
 export interface ZoneGroupContext extends ZonesAndGroups {
   dialect: Dialect;

@@ -3,7 +3,7 @@
 // compute read would put another Neutron call on each one. A cloud that
 // refuses the listing gives interfaces without gateways, not failed reads.
 import { BoundedCache } from './cache.js';
-import type { NeutronSubnet } from './neutron.js';
+import type { NeutronSubnet } from '../clients/neutron.js';
 
 export class SubnetCache {
   private readonly cache: BoundedCache<NeutronSubnet[]>;

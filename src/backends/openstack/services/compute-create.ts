@@ -1,18 +1,18 @@
 // Creating and deleting computes. Creation is one Nova call (plus a keypair
 // import), placed in the zone and security groups named by mixins; floating IPs asked for inline are added once the server has its
 // port, and a failure there deletes the half-made server (R147).
-import type { ResourceRecord, ResourceSpec } from '../../backend/port.js';
-import { notFound, OcciError } from '../../errors.js';
-import type { Cloud } from './cloud.js';
+import type { ResourceRecord, ResourceSpec } from '../../../port/backend.js';
+import { notFound, OcciError } from '../../../errors.js';
+import type { Cloud } from '../cloud.js';
 import type { ComputeReader } from './compute-read.js';
 import { planServer } from './compute-plan.js';
 import { zoneAndGroupFields } from './compute-zones-groups.js';
 import { attachFloatingIp, portForFloatingIp, releaseServerFloatingIps } from './floating-ips.js';
-import { isCloudId } from './mapping/ids.js';
-import type { NeutronNetwork } from './neutron.js';
-import type { TemplateCache } from './template-cache.js';
+import { isCloudId } from '../mapping/ids.js';
+import type { NeutronNetwork } from '../clients/neutron.js';
+import type { TemplateCache } from '../caches/template-cache.js';
 import { waitUntil } from './wait.js';
-import type { ZoneGroupCache } from './zone-group-cache.js';
+import type { ZoneGroupCache } from '../caches/zone-group-cache.js';
 
 export interface ComputeDeps {
   templates: TemplateCache;

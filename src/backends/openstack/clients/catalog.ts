@@ -1,7 +1,7 @@
 // The service catalog, normalised from Keystone v3 and v2.0 (Astakos) shapes,
 // and endpoint selection by service type, region and interface.
-import { OcciError } from '../../errors.js';
-import type { EndpointInterface } from './options.js';
+import { OcciError } from '../../../errors.js';
+import type { EndpointInterface } from '../options.js';
 
 export interface Endpoint {
   type: string;

@@ -1,16 +1,16 @@
 // OCCI networks as Neutron networks with (at most) one subnet carrying the
 // ipnetwork attributes. Creation makes both and removes the network again
 // when the subnet is refused (R147); up/down toggle admin_state_up.
-import type { ActionOutcome, ResourceRecord, ResourceSpec, UpdateSpec } from '../../backend/port.js';
-import { badRequest, conflict, notFound, OcciError } from '../../errors.js';
-import type { Action, AttributeValue } from '../../model/category.js';
-import { NETWORK } from '../../model/infrastructure.js';
-import { isApplicable } from '../../model/lifecycle.js';
-import { NETWORK_ACTIONS } from '../../model/schemes.js';
-import type { Cloud } from './cloud.js';
-import { isCloudId } from './mapping/ids.js';
-import { networkRecord } from './mapping/network.js';
-import type { NeutronNetwork, NeutronSubnet } from './neutron.js';
+import type { ActionOutcome, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
+import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
+import type { Action, AttributeValue } from '../../../model/category.js';
+import { NETWORK } from '../../../model/infrastructure.js';
+import { isApplicable } from '../../../model/lifecycle.js';
+import { NETWORK_ACTIONS } from '../../../model/schemes.js';
+import type { Cloud } from '../cloud.js';
+import { isCloudId } from '../mapping/ids.js';
+import { networkRecord } from '../mapping/network.js';
+import type { NeutronNetwork, NeutronSubnet } from '../clients/neutron.js';
 
 export async function listNetworks(cloud: Cloud): Promise<ResourceRecord[]> {
   const [networks, subnets] = await Promise.all([cloud.neutron.listNetworks(), cloud.neutron.listSubnets()]);

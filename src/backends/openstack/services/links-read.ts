@@ -2,12 +2,12 @@
 // ports and their volume attachments, with independent calls in parallel and
 // one call per kind of thing however many servers are listed. The ports come
 // back too: they also carry the servers' security groups.
-import type { LinkRecord } from '../../backend/port.js';
-import type { CinderVolume } from './cinder.js';
-import type { Cloud } from './cloud.js';
-import { serverLinks, type Attachment } from './mapping/links.js';
-import type { NeutronFloatingIp, NeutronPort, NeutronSubnet } from './neutron.js';
-import type { Id, NovaServer } from './nova.js';
+import type { LinkRecord } from '../../../port/backend.js';
+import type { CinderVolume } from '../clients/cinder.js';
+import type { Cloud } from '../cloud.js';
+import { serverLinks, type Attachment } from '../mapping/links.js';
+import type { NeutronFloatingIp, NeutronPort, NeutronSubnet } from '../clients/neutron.js';
+import type { Id, NovaServer } from '../clients/nova.js';
 
 /** A server's links and the ports they were read from. */
 export interface ServerLinks {

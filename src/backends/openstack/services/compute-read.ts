@@ -1,16 +1,16 @@
 // Reading computes: a server, its templates, zone, security groups and
 // links, fetched in parallel and mapped to OCCI records.
-import type { LinkRecord, ResourceRecord } from '../../backend/port.js';
-import { typeId, type Mixin } from '../../model/category.js';
-import type { Cloud } from './cloud.js';
+import type { LinkRecord, ResourceRecord } from '../../../port/backend.js';
+import { typeId, type Mixin } from '../../../model/category.js';
+import type { Cloud } from '../cloud.js';
 import { assembleLinks, portsByServer, readLinkFacts, readServerLinks, readServerWithLinks } from './links-read.js';
-import { computeRecord } from './mapping/compute.js';
-import { isCloudId } from './mapping/ids.js';
-import type { TemplateIndex } from './mapping/templates.js';
-import type { NeutronPort } from './neutron.js';
-import type { NovaServer } from './nova.js';
-import type { TemplateCache } from './template-cache.js';
-import type { ZoneGroupCache, ZonesAndGroups } from './zone-group-cache.js';
+import { computeRecord } from '../mapping/compute.js';
+import { isCloudId } from '../mapping/ids.js';
+import type { TemplateIndex } from '../mapping/templates.js';
+import type { NeutronPort } from '../clients/neutron.js';
+import type { NovaServer } from '../clients/nova.js';
+import type { TemplateCache } from '../caches/template-cache.js';
+import type { ZoneGroupCache, ZonesAndGroups } from '../caches/zone-group-cache.js';
 
 /** Everything the mapping needs to name a server's mixins. */
 interface Indexes extends ZonesAndGroups {

@@ -1,6 +1,6 @@
 // Shared plumbing of the thin service wrappers: one base URL, the session's
 // token, fixed extra headers (microversions) and collection paging.
-import { OcciError } from '../../errors.js';
+import { OcciError } from '../../../errors.js';
 import { joinUrl, type HttpResponse, type JsonHttp, type Method } from './http.js';
 
 /** Follows at most this many "next" links, a guard against looping clouds. */

@@ -2,16 +2,16 @@
 // occi.storage.size, or the 1.1 resize action), snapshot, backup, delete.
 // Cinder has no online/offline switch: offline marks a detached, available
 // volume in its metadata (see mapping/storage.ts) and online clears the mark.
-import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../backend/port.js';
-import { badRequest, conflict, notFound, OcciError } from '../../errors.js';
-import type { Action } from '../../model/category.js';
-import { STORAGE } from '../../model/infrastructure.js';
-import { isApplicable } from '../../model/lifecycle.js';
-import { STORAGE_ACTIONS } from '../../model/schemes.js';
-import type { CinderVolume } from './cinder.js';
-import type { Cloud } from './cloud.js';
-import { isCloudId } from './mapping/ids.js';
-import { markedOffline, OFFLINE_MARK, storageRecord } from './mapping/storage.js';
+import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
+import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
+import type { Action } from '../../../model/category.js';
+import { STORAGE } from '../../../model/infrastructure.js';
+import { isApplicable } from '../../../model/lifecycle.js';
+import { STORAGE_ACTIONS } from '../../../model/schemes.js';
+import type { CinderVolume } from '../clients/cinder.js';
+import type { Cloud } from '../cloud.js';
+import { isCloudId } from '../mapping/ids.js';
+import { markedOffline, OFFLINE_MARK, storageRecord } from '../mapping/storage.js';
 import { waitUntil } from './wait.js';
 
 export interface StorageDeps {

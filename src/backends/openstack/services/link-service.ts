@@ -2,15 +2,15 @@
 // a Nova interface attachment (Synnefo: a port with the server as device); a
 // link to an external network is a floating IP on the server's port; a
 // storagelink is a Nova volume attachment. Ids: see mapping/ids.ts.
-import type { EntityRef, LinkKindTerm, LinkRecord, LinkSpec, UpdateSpec } from '../../backend/port.js';
-import { badGateway, badRequest, conflict, notFound } from '../../errors.js';
-import type { Cloud } from './cloud.js';
+import type { EntityRef, LinkKindTerm, LinkRecord, LinkSpec, UpdateSpec } from '../../../port/backend.js';
+import { badGateway, badRequest, conflict, notFound } from '../../../errors.js';
+import type { Cloud } from '../cloud.js';
 import { attachFloatingIp, detachFloatingIp, portForFloatingIp, releasePortFloatingIps } from './floating-ips.js';
 import { assembleLinks, readLinkFacts, readServerWithLinks } from './links-read.js';
-import { floatingInterfaceId, isCloudId, parseInterfaceId, parseStorageLinkId, portInterfaceId, storageLinkId } from './mapping/ids.js';
-import { refuseMountpoint } from './mapping/links.js';
-import { volumeStatus } from './mapping/status.js';
-import { markedOffline } from './mapping/storage.js';
+import { floatingInterfaceId, isCloudId, parseInterfaceId, parseStorageLinkId, portInterfaceId, storageLinkId } from '../mapping/ids.js';
+import { refuseMountpoint } from '../mapping/links.js';
+import { volumeStatus } from '../mapping/status.js';
+import { markedOffline } from '../mapping/storage.js';
 import { waitUntil } from './wait.js';
 
 /** Cinder statuses of a volume whose attachment is changing. */

@@ -2,7 +2,7 @@
 // OpenStack services wrap their messages in a few body shapes; the client
 // gets the cloud's own words for the statuses it can act on, and a gateway
 // status for everything that is the cloud's (or our) fault.
-import { OcciError } from '../../errors.js';
+import { OcciError } from '../../../errors.js';
 
 /** Statuses passed through to the OCCI client with the cloud's message. */
 const PASS_THROUGH = new Set([400, 403, 404, 409, 413]);
