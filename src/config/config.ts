@@ -51,6 +51,17 @@ export interface Config {
     timeoutMs: number;
     caFile?: string;
     insecure: boolean;
+    /** Volume type of new storage (Synnefo: a detachable ext_* one is picked when unset). */
+    volumeType?: string;
+    /** The Synnefo release behind the Astakos URL (dialect synnefo); auto detects what it can. */
+    synnefoRelease: 'auto' | '0.16' | '0.17' | '0.18' | '0.19' | '0.20';
+  };
+  /** Defaults rendered for computes whose cloud says nothing of their own (both backends). */
+  compute: {
+    /** occi.compute.hostname for computes without one, `{id}` standing for the compute's id, e.g. snf-{id}.vm.example.org. */
+    hostnamePattern?: string;
+    /** occi.compute.architecture for computes whose image does not say. */
+    defaultArchitecture?: 'x86' | 'x64';
   };
 }
 
@@ -95,7 +106,8 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
       defaultResourceTemplate: 'C1R1024D10',
       tokens: [],
     },
-    openstack: { identityVersion: 'auto', dialect: 'openstack', interface: 'public', timeoutMs: 30_000, insecure: false },
+    openstack: { identityVersion: 'auto', dialect: 'openstack', interface: 'public', timeoutMs: 30_000, insecure: false, synnefoRelease: 'auto' },
+    compute: {},
   };
 }
 
@@ -130,6 +142,10 @@ export const ENV_VARS: Record<string, string> = {
   SNF_OCCI_BACKEND_TIMEOUT_MS: 'openstack.timeoutMs',
   SNF_OCCI_CA_FILE: 'openstack.caFile',
   SNF_OCCI_INSECURE: 'openstack.insecure',
+  SNF_OCCI_VOLUME_TYPE: 'openstack.volumeType',
+  SNF_OCCI_SYNNEFO_RELEASE: 'openstack.synnefoRelease',
+  SNF_OCCI_HOSTNAME_PATTERN: 'compute.hostnamePattern',
+  SNF_OCCI_DEFAULT_ARCHITECTURE: 'compute.defaultArchitecture',
 };
 
 type Tree = Record<string, unknown>;
@@ -255,6 +271,8 @@ function validate(c: Config, problems: string[]): void {
   oneOf('openstack.dialect', c.openstack.dialect, ['openstack', 'synnefo']);
   oneOf('openstack.interface', c.openstack.interface, ['public', 'internal']);
   int('openstack.timeoutMs', c.openstack.timeoutMs, 100, 600_000);
+  oneOf('openstack.synnefoRelease', c.openstack.synnefoRelease, ['auto', '0.16', '0.17', '0.18', '0.19', '0.20']);
+  if (c.openstack.volumeType !== undefined && (typeof c.openstack.volumeType !== 'string' || c.openstack.volumeType === '')) problems.push('openstack.volumeType: must be the id of a volume type, as the cloud lists it');
   if (c.backend === 'openstack') {
     if (!c.openstack.keystoneUrl) problems.push('openstack.keystoneUrl: required with the openstack backend (--keystone-url or SNF_OCCI_KEYSTONE_URL)');
     else {
@@ -265,4 +283,16 @@ function validate(c: Config, problems: string[]): void {
       }
     }
   }
+  validateCompute(c.compute, problems, oneOf);
+}
+
+/** A hostname pattern must give each compute a host name of its own: {id} in a DNS name. */
+function validateCompute(c: Config['compute'], problems: string[], oneOf: (path: string, v: unknown, values: readonly string[]) => void): void {
+  if (typeof c !== 'object' || c === null) return void problems.push('compute: must be an object such as {"hostnamePattern": "snf-{id}.vm.example.org"}');
+  const p = c.hostnamePattern;
+  const sample = typeof p === 'string' ? p.split('{id}').join('42') : '';
+  if (p !== undefined && (typeof p !== 'string' || !p.includes('{id}') || !/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(sample))) {
+    problems.push(`compute.hostnamePattern: must be a host name with {id} where the compute's id goes, e.g. snf-{id}.vm.example.org, got ${JSON.stringify(p)}`);
+  }
+  if (c.defaultArchitecture !== undefined) oneOf('compute.defaultArchitecture', c.defaultArchitecture, ['x86', 'x64']);
 }

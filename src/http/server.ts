@@ -188,6 +188,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         limits: { maxPageSize: limits.maxPageSize, maxBatch: limits.maxBatch },
         allowNamespaceDelete: config.allowNamespaceDelete,
         userMixins: config.userMixins,
+        computeDefaults: { hostnamePattern: config.compute.hostnamePattern, architecture: config.compute.defaultArchitecture },
       };
       const r = route(catalog, path);
       if (method === 'OPTIONS') {

@@ -25,6 +25,15 @@ export interface OcciContext {
   readonly allowNamespaceDelete: boolean;
   /** Whether clients may define their own mixins (D11). */
   readonly userMixins: boolean;
+  /** What computes show when their cloud says nothing of their own (settings compute.*). */
+  readonly computeDefaults?: ComputeDefaults;
+}
+
+export interface ComputeDefaults {
+  /** occi.compute.hostname, `{id}` standing for the compute's id. */
+  hostnamePattern?: string;
+  /** occi.compute.architecture. */
+  architecture?: string;
 }
 
 export function absolute(ctx: Pick<OcciContext, 'base'>, path: string): string {

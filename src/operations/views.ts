@@ -4,7 +4,7 @@ import { isLinkRecord, type EntityRecord, type LinkRecord, type ResourceRecord }
 import type { AttributeValue, Mixin } from '../model/category.js';
 import { applicableActions, stateAttribute } from '../model/lifecycle.js';
 import type { EntityView } from '../rendering/document.js';
-import { absolute, type OcciContext } from './context.js';
+import { absolute, type ComputeDefaults, type OcciContext } from './context.js';
 import { ENTITY_KINDS, entityPath } from './locations.js';
 
 const CORE_FIRST = ['occi.core.title', 'occi.core.summary'];
@@ -58,6 +58,17 @@ function linkView(ctx: OcciContext, link: LinkRecord, userMixins: readonly strin
   };
 }
 
+/** A compute's host name and architecture from the settings, where the cloud gave none (the cloud's and the client's win). */
+function withDefaults(r: ResourceRecord, d: ComputeDefaults | undefined): ResourceRecord['attributes'] {
+  if (r.kind !== 'compute' || d === undefined) return r.attributes;
+  const out = { ...r.attributes };
+  if (d.hostnamePattern !== undefined && (out['occi.compute.hostname'] === undefined || out['occi.compute.hostname'] === '')) {
+    out['occi.compute.hostname'] = d.hostnamePattern.split('{id}').join(r.id);
+  }
+  if (d.architecture !== undefined && out['occi.compute.architecture'] === undefined) out['occi.compute.architecture'] = d.architecture;
+  return out;
+}
+
 function resourceView(ctx: OcciContext, r: ResourceRecord, memberships: ReadonlyMap<string, string[]>): EntityView {
   const kind = ENTITY_KINDS.get(r.kind)!;
   const state = stateAttribute(kind);
@@ -67,7 +78,7 @@ function resourceView(ctx: OcciContext, r: ResourceRecord, memberships: Readonly
     mixins: mixinsOf(ctx, [...r.mixins, ...(memberships.get(`${r.kind}/${r.id}`) ?? [])]),
     location,
     id: coreId(r.id),
-    attributes: orderedAttributes(ctx, r.id, r.attributes),
+    attributes: orderedAttributes(ctx, r.id, withDefaults(r, ctx.computeDefaults)),
     // R56: only what can be triggered now; nothing while a transition is under way.
     actions: state && !r.busy ? applicableActions(kind, r.attributes[state]).filter((a) => !r.refused?.includes(a.term)) : [],
     links: r.links.map((l) => linkView(ctx, l, memberships.get(`${l.kind}/${l.id}`) ?? [])),

@@ -121,28 +121,66 @@ describe('openstack: compute creation plan', () => {
 });
 
 describe('openstack: Synnefo dialect in the plan', () => {
-  it('charges the project, asks for no network with [], and sends no description', () => {
-    const { body } = planServer(spec({ attributes: { 'occi.core.summary': 'x', 'occi.compute.hostname': 'h' } }), ctx({ dialect: SYNNEFO, microversion: undefined, project: 'proj-9' }));
-    assert.deepEqual(body, { name: 'occi-compute', imageRef: images[0]!.id, flavorRef: '42', project: 'proj-9', networks: [] });
+  const data = Buffer.from('#cloud-config\n').toString('base64');
+  const decode = (f: { contents: string }): string => Buffer.from(f.contents, 'base64').toString('utf8');
+
+  it('charges the project, asks for no network with [], keeps the summary in metadata and refuses a hostname', () => {
+    const { body } = planServer(spec({ attributes: { 'occi.core.summary': 'x' } }), ctx({ dialect: SYNNEFO, microversion: undefined, project: 'proj-9' }));
+    assert.deepEqual(body, { name: 'occi-compute', imageRef: images[0]!.id, flavorRef: '42', project: 'proj-9', metadata: { 'occi.core.summary': 'x' }, networks: [] });
+    assert.throws(
+      () => planServer(spec({ attributes: { 'occi.compute.hostname': 'h' } }), ctx({ dialect: SYNNEFO, microversion: undefined })),
+      status400(/Synnefo names a compute's host itself/),
+    );
   });
 
-  it('connects external networks after boot without a private network, and refuses inline volumes', () => {
-    const plan = planServer(spec({ links: [nic(pub.id)] }), ctx({ dialect: SYNNEFO }));
-    assert.deepEqual(plan.floating, [{ external: pub.id, via: undefined }]);
+  it('writes key and user data as personality files where the release lacks key_name and user_data (soi/compute.py)', () => {
+    const attributes = { 'occi.credentials.ssh.publickey': KEY, 'occi.compute.userdata': data };
+    const { body, keypair } = planServer(spec({ attributes }), ctx({ dialect: SYNNEFO, microversion: undefined, contextualization: { keypairs: false, userData: false } }));
+    assert.equal(keypair, undefined);
+    assert.equal(body.key_name, undefined);
+    assert.equal(body.user_data, undefined);
+    const files = body.personality as Array<{ path: string; contents: string; owner?: string; mode?: number }>;
+    assert.deepEqual(files.map((f) => f.path), ['/var/lib/cloud/seed/nocloud-net/meta-data', '/var/lib/cloud/seed/nocloud-net/user-data', '/root/.ssh/authorized_keys']);
+    assert.match(decode(files[0]!), new RegExp(`^instance-id: snf-occi-[0-9a-f]{16}\npublic-keys:\n  - ${KEY.replace(/[+]/g, '\\+')}\n$`));
+    assert.equal(files[1]!.contents, data, 'user data is Base64 already (D19)');
+    assert.equal(decode(files[2]!), `${KEY}\n`);
+    assert.equal(files[2]!.mode, 0o600);
+  });
+
+  it('uses key_name where the release has os-keypairs, and user_data from 0.20', () => {
+    const attributes = { 'occi.credentials.ssh.publickey': KEY, 'occi.compute.userdata': data };
+    const keyOnly = planServer(spec({ attributes }), ctx({ dialect: SYNNEFO, microversion: undefined, contextualization: { keypairs: true, userData: false } }));
+    assert.equal(keyOnly.body.key_name, keypairName(KEY));
+    assert.deepEqual((keyOnly.body.personality as Array<{ path: string }>).map((f) => f.path), ['/var/lib/cloud/seed/nocloud-net/meta-data', '/var/lib/cloud/seed/nocloud-net/user-data']);
+    const both = planServer(spec({ attributes }), ctx({ dialect: SYNNEFO, microversion: undefined, contextualization: { keypairs: true, userData: true } }));
+    assert.equal(both.body.user_data, data);
+    assert.equal(both.body.personality, undefined);
+  });
+
+  it('puts a held floating IP into networks as {uuid, fixed_ip}, and refuses inline volumes', () => {
+    const plan = planServer(spec({ links: [nic(pub.id)] }), ctx({ dialect: SYNNEFO, publicAddresses: new Map([[String(pub.id), '83.212.96.9']]) }));
+    assert.deepEqual(plan.body.networks, [{ uuid: String(pub.id), fixed_ip: '83.212.96.9' }]);
+    assert.deepEqual(plan.floating, []);
     assert.throws(
       () => planServer(spec({ links: [{ kind: 'storagelink', target: { kind: 'storage', id: '1' }, mixins: [], attributes: {} }] }), ctx({ dialect: SYNNEFO })),
       status400(/Synnefo cannot attach volumes while creating/),
     );
   });
 
-  it('differs from OpenStack where Synnefo documents it', () => {
+  it('differs from OpenStack where Synnefo does', () => {
     assert.deepEqual(SYNNEFO.startAction, { start: {} });
     assert.deepEqual(SYNNEFO.stopAction, { shutdown: {} });
     assert.deepEqual(OPENSTACK.startAction, { 'os-start': null });
     assert.deepEqual(OPENSTACK.stopAction, { 'os-stop': null });
     assert.equal(SYNNEFO.hostname({ id: 42, name: 'a', status: 'ACTIVE', 'SNF:fqdn': 'snf-42.vm.example.org' }), 'snf-42.vm.example.org');
+    assert.equal(SYNNEFO.hostname({ id: 42, name: 'a', status: 'ACTIVE', 'SNF:fqdn': null }), undefined);
     assert.deepEqual(SYNNEFO.volumeName('v'), { display_name: 'v' });
+    assert.deepEqual(SYNNEFO.snapshotFields('s'), { display_name: 's' });
+    assert.deepEqual(OPENSTACK.snapshotFields('s'), { name: 's', force: true });
     assert.deepEqual(SYNNEFO.networkFields(), { type: 'MAC_FILTERED' });
     assert.deepEqual(OPENSTACK.projectFields('p'), {});
+    assert.equal(SYNNEFO.serverGone({ id: 1, name: 'a', status: 'DELETED', deleted: true }), true);
+    assert.equal(SYNNEFO.serverGone({ id: 1, name: 'a', status: 'ACTIVE', 'SNF:task_state': 'DESTROYING' }), true);
+    assert.equal(SYNNEFO.serverGone({ id: 1, name: 'a', status: 'ACTIVE', 'SNF:task_state': '' }), false);
   });
 });

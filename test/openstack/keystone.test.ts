@@ -10,6 +10,12 @@ import type { IdentityVersion } from '../../src/backends/openstack/options.js';
 import { rejectsWith } from '../backends/contract.js';
 import { fakeCloud, json, type FakeCloud } from './fake-cloud.js';
 import { fixture } from './fixtures.js';
+import { authenticate } from '../synnefo/standin/astakos.js';
+import { World } from '../synnefo/standin/world.js';
+
+/** Astakos of Synnefo 0.19 as the stand-in answers (snf-astakos-app/astakos/api/tokens.py). */
+const astakos = new World({ release: '0.19' });
+const ALICE = astakos.users[0]!;
 
 const CATALOG = [{ type: 'compute', endpoints: [{ interface: 'public', region_id: 'R1', url: 'http://nova/v2.1' }] }];
 const later = (): string => new Date(Date.now() + 3600_000).toISOString();
@@ -41,7 +47,7 @@ function keystone(req: Parameters<Parameters<typeof fakeCloud>[0]>[0], res: Para
   if (req.method === 'POST' && req.path === '/identity/v2.0/tokens') {
     const auth = (req.body as { auth: { token: { id: string } } }).auth;
     if (auth.token.id !== 'snf') return json(res, 401, { unauthorized: { message: 'Invalid token' } });
-    return json(res, 200, fixture('synnefo-access.json'));
+    return json(res, 200, authenticate(astakos, 'https://snf.example.org', { auth: { token: { id: ALICE.token } } }));
   }
   json(res, 404, {});
 }
@@ -104,12 +110,17 @@ describe('openstack: Keystone', () => {
   it("speaks v2.0 to Synnefo's Astakos and normalises its catalog", async () => {
     const id = identity('auto', '/identity/v2.0', false);
     const s = await id.session('snf', 'some-project');
-    assert.equal(s.projectId, 'c18088be-16b1-4263-8180-043c54e22903');
-    assert.equal(s.token, 'CDEe2k0T/HdiJWBMMbHyOA==');
+    assert.equal(s.projectId, ALICE.uuid);
+    assert.equal(s.token, ALICE.token);
+    assert.deepEqual(s.projects, ALICE.projects, 'Astakos 0.17+ lists the user’s projects');
     const sent = ks.requests.filter((r) => r.path === '/identity/v2.0/tokens').at(-1)!.body;
     assert.deepEqual(sent, { auth: { token: { id: 'snf' } } }, 'a Synnefo project is not a tenant');
-    assert.equal(findEndpoint(s.catalog, 'compute', { region: undefined, interface: 'public' }), 'https://cyclades.example.synnefo.org/cyclades/compute/v2.0');
-    assert.equal(findEndpoint(s.catalog, 'blockStorage', { region: undefined, interface: 'public' }), 'https://cyclades.example.synnefo.org/cyclades/volume/v2.0');
+    const where = { region: undefined, interface: 'public' as const };
+    assert.equal(findEndpoint(s.catalog, 'compute', where), 'https://snf.example.org/cyclades/compute/v2.0');
+    // 0.19 registers volume, network and image without their version; the versionId is appended.
+    assert.equal(findEndpoint(s.catalog, 'blockStorage', where), 'https://snf.example.org/cyclades/volume/v2.0');
+    assert.equal(findEndpoint(s.catalog, 'network', where), 'https://snf.example.org/cyclades/network/v2.0');
+    assert.equal(findEndpoint(s.catalog, 'image', where), 'https://snf.example.org/cyclades/image/v1.0');
     await rejectsWith(id.session('bad'), 401);
   });
 });
@@ -132,5 +143,14 @@ describe('openstack: catalog', () => {
     assert.equal(withVersion('http://127.0.0.1:9696', 'v2.0'), 'http://127.0.0.1:9696/v2.0');
     assert.equal(withVersion('https://x/cyclades/network/v2.0', 'v2.0'), 'https://x/cyclades/network/v2.0');
     assert.equal(withVersion('http://127.0.0.1:9292', 'v2'), 'http://127.0.0.1:9292/v2');
+    const versioned = catalogFromV2([
+      { type: 'volume', endpoints: [{ versionId: 'v2.0', publicURL: 'https://x/cyclades/volume' }] },
+      { type: 'compute', endpoints: [{ versionId: 'v2.0', publicURL: 'https://x/cyclades/compute/v2.0/' }] },
+      { type: 'image', endpoints: [{ versionId: 'v2', publicURL: 'https://x:9292/v2/' }] },
+    ]);
+    const pub = { region: undefined, interface: 'public' as const };
+    assert.equal(findEndpoint(versioned, 'blockStorage', pub), 'https://x/cyclades/volume/v2.0', 'an unversioned endpoint gets its versionId');
+    assert.equal(findEndpoint(versioned, 'compute', pub), 'https://x/cyclades/compute/v2.0', 'a versioned one is left alone');
+    assert.equal(findEndpoint(versioned, 'image', pub), 'https://x:9292/v2');
   });
 });

@@ -46,12 +46,12 @@ describe('openstack mapping: states', () => {
     for (const [status, state] of table) assert.equal(computeState(status), state, status);
   });
 
-  it('maps Cinder statuses (and Synnefo upper case) to storage states', () => {
+  it("maps Cinder statuses (and Synnefo's, lower-cased model statuses: volume/views.py volume_to_dict()) to storage states", () => {
     const table: [string, string][] = [
       ['available', 'online'],
       ['in-use', 'online'],
+      ['in_use', 'online'],
       ['IN_USE', 'online'],
-      ['AVAILABLE', 'online'],
       ['creating', 'offline'],
       ['attaching', 'offline'],
       ['detaching', 'offline'],

@@ -20,6 +20,7 @@ import type {
 import { badRequest, OcciError, unauthorized } from '../../errors.js';
 import type { Action } from '../../model/category.js';
 import type { Cloud, Connector } from './cloud.js';
+import type { Dialect } from './dialect.js';
 import { computeAction } from './services/compute-actions.js';
 import { createCompute, deleteCompute, type ComputeDeps } from './services/compute-create.js';
 import type { ComputeReader } from './services/compute-read.js';
@@ -32,6 +33,7 @@ import type { TemplateCache } from './caches/template-cache.js';
 import type { ZoneGroupCache } from './caches/zone-group-cache.js';
 
 export interface BackendParts {
+  dialect: Dialect;
   identity: Identity;
   connector: Connector;
   templates: TemplateCache;
@@ -55,6 +57,7 @@ export class OpenStackBackend implements Backend {
       throw unauthorized('no token: send a Keystone token in X-Auth-Token', this.authChallenge);
     }
     const session = await this.p.identity.session(req.token, req.project);
+    this.p.dialect.checkProject(req.project, session);
     return { token: req.token, tenant: session.projectId, ...(req.project !== undefined ? { project: req.project } : {}) };
   }
 

@@ -13,6 +13,10 @@ import { Neutron, type NeutronSubnet } from './clients/neutron.js';
 import { negotiateMicroversion, Nova } from './clients/nova.js';
 import type { ResolvedOptions } from './options.js';
 import type { SubnetCache } from './caches/subnet-cache.js';
+import { BoundedCache } from './caches/cache.js';
+
+/** How long a probed capability of an endpoint is trusted (an upgrade changes it). */
+const CAPABILITY_TTL_MS = 10 * 60_000;
 
 export class Cloud {
   constructor(
@@ -27,7 +31,15 @@ export class Cloud {
     /** Compute microversion in use (undefined for Synnefo). */
     readonly microversion: string | undefined,
     private readonly subnetCache: SubnetCache,
+    private readonly capabilities: BoundedCache<boolean>,
   ) {}
+
+  /** Whether a public key can go in as a Nova keypair (key_name), or must be written as a file. */
+  keypairsSupported(): Promise<boolean> {
+    const mode = this.dialect.contextualization.keys;
+    if (mode !== 'probe') return Promise.resolve(mode === 'keypair');
+    return this.capabilities.getOrLoad(`keypairs|${this.nova.base}`, () => this.nova.hasKeypairs(), () => CAPABILITY_TTL_MS);
+  }
 
   /** The subnets this project sees (briefly cached; none without Neutron or when it refuses the listing). */
   subnets(): Promise<NeutronSubnet[]> {
@@ -71,6 +83,7 @@ export class Cloud {
 
 export class Connector {
   private readonly microversions = new Map<string, Promise<string>>();
+  private readonly capabilities = new BoundedCache<boolean>(100);
 
   constructor(
     private readonly http: JsonHttp,
@@ -92,13 +105,14 @@ export class Connector {
     return new Cloud(
       session,
       this.dialect,
-      new Nova(this.http, computeUrl, token, microversion),
-      networkUrl ? new Neutron(this.http, withVersion(networkUrl, 'v2.0'), token) : undefined,
-      volumeUrl ? new Cinder(this.http, volumeUrl, token) : undefined,
+      new Nova(this.http, computeUrl, token, microversion, this.dialect.serverGone),
+      networkUrl ? new Neutron(this.http, withVersion(networkUrl, 'v2.0'), token, this.dialect.networkGone) : undefined,
+      volumeUrl ? new Cinder(this.http, volumeUrl, token, this.dialect.volumeGone) : undefined,
       imageUrl && this.dialect.images === 'glance' ? new Glance(this.http, withVersion(imageUrl, 'v2'), token) : undefined,
       c.project ?? session.projectId,
       microversion,
       this.subnetCache,
+      this.capabilities,
     );
   }
 

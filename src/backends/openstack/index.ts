@@ -21,7 +21,10 @@
 //   shows the new state. Creation answers at once (state `waiting`, D36).
 // - Cinder has no online/offline: those actions only check the state (409
 //   otherwise). Backup answers 503 when the cloud has no backup service.
-// - Synnefo lacks suspend, save and network up/down: those answer 501.
+// - Synnefo: see dialect.ts. What it never does (suspend, save, network
+//   up/down, volume resize and backup) is not advertised and answers 400
+//   saying what to do instead; keys and user data go in as personality files
+//   on releases without os-keypairs (before 0.19) or user_data (before 0.20).
 import { dialectFor } from './dialect.js';
 import { OpenStackBackend } from './backend.js';
 import { Connector } from './cloud.js';
@@ -40,13 +43,13 @@ export type { OpenStackOptions } from './options.js';
 
 export function openOpenStackBackend(options: OpenStackOptions): Backend {
   const o = resolveOptions(options);
-  const dialect = dialectFor(o.dialect);
+  const dialect = dialectFor(o.dialect, o.synnefoRelease);
   const challenge = keystoneChallenge(o.keystoneUrl);
   const dispatcher = tlsDispatcher({ caFile: o.caFile, insecure: o.insecure });
   const http = new JsonHttp({ timeoutMs: o.timeoutMs, challenge, ...(dispatcher ? { dispatcher } : {}) });
   const identity = new Identity(http, {
     keystoneUrl: o.keystoneUrl,
-    version: o.identityVersion,
+    version: dialect.identityVersion(o.identityVersion),
     scopeToProject: dialect.scopeTokenToProject,
     cacheSize: o.tokenCacheSize,
   });
@@ -54,12 +57,13 @@ export function openOpenStackBackend(options: OpenStackOptions): Backend {
   const zonesGroups = new ZoneGroupCache(o.templateTtlMs, o.securityGroupTtlMs);
   const reader = new ComputeReader(templates, zonesGroups);
   return new OpenStackBackend({
+    dialect,
     identity,
     connector: new Connector(http, identity, dialect, o, new SubnetCache(o.securityGroupTtlMs)),
     templates,
     zonesGroups,
     reader,
-    links: new LinkService(o.timeoutMs),
+    links: new LinkService(o.timeoutMs, templates),
     compute: { templates, reader, zonesGroups, timeoutMs: o.timeoutMs },
     storage: { timeoutMs: o.timeoutMs, volumeType: o.volumeType },
   });

@@ -3,6 +3,9 @@
 export type IdentityVersion = 'v3' | 'v2.0' | 'auto';
 export type DialectName = 'openstack' | 'synnefo';
 export type EndpointInterface = 'public' | 'internal';
+/** The Synnefo releases the dialect knows; `auto` detects what it can (keypairs) and takes the safe way for the rest. */
+export const SYNNEFO_RELEASES = ['0.16', '0.17', '0.18', '0.19', '0.20'] as const;
+export type SynnefoRelease = (typeof SYNNEFO_RELEASES)[number] | 'auto';
 
 export interface OpenStackOptions {
   /** Keystone (or Astakos identity) base URL, with or without a trailing /v3 or /v2.0. */
@@ -22,8 +25,10 @@ export interface OpenStackOptions {
   templateTtlMs?: number;
   /** How long a project's security groups are cached (default 5 s: groups made through Neutron show up soon). */
   securityGroupTtlMs?: number;
-  /** Volume type for new volumes (Synnefo requires one; the first listed is used when absent). */
+  /** Volume type for new volumes (Synnefo requires one: a detachable, ext_* type is picked when absent). */
   volumeType?: string;
+  /** The Synnefo release behind the catalog (dialect synnefo), default auto. */
+  synnefoRelease?: SynnefoRelease;
   /** Upper bound of cached validated tokens (default 1000). */
   tokenCacheSize?: number;
 }
@@ -40,6 +45,7 @@ export interface ResolvedOptions {
   templateTtlMs: number;
   securityGroupTtlMs: number;
   volumeType: string | undefined;
+  synnefoRelease: SynnefoRelease;
   tokenCacheSize: number;
 }
 
@@ -57,6 +63,7 @@ export function resolveOptions(o: OpenStackOptions): ResolvedOptions {
     templateTtlMs: o.templateTtlMs ?? 30_000,
     securityGroupTtlMs: o.securityGroupTtlMs ?? 5_000,
     volumeType: o.volumeType,
+    synnefoRelease: o.synnefoRelease ?? 'auto',
     tokenCacheSize: o.tokenCacheSize ?? 1000,
   };
 }

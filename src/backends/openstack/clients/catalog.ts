@@ -8,6 +8,8 @@ export interface Endpoint {
   interface: string;
   region: string | undefined;
   url: string;
+  /** The API version the endpoint serves (Keystone v2.0 and Astakos catalogs). */
+  versionId?: string;
 }
 
 interface V3Service {
@@ -17,7 +19,7 @@ interface V3Service {
 
 interface V2Service {
   type?: string;
-  endpoints?: { region?: string; publicURL?: string; internalURL?: string; adminURL?: string }[];
+  endpoints?: { region?: string; publicURL?: string; internalURL?: string; adminURL?: string; versionId?: string }[];
 }
 
 export function catalogFromV3(services: readonly V3Service[] | undefined): Endpoint[] {
@@ -40,7 +42,7 @@ export function catalogFromV2(services: readonly V2Service[] | undefined): Endpo
       V2_INTERFACES.flatMap(([iface, key]) => {
         const url = e[key];
         return typeof url === 'string' && typeof s.type === 'string'
-          ? [{ type: s.type, interface: iface, region: e.region, url }]
+          ? [{ type: s.type, interface: iface, region: e.region, url, ...(typeof e.versionId === 'string' && e.versionId !== '' ? { versionId: e.versionId } : {}) }]
           : [];
       }),
     ),
@@ -66,9 +68,21 @@ export function findEndpoint(
     const hit = catalog.find(
       (e) => e.type === type && e.interface === o.interface && (o.region === undefined || e.region === o.region),
     );
-    if (hit) return hit.url.replace(/\/+$/, '');
+    if (hit) return versioned(hit);
   }
   return undefined;
+}
+
+/**
+ * The endpoint's URL with its version: Synnefo 0.19 and later register the
+ * image, network and volume endpoints without it (SNF:exposeVersion false)
+ * and their clients append the versionId the catalog gives, as done here. A
+ * URL that already names a version is left alone.
+ */
+function versioned(e: Endpoint): string {
+  const url = e.url.replace(/\/+$/, '');
+  if (e.versionId === undefined || /\/v\d+(\.\d+)?(\/|$)/.test(url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''))) return url;
+  return `${url}/${e.versionId}`;
 }
 
 export function requireEndpoint(

@@ -10,8 +10,21 @@ export interface CinderVolume {
   name?: string | null;
   /** Synnefo (and Cinder v1) name the volume display_name. */
   display_name?: string | null;
-  attachments?: { server_id: Id; device?: string | null; attachment_id?: Id }[];
+  /** Synnefo names no device, only the disk's index on the server (0 is the root disk). */
+  attachments?: { server_id: Id; device?: string | null; attachment_id?: Id; device_index?: number | null }[];
   metadata?: Record<string, string>;
+  /** Synnefo: deleted volumes still answer GET, with this set. */
+  deleted?: boolean;
+  /** Synnefo: whether the volume goes when it is detached or its server deleted. */
+  delete_on_termination?: boolean;
+  volume_type?: Id | null;
+}
+
+export interface CinderVolumeType {
+  id: Id;
+  name: string;
+  /** Synnefo: the Ganeti disk template; ext_* types can be detached. */
+  'SNF:disk_template'?: string;
 }
 
 export interface CinderBackup {
@@ -21,19 +34,27 @@ export interface CinderBackup {
 }
 
 export class Cinder extends ServiceClient {
-  constructor(http: JsonHttp, base: string, token: string) {
+  constructor(
+    http: JsonHttp,
+    base: string,
+    token: string,
+    /** Volumes the API still answers that are gone (see Dialect.volumeGone). */
+    private readonly gone: (v: CinderVolume) => boolean = () => false,
+  ) {
     super(http, 'cinder', base, token);
   }
 
-  listVolumes(): Promise<CinderVolume[]> {
-    return this.collect('volumes/detail', 'volumes');
+  async listVolumes(): Promise<CinderVolume[]> {
+    return (await this.collect<CinderVolume>('volumes/detail', 'volumes')).filter((v) => !this.gone(v));
   }
 
-  getVolume(id: string): Promise<CinderVolume | undefined> {
-    return this.find(`volumes/${encodeURIComponent(id)}`, 'volume', [400, 404]);
+  async getVolume(id: string): Promise<CinderVolume | undefined> {
+    const v = await this.find<CinderVolume>(`volumes/${encodeURIComponent(id)}`, 'volume', [400, 404]);
+    return v && !this.gone(v) ? v : undefined;
   }
 
-  createVolume(fields: Record<string, unknown>): Promise<CinderVolume> {
+  /** Cinder answers the whole volume; Cyclades only id, display_name and links (volume/views.py create_volume()). */
+  createVolume(fields: Record<string, unknown>): Promise<Pick<CinderVolume, 'id'> & Partial<CinderVolume>> {
     return this.member('POST', 'volumes', 'volume', { volume: fields });
   }
 
@@ -58,8 +79,9 @@ export class Cinder extends ServiceClient {
     return this.call('POST', `volumes/${encodeURIComponent(id)}/action`, { 'os-extend': { new_size: newSize } });
   }
 
-  createSnapshot(volumeId: string, name: string): Promise<{ id: Id }> {
-    return this.member('POST', 'snapshots', 'snapshot', { snapshot: { volume_id: volumeId, name, force: true } });
+  /** `fields` name the snapshot as the dialect does (Cinder `name`, Cyclades `display_name`). */
+  createSnapshot(volumeId: string, fields: Record<string, unknown>): Promise<{ id: Id }> {
+    return this.member('POST', 'snapshots', 'snapshot', { snapshot: { volume_id: volumeId, ...fields } });
   }
 
   createBackup(volumeId: string, name: string): Promise<CinderBackup> {
@@ -74,7 +96,7 @@ export class Cinder extends ServiceClient {
     return this.call('DELETE', `backups/${encodeURIComponent(id)}`);
   }
 
-  listVolumeTypes(): Promise<{ id: Id; name: string }[]> {
+  listVolumeTypes(): Promise<CinderVolumeType[]> {
     return this.collect('types', 'volume_types');
   }
 }

@@ -17,6 +17,8 @@ export interface Session {
   /** Epoch ms. */
   expiresAt: number;
   catalog: Endpoint[];
+  /** The projects the user is a member of, where identity says (Astakos 0.17+ `user.projects`). */
+  projects?: string[];
 }
 
 export interface IdentityOptions {
@@ -40,7 +42,7 @@ interface V3Token {
 interface V2Access {
   access?: {
     token?: { id?: string; expires?: string; tenant?: { id?: string } };
-    user?: { id?: string };
+    user?: { id?: string; projects?: unknown };
     serviceCatalog?: Parameters<typeof catalogFromV2>[0];
   };
 }
@@ -179,6 +181,7 @@ export class Identity {
       userId: a.user?.id ?? tenant,
       expiresAt: expiry(a.token.expires),
       catalog: catalogFromV2(a.serviceCatalog),
+      ...(Array.isArray(a.user?.projects) ? { projects: a.user.projects.filter((p): p is string => typeof p === 'string') } : {}),
     };
   }
 }

@@ -15,6 +15,8 @@ export interface NeutronNetwork {
   'provider:segmentation_id'?: number | null;
   tenant_id?: string;
   project_id?: string;
+  /** Synnefo: deleted networks still answer GET, with this set. */
+  deleted?: boolean;
 }
 
 export interface NeutronSubnet {
@@ -59,17 +61,30 @@ export interface NeutronFloatingIp {
   instance_id?: Id | null;
 }
 
+/**
+ * Query filters are sent, and applied again to the answer: Cyclades reads
+ * none of them (api/ports.py list_ports(), api/subnets.py list_subnets(),
+ * api/floating_ips.py list_floating_ips() list everything the user has), and
+ * trusting its answer would give one compute another's ports.
+ */
 export class Neutron extends ServiceClient {
-  constructor(http: JsonHttp, base: string, token: string) {
+  constructor(
+    http: JsonHttp,
+    base: string,
+    token: string,
+    /** Networks the API still answers that are gone (see Dialect.networkGone). */
+    private readonly gone: (n: NeutronNetwork) => boolean = () => false,
+  ) {
     super(http, 'neutron', base, token);
   }
 
-  listNetworks(): Promise<NeutronNetwork[]> {
-    return this.collect('networks', 'networks');
+  async listNetworks(): Promise<NeutronNetwork[]> {
+    return (await this.collect<NeutronNetwork>('networks', 'networks')).filter((n) => !this.gone(n));
   }
 
-  getNetwork(id: string): Promise<NeutronNetwork | undefined> {
-    return this.find(`networks/${encodeURIComponent(id)}`, 'network', [400, 404]);
+  async getNetwork(id: string): Promise<NeutronNetwork | undefined> {
+    const n = await this.find<NeutronNetwork>(`networks/${encodeURIComponent(id)}`, 'network', [400, 404]);
+    return n && !this.gone(n) ? n : undefined;
   }
 
   createNetwork(fields: Record<string, unknown>): Promise<NeutronNetwork> {
@@ -85,8 +100,9 @@ export class Neutron extends ServiceClient {
   }
 
   /** Subnets, optionally only those of some networks. */
-  listSubnets(networkIds?: readonly string[]): Promise<NeutronSubnet[]> {
-    return this.collect(`subnets${query({ network_id: networkIds })}`, 'subnets');
+  async listSubnets(networkIds?: readonly string[]): Promise<NeutronSubnet[]> {
+    const subnets = await this.collect<NeutronSubnet>(`subnets${query({ network_id: networkIds })}`, 'subnets');
+    return networkIds === undefined ? subnets : subnets.filter((s) => networkIds.includes(String(s.network_id)));
   }
 
   createSubnet(fields: Record<string, unknown>): Promise<NeutronSubnet> {
@@ -97,8 +113,13 @@ export class Neutron extends ServiceClient {
     return this.member('PUT', `subnets/${encodeURIComponent(id)}`, 'subnet', { subnet: fields });
   }
 
-  listPorts(filter: { device_id?: string; network_id?: string } = {}): Promise<NeutronPort[]> {
-    return this.collect(`ports${query(filter)}`, 'ports');
+  async listPorts(filter: { device_id?: string; network_id?: string } = {}): Promise<NeutronPort[]> {
+    const ports = await this.collect<NeutronPort>(`ports${query(filter)}`, 'ports');
+    return ports.filter(
+      (p) =>
+        (filter.device_id === undefined || String(p.device_id) === filter.device_id) &&
+        (filter.network_id === undefined || String(p.network_id) === filter.network_id),
+    );
   }
 
   getPort(id: string): Promise<NeutronPort | undefined> {
@@ -118,8 +139,10 @@ export class Neutron extends ServiceClient {
     return this.collect(`security-groups${query({ project_id: projectId, fields: ['id', 'name', 'description'] })}`, 'security_groups');
   }
 
-  listFloatingIps(filter: { port_id?: readonly string[] } = {}): Promise<NeutronFloatingIp[]> {
-    return this.collect(`floatingips${query(filter)}`, 'floatingips');
+  async listFloatingIps(filter: { port_id?: readonly string[] } = {}): Promise<NeutronFloatingIp[]> {
+    const ips = await this.collect<NeutronFloatingIp>(`floatingips${query(filter)}`, 'floatingips');
+    const ports = filter.port_id;
+    return ports === undefined ? ips : ips.filter((ip) => ip.port_id !== null && ports.includes(String(ip.port_id)));
   }
 
   getFloatingIp(id: string): Promise<NeutronFloatingIp | undefined> {

@@ -17,12 +17,16 @@ export interface NovaServer {
   tenant_id?: string;
   'OS-EXT-SRV-ATTR:hostname'?: string;
   'OS-EXT-STS:task_state'?: string | null;
-  'SNF:fqdn'?: string;
+  /** Synnefo: the server's DNS name, null when the operator sets none. */
+  'SNF:fqdn'?: string | null;
   'SNF:task_state'?: string;
   'os-extended-volumes:volumes_attached'?: { id: Id }[];
   /** Synnefo: the ids of the server's volumes. */
   volumes?: Id[];
   fault?: { message?: string };
+  /** Synnefo: deleted servers still answer GET, with this set. */
+  deleted?: boolean;
+  metadata?: Record<string, string>;
   key_name?: string | null;
   'OS-EXT-AZ:availability_zone'?: string;
   /** Group names; with Neutron, Nova derives them from the server's ports (none without ports). */
@@ -44,6 +48,10 @@ export interface NovaFlavor {
   swap?: number | '';
   'OS-FLV-EXT-DATA:ephemeral'?: number;
   'OS-FLV-DISABLED:disabled'?: boolean;
+  /** Synnefo: false for flavors Cyclades refuses to create servers from (api/flavors.py). */
+  'SNF:allow_create'?: boolean;
+  /** Synnefo: the volume type of the flavor's disks; attached volumes must share it. */
+  'SNF:volume_type'?: Id;
 }
 
 /** An image as the Compute API lists it (Synnefo; Glance-less clouds). */
@@ -77,24 +85,41 @@ export const MIN_MICROVERSION = '2.47';
 export const PREFERRED_MICROVERSION = '2.90';
 
 export class Nova extends ServiceClient {
-  constructor(http: JsonHttp, base: string, token: string, microversion: string | undefined) {
+  constructor(
+    http: JsonHttp,
+    base: string,
+    token: string,
+    microversion: string | undefined,
+    /** Servers the API still answers that are gone (see Dialect.serverGone). */
+    private readonly gone: (s: NovaServer) => boolean = () => false,
+  ) {
     super(http, 'nova', base, token, microversion ? { 'OpenStack-API-Version': `compute ${microversion}` } : {});
   }
 
-  listServers(): Promise<NovaServer[]> {
-    return this.collect('servers/detail', 'servers');
+  async listServers(): Promise<NovaServer[]> {
+    return (await this.collect<NovaServer>('servers/detail', 'servers')).filter((s) => !this.gone(s));
   }
 
-  getServer(id: string): Promise<NovaServer | undefined> {
-    return this.find(`servers/${encodeURIComponent(id)}`, 'server', [400, 404]);
+  async getServer(id: string): Promise<NovaServer | undefined> {
+    const s = await this.find<NovaServer>(`servers/${encodeURIComponent(id)}`, 'server', [400, 404]);
+    return s && !this.gone(s) ? s : undefined;
   }
 
   createServer(server: ServerCreate): Promise<{ id: Id }> {
     return this.member('POST', 'servers', 'server', { server });
   }
 
-  updateServer(id: string, fields: Record<string, unknown>): Promise<NovaServer> {
-    return this.member('PUT', `servers/${encodeURIComponent(id)}`, 'server', { server: fields });
+  /** Nova answers the server; Cyclades 204 with no body (api/servers.py update_server_name()). */
+  updateServer(id: string, fields: Record<string, unknown>): Promise<void> {
+    return this.call('PUT', `servers/${encodeURIComponent(id)}`, { server: fields });
+  }
+
+  setMetadata(id: string, metadata: Record<string, string>): Promise<void> {
+    return this.call('POST', `servers/${encodeURIComponent(id)}/metadata`, { metadata });
+  }
+
+  async deleteMetadata(id: string, key: string): Promise<void> {
+    await this.send('DELETE', `servers/${encodeURIComponent(id)}/metadata/${encodeURIComponent(key)}`, undefined, [404]);
   }
 
   deleteServer(id: string): Promise<void> {
@@ -154,6 +179,12 @@ export class Nova extends ServiceClient {
 
   detachInterface(serverId: string, portId: string): Promise<void> {
     return this.call('DELETE', `servers/${encodeURIComponent(serverId)}/os-interface/${encodeURIComponent(portId)}`);
+  }
+
+  /** Whether the compute API has os-keypairs (Cyclades before 0.19 answers 400 "API endpoint not found"). */
+  async hasKeypairs(): Promise<boolean> {
+    const res = await this.send('GET', 'os-keypairs', undefined, [400, 404, 501]);
+    return res.status === 200;
   }
 
   getKeypair(name: string): Promise<{ name: string; public_key: string } | undefined> {

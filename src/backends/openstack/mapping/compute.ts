@@ -2,7 +2,7 @@
 import type { Attributes, LinkRecord, ResourceRecord } from '../../../port/backend.js';
 import { typeId, type Mixin } from '../../../model/category.js';
 import { templateDefault } from '../../../model/templates.js';
-import type { Dialect } from '../dialect.js';
+import { unsupportedActions, type Dialect } from '../dialect.js';
 import type { NovaServer } from '../clients/nova.js';
 import { computeState } from './status.js';
 import type { TemplateIndex } from './templates.js';
@@ -12,6 +12,9 @@ export interface ServerContext {
   dialect: Dialect;
 }
 
+/** The server metadata item holding occi.core.summary where the cloud has no description (Synnefo). */
+export const SUMMARY_KEY = 'occi.core.summary';
+
 export function computeRecord(server: NovaServer, links: LinkRecord[], ctx: ServerContext): ResourceRecord {
   const image = imageTemplate(server, ctx.templates);
   const flavor = flavorOf(server, ctx.templates);
@@ -20,7 +23,7 @@ export function computeRecord(server: NovaServer, links: LinkRecord[], ctx: Serv
     'occi.compute.state': computeState(server.status),
     'occi.compute.state.message': stateMessage(server),
   };
-  const summary = (server as { description?: unknown }).description;
+  const summary = ctx.dialect.summary === 'metadata' ? server.metadata?.[SUMMARY_KEY] : (server as { description?: unknown }).description;
   if (typeof summary === 'string' && summary !== '') attributes['occi.core.summary'] = summary;
   if (flavor.cores !== undefined) attributes['occi.compute.cores'] = flavor.cores;
   if (flavor.ramMiB !== undefined) attributes['occi.compute.memory'] = flavor.ramMiB / 1024;
@@ -29,7 +32,8 @@ export function computeRecord(server: NovaServer, links: LinkRecord[], ctx: Serv
   const arch = image ? templateDefault(image, 'occi.compute.architecture') : undefined;
   if (arch === 'x86' || arch === 'x64') attributes['occi.compute.architecture'] = arch;
   const mixins = [image, flavor.mixin].filter((m): m is Mixin => m !== undefined).map(typeId);
-  return { kind: 'compute', id: String(server.id), mixins, attributes, links, busy: isBusy(server) };
+  const refused = unsupportedActions(ctx.dialect, 'compute');
+  return { kind: 'compute', id: String(server.id), mixins, attributes, links, busy: isBusy(server), ...(refused.length ? { refused } : {}) };
 }
 
 /** Statuses in which Nova is still doing something to the server. */
@@ -61,9 +65,11 @@ function flavorOf(server: NovaServer, templates: TemplateIndex): { cores?: numbe
   const known = f.id !== undefined ? templates.flavorById(f.id) : f.original_name ? templates.flavorByName(f.original_name) : undefined;
   // An embedded flavor whose sizes no longer match the listed one (edited or deleted flavor) keeps no template.
   const matches = known && (f.vcpus === undefined || (known.flavor.vcpus === f.vcpus && known.flavor.ram === f.ram));
+  // A flavor not offered as a template (Synnefo SNF:allow_create false) still gives the sizes.
+  const sized = known?.flavor ?? (f.id !== undefined ? templates.anyFlavor(f.id) : undefined);
   return {
-    cores: f.vcpus ?? known?.flavor.vcpus,
-    ramMiB: f.ram ?? known?.flavor.ram,
+    cores: f.vcpus ?? sized?.vcpus,
+    ramMiB: f.ram ?? sized?.ram,
     ...(matches ? { mixin: known.mixin } : {}),
   };
 }

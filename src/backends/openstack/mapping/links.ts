@@ -14,6 +14,17 @@ import { linkState } from './status.js';
 export interface Attachment {
   volumeId: Id;
   device?: string | null;
+  /** The server's root disk (Synnefo's disk index 0): it cannot be detached, it goes with the server. */
+  root?: boolean;
+}
+
+/**
+ * A device name from a disk's index on its server, where the cloud names no
+ * device (Cyclades' attachments carry only device_index): the name KVM's
+ * virtio gives the disk of that index, vda for the root disk.
+ */
+export function deviceFromIndex(index: number | null | undefined): string | undefined {
+  return typeof index === 'number' && index >= 0 && index < 26 ? `/dev/vd${String.fromCharCode(97 + index)}` : undefined;
 }
 
 export interface ServerLinkFacts {
@@ -101,7 +112,7 @@ function floatingInterface(server: string, ip: NeutronFloatingIp, port: NeutronP
 function storageLink(server: string, a: Attachment): LinkRecord {
   const attributes: Attributes = {
     'occi.storagelink.state': 'active',
-    'occi.storagelink.state.message': 'attached',
+    'occi.storagelink.state.message': a.root ? 'attached (root disk: it goes with the compute and cannot be detached)' : 'attached',
   };
   if (a.device) attributes['occi.storagelink.deviceid'] = a.device;
   return {

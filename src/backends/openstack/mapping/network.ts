@@ -6,7 +6,8 @@ import { IPNETWORK } from '../../../model/infrastructure.js';
 import type { NeutronNetwork, NeutronSubnet } from '../clients/neutron.js';
 import { networkState } from './status.js';
 
-export function networkRecord(net: NeutronNetwork, subnets: readonly NeutronSubnet[]): ResourceRecord {
+/** `refused`: actions this cloud never offers on networks (Synnefo: up, down). */
+export function networkRecord(net: NeutronNetwork, subnets: readonly NeutronSubnet[], refused: readonly string[] = []): ResourceRecord {
   const own = subnets.filter((s) => String(s.network_id) === String(net.id));
   const subnet = own.find((s) => s.ip_version === 4) ?? own[0];
   const attributes: Attributes = {
@@ -22,5 +23,5 @@ export function networkRecord(net: NeutronNetwork, subnets: readonly NeutronSubn
     if (subnet.gateway_ip) attributes['occi.network.gateway'] = subnet.gateway_ip;
     attributes['occi.network.allocation'] = subnet.enable_dhcp ? 'dynamic' : 'static';
   }
-  return { kind: 'network', id: String(net.id), mixins: subnet ? [typeId(IPNETWORK)] : [], attributes, links: [] };
+  return { kind: 'network', id: String(net.id), mixins: subnet ? [typeId(IPNETWORK)] : [], attributes, links: [], ...(refused.length ? { refused } : {}) };
 }

@@ -19,7 +19,7 @@ export function computeState(status: string): ComputeState {
 
 export type StorageState = 'online' | 'offline' | 'error';
 
-/** Cinder's volume status in its usual spelling (Synnefo writes IN_USE for in-use). */
+/** Cinder's volume status in its usual spelling (Synnefo lower-cases its model's IN_USE to in_use). */
 export function volumeStatus(status: string): string {
   return status.toLowerCase().replace(/_/g, '-');
 }

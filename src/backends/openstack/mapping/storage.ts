@@ -13,7 +13,14 @@ export function markedOffline(v: CinderVolume): boolean {
   return v.metadata?.[OFFLINE_MARK] === 'true';
 }
 
-export function storageRecord(v: CinderVolume): ResourceRecord {
+/** The compute whose root disk this volume is (Synnefo's disk index 0), if any. */
+export function rootDiskOf(v: CinderVolume): string | undefined {
+  const root = v.attachments?.find((a) => a.device_index === 0);
+  return root ? String(root.server_id) : undefined;
+}
+
+/** `unsupported`: storage actions this cloud never offers (Synnefo: resize, backup). */
+export function storageRecord(v: CinderVolume, unsupported: readonly string[] = []): ResourceRecord {
   const attributes: Attributes = {
     'occi.storage.size': v.size,
     'occi.storage.state': markedOffline(v) ? 'offline' : storageState(v.status),
@@ -21,9 +28,11 @@ export function storageRecord(v: CinderVolume): ResourceRecord {
   };
   const name = v.name ?? v.display_name;
   if (name) attributes['occi.core.title'] = name;
+  const root = rootDiskOf(v);
+  if (root !== undefined) attributes['occi.storage.state.message'] = `${v.status} (root disk of compute ${root})`;
   const offline = markedOffline(v);
   // online only lifts the bridge's own offline mark; offline needs a volume that is available and attached to nothing.
-  const refused = [...(offline ? [] : ['online']), ...(!offline && v.status === 'available' ? [] : ['offline'])];
+  const refused = [...unsupported, ...(offline ? [] : ['online']), ...(!offline && v.status === 'available' ? [] : ['offline'])];
   return { kind: 'storage', id: String(v.id), mixins: [], attributes, links: [], busy: BUSY_STATUSES.has(v.status), refused };
 }
 

@@ -17,6 +17,8 @@ export interface ImageInfo {
   public?: boolean;
   /** When it was made (ISO 8601), where the cloud says. */
   created?: string;
+  /** Synnefo: the accounts the image has (`users` property, e.g. "root user"). */
+  users?: string;
 }
 
 /** Image statuses worth offering: usable ones, and snapshots still being written (a fresh save). */
@@ -38,7 +40,8 @@ export function imageFromCompute(img: ComputeImage): ImageInfo | undefined {
   if (img.status !== undefined && !OFFERED_IMAGE_STATUS.has(img.status.toLowerCase())) return undefined;
   const meta = img.metadata ?? {};
   const ready = img.status === undefined || img.status.toUpperCase() === 'ACTIVE';
-  return withArch({ id: String(img.id), name: img.name, ready }, meta.architecture ?? meta.ARCHITECTURE);
+  const info: ImageInfo = { id: String(img.id), name: img.name, ready, ...(typeof meta.users === 'string' ? { users: meta.users } : {}) };
+  return withArch(info, meta.architecture);
 }
 
 function withArch(info: ImageInfo, arch: string | undefined): ImageInfo {
@@ -112,12 +115,18 @@ export class TemplateIndex {
   readonly os: Mixin[];
   readonly resource: Mixin[];
   private readonly osById = new Map<string, Mixin>();
+  private readonly usersById = new Map<string, string>();
   private readonly flavorsById = new Map<string, { flavor: NovaFlavor; mixin: Mixin }>();
   private readonly flavorsByName = new Map<string, { flavor: NovaFlavor; mixin: Mixin }>();
   private readonly byTypeId = new Map<string, Mixin>();
+  private readonly sizesOnly = new Map<string, NovaFlavor>();
 
   constructor(images: readonly ImageInfo[], flavors: readonly NovaFlavor[]) {
-    const offered = flavors.filter((f) => f['OS-FLV-DISABLED:disabled'] !== true);
+    // Flavors the cloud refuses to create servers from are not offered (Synnefo: SNF:allow_create false), but
+    // still size the computes that have them.
+    const offered = flavors.filter((f) => f['OS-FLV-DISABLED:disabled'] !== true && f['SNF:allow_create'] !== false);
+    for (const f of flavors) if (!offered.includes(f)) this.sizesOnly.set(String(f.id), f);
+    for (const i of images) if (i.users !== undefined) this.usersById.set(i.id, i.users);
     const imageTerms = uniqueTerms(images, (i) => i.name, (i) => i.id, 'image', imagePrecedence);
     const flavorTerms = uniqueTerms(offered, (f) => f.name, (f) => String(f.id), 'flavor');
     // Usable images first, so the first OS template always boots.
@@ -143,6 +152,15 @@ export class TemplateIndex {
 
   flavorById(id: Id): { flavor: NovaFlavor; mixin: Mixin } | undefined {
     return this.flavorsById.get(String(id));
+  }
+
+  /** Any flavor of the cloud, offered or not (for sizes and volume types). */
+  anyFlavor(id: Id): NovaFlavor | undefined {
+    return this.flavorsById.get(String(id))?.flavor ?? this.sizesOnly.get(String(id));
+  }
+
+  imageUsers(id: string): string | undefined {
+    return this.usersById.get(id);
   }
 
   flavorByName(name: string): { flavor: NovaFlavor; mixin: Mixin } | undefined {

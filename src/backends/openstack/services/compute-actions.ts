@@ -10,6 +10,7 @@ import { COMPUTE_ACTIONS } from '../../../model/schemes.js';
 import { toTerm } from '../../../model/templates.js';
 import type { Cloud } from '../cloud.js';
 import type { ComputeDeps } from './compute-create.js';
+import { refuseUnsupported } from '../dialect.js';
 import { computeState } from '../mapping/status.js';
 import { imageTemplate } from '../mapping/templates.js';
 import type { NovaServer } from '../clients/nova.js';
@@ -27,6 +28,7 @@ export async function computeAction(
   if (action.scheme !== COMPUTE_ACTIONS) throw badRequest(`action ${action.scheme}${action.term} does not apply to a compute`);
   const server = await cloud.nova.getServer(id);
   if (!server) throw notFound(`compute ${id} not found`);
+  refuseUnsupported(cloud.dialect, 'compute', action.term);
   const state = computeState(server.status);
   if (!isApplicable(COMPUTE, state, action)) {
     throw conflict(`compute ${id} is ${state} (${server.status}); ${action.term} is not allowed in that state (D2)`);
@@ -44,7 +46,6 @@ export async function computeAction(
       await cloud.nova.action(id, { reboot: { type: params.method === 'warm' || params.method === 'graceful' ? 'SOFT' : 'HARD' } });
       return settle(['ACTIVE']);
     case 'suspend':
-      if (!cloud.dialect.canSuspend) throw unsupported(cloud, 'suspend');
       await cloud.nova.action(id, { suspend: null });
       return settle(['SUSPENDED']);
     case 'save':
@@ -80,7 +81,6 @@ async function leavePause(cloud: Cloud, server: NovaServer, d: ComputeDeps): Pro
 }
 
 async function save(cloud: Cloud, server: NovaServer, params: Attributes, d: ComputeDeps): Promise<ActionOutcome> {
-  if (!cloud.dialect.canSave) throw unsupported(cloud, 'save');
   const id = String(server.id);
   const name = typeof params.name === 'string' && params.name !== '' ? params.name : `${server.name}-${new Date().toISOString().slice(0, 19)}`;
   const answer = await cloud.nova.action(id, { createImage: { name, metadata: { 'snf-occi.saved-from': id } } });
@@ -103,8 +103,4 @@ export function isSettled(s: NovaServer | undefined, targets: readonly string[])
   if (!s) return true;
   const task = s['OS-EXT-STS:task_state'] ?? s['SNF:task_state'];
   return !task && (s.status === 'ERROR' || targets.includes(s.status));
-}
-
-function unsupported(cloud: Cloud, what: string): OcciError {
-  return new OcciError(501, `${what} is not offered by ${cloud.dialect.name === 'synnefo' ? 'Synnefo' : 'this cloud'}`);
 }

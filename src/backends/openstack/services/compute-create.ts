@@ -7,7 +7,7 @@ import type { Cloud } from '../cloud.js';
 import type { ComputeReader } from './compute-read.js';
 import { planServer } from './compute-plan.js';
 import { zoneAndGroupFields } from './compute-zones-groups.js';
-import { attachFloatingIp, portForFloatingIp, releaseServerFloatingIps } from './floating-ips.js';
+import { attachFloatingIp, holdFloatingIps, portForFloatingIp, releaseHeld, releaseServerFloatingIps, type HeldAddresses } from './floating-ips.js';
 import { isCloudId } from '../mapping/ids.js';
 import type { NeutronNetwork } from '../clients/neutron.js';
 import type { TemplateCache } from '../caches/template-cache.js';
@@ -22,19 +22,31 @@ export interface ComputeDeps {
 }
 
 export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: ComputeDeps): Promise<ResourceRecord> {
-  const [templates, networks, zg] = await Promise.all([d.templates.index(cloud), linkedNetworks(cloud, spec), d.zonesGroups.get(cloud)]);
-  const plan = planServer(spec, {
-    templates,
-    dialect: cloud.dialect,
-    project: cloud.project,
-    microversion: cloud.microversion,
-    networks,
-  });
-  const withPorts = Array.isArray(plan.body.networks) && plan.body.networks.length > 0;
-  Object.assign(plan.body, zoneAndGroupFields(spec.mixins, { ...zg, dialect: cloud.dialect }, withPorts));
-  if (plan.keypair) await ensureKeypair(cloud, plan.keypair.name, plan.keypair.publicKey);
-  const { id } = await cloud.nova.createServer(plan.body);
-  const serverId = String(id);
+  const withKey = spec.attributes['occi.credentials.ssh.publickey'] !== undefined;
+  const [templates, networks, zg, keypairs] = await Promise.all([
+    d.templates.index(cloud),
+    linkedNetworks(cloud, spec),
+    d.zonesGroups.get(cloud),
+    withKey ? cloud.keypairsSupported() : Promise.resolve(true),
+  ]);
+  const native = { keypairs, userData: cloud.dialect.contextualization.userData === 'user_data' };
+  const context = { templates, dialect: cloud.dialect, project: cloud.project, microversion: cloud.microversion, networks, contextualization: native };
+  // Everything that can be refused is checked before an address is held.
+  planServer(spec, context);
+  const held: HeldAddresses =
+    cloud.dialect.publicAtCreate === 'networks-entry' ? await holdFloatingIps(cloud, spec.links, networks) : { byNetwork: new Map(), allocated: [] };
+  let serverId: string;
+  let plan;
+  try {
+    plan = planServer(spec, { ...context, publicAddresses: held.byNetwork });
+    const withPorts = Array.isArray(plan.body.networks) && plan.body.networks.length > 0;
+    Object.assign(plan.body, zoneAndGroupFields(spec.mixins, { ...zg, dialect: cloud.dialect }, withPorts));
+    if (plan.keypair) await ensureKeypair(cloud, plan.keypair.name, plan.keypair.publicKey);
+    serverId = String((await cloud.nova.createServer(plan.body)).id);
+  } catch (err) {
+    await releaseHeld(cloud, held);
+    throw err;
+  }
   try {
     for (const f of plan.floating) {
       const port =

@@ -6,8 +6,10 @@ import type { LinkSpec, ResourceSpec } from '../../../port/backend.js';
 import { badRequest, notFound } from '../../../errors.js';
 import type { Mixin } from '../../../model/category.js';
 import { isOsTemplate, isResourceTemplate } from '../../../model/templates.js';
-import type { Dialect } from '../dialect.js';
+import { hostnameIsTheClouds, type Dialect } from '../dialect.js';
 import { refuseMountpoint } from '../mapping/links.js';
+import { personalityFiles } from '../mapping/personality.js';
+import { SUMMARY_KEY } from '../mapping/compute.js';
 import type { TemplateIndex } from '../mapping/templates.js';
 import type { NeutronNetwork } from '../clients/neutron.js';
 import { compareMicroversions, type ServerCreate } from '../clients/nova.js';
@@ -19,6 +21,10 @@ export interface PlanContext {
   microversion: string | undefined;
   /** The networks the inline networkinterfaces target, by id. */
   networks: ReadonlyMap<string, NeutronNetwork>;
+  /** Whether the key goes in as a keypair and the user data as user_data; otherwise as personality files (default: both native). */
+  contextualization?: { keypairs: boolean; userData: boolean };
+  /** The floating IP address held for each external network linked at creation (Synnefo puts them in `networks`). */
+  publicAddresses?: ReadonlyMap<string, string>;
 }
 
 export interface ServerPlan {
@@ -39,25 +45,43 @@ export function planServer(spec: ResourceSpec, ctx: PlanContext): ServerPlan {
     ...ctx.dialect.projectFields(ctx.project),
   };
   const summary = stringAttr(a['occi.core.summary']);
-  if (summary !== undefined && ctx.dialect.microversions) body.description = summary;
+  if (summary !== undefined && ctx.dialect.summary === 'description') body.description = summary;
   const hostname = stringAttr(a['occi.compute.hostname']);
+  if (hostname !== undefined && ctx.dialect.hostnames === 'cloud') throw badRequest(hostnameIsTheClouds(ctx.dialect));
   if (hostname !== undefined && ctx.microversion && compareMicroversions(ctx.microversion, '2.90') >= 0) {
     // Nova 2.90 takes a short host name; the domain is the cloud's.
     body.hostname = hostname.split('.')[0];
   }
-  const userData = stringAttr(a['occi.compute.userdata']);
-  if (userData !== undefined) body.user_data = checkBase64(userData);
+  if (summary !== undefined && ctx.dialect.summary === 'metadata') body.metadata = { [SUMMARY_KEY]: summary };
   const plan: ServerPlan = { body, floating: [] };
-  const publicKey = stringAttr(a['occi.credentials.ssh.publickey']);
-  if (publicKey !== undefined) {
-    const key = openSshKey(publicKey);
-    plan.keypair = { name: keypairName(key), publicKey: key };
-    body.key_name = plan.keypair.name;
-  }
+  contextualize(plan, a, ctx);
   addNetworks(plan, spec.links.filter((l) => l.kind === 'networkinterface'), ctx);
   addVolumes(body, image, spec.links.filter((l) => l.kind === 'storagelink'), ctx.dialect);
   return plan;
 }
+
+/** The public key and user data: as a keypair and user_data where the cloud has them, else as personality files. */
+function contextualize(plan: ServerPlan, a: ResourceSpec['attributes'], ctx: PlanContext): void {
+  const native = ctx.contextualization ?? { keypairs: true, userData: true };
+  const raw = stringAttr(a['occi.compute.userdata']);
+  const userData = raw === undefined ? undefined : checkBase64(raw);
+  const rawKey = stringAttr(a['occi.credentials.ssh.publickey']);
+  const key = rawKey === undefined ? undefined : openSshKey(rawKey);
+  if (userData !== undefined && native.userData) plan.body.user_data = userData;
+  if (key !== undefined && native.keypairs) {
+    plan.keypair = { name: keypairName(key), publicKey: key };
+    plan.body.key_name = plan.keypair.name;
+  }
+  const files = personalityFiles({
+    ...(key !== undefined && !native.keypairs ? { publicKey: key } : {}),
+    ...(userData !== undefined && !native.userData ? { userData } : {}),
+    ...withUsers(ctx.templates.imageUsers(String(plan.body.imageRef))),
+    name: String(plan.body.name),
+  });
+  if (files.length > 0) plan.body.personality = files;
+}
+
+const withUsers = (users: string | undefined): { imageUsers?: string } => (users === undefined ? {} : { imageUsers: users });
 
 function templates(mixins: readonly Mixin[], index: TemplateIndex): { image: string; flavor: string } {
   const os = mixins.filter(isOsTemplate);
@@ -83,7 +107,10 @@ function addNetworks(plan: ServerPlan, links: LinkSpec[], ctx: PlanContext): voi
     const net = ctx.networks.get(l.target.id);
     if (!net) throw notFound(`networkinterface target network ${l.target.id} not found`);
     if (net['router:external'] === true) {
-      external.push(String(net.id));
+      const held = ctx.publicAddresses?.get(String(net.id));
+      // Synnefo: a {uuid, fixed_ip} entry holding one of the user's floating IPs (logic/servers.py _port_for_request()).
+      if (ctx.dialect.publicAtCreate === 'networks-entry' && held !== undefined) networks.push({ uuid: String(net.id), fixed_ip: held });
+      else external.push(String(net.id));
       continue;
     }
     const entry: Record<string, string> = { uuid: String(net.id) };

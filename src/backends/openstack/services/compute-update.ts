@@ -11,6 +11,9 @@ import type { ComputeDeps } from './compute-create.js';
 import { compareMicroversions, type NovaServer } from '../clients/nova.js';
 import { groupChanges, isZoneOrGroup, type GroupChanges } from './compute-zones-groups.js';
 import { waitUntil } from './wait.js';
+import { SUMMARY_KEY } from '../mapping/compute.js';
+import { hostnameIsTheClouds } from '../dialect.js';
+import type { TemplateIndex } from '../mapping/templates.js';
 
 /** Given once at creation (D19). */
 const CREATION_ONLY = ['occi.compute.userdata', 'occi.credentials.ssh.publickey'];
@@ -33,11 +36,12 @@ export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, 
     }
   }
   const groups = groupChanges(spec, current, { ...zg, dialect: cloud.dialect });
-  const fields = serverFields(cloud, spec.attributes);
+  const fields = serverFields(cloud, spec.attributes, current);
   if (Object.keys(fields).length > 0) {
     await leaveScheduling(cloud, server, d);
     await cloud.nova.updateServer(id, fields);
   }
+  await updateSummaryItem(cloud, id, spec.attributes['occi.core.summary'], current);
   await applyGroupChanges(cloud, id, groups);
   const index = await d.templates.index(cloud);
   for (const m of spec.addMixins.filter(isTemplate)) {
@@ -45,7 +49,7 @@ export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, 
     if (!known?.providerId) throw badRequest(`template ${m.scheme}${m.term} is not offered to this project`);
     const pendingConfirm = isResourceTemplate(m) && server.status === 'VERIFY_RESIZE';
     if (current.mixins.includes(m.scheme + m.term) && !pendingConfirm) continue;
-    if (isResourceTemplate(m)) await resize(cloud, server, known, d);
+    if (isResourceTemplate(m)) await resize(cloud, server, known, index, d);
     else await rebuild(cloud, server, known, d);
   }
   const after = await d.reader.get(cloud, id);
@@ -93,20 +97,28 @@ async function applyGroupChanges(cloud: Cloud, id: string, changes: GroupChanges
 }
 
 /** Nova server fields for title (name), summary (description) and hostname (2.90+). Unsetting a name keeps it: Nova requires one. */
-function serverFields(cloud: Cloud, a: UpdateSpec['attributes']): Record<string, unknown> {
+function serverFields(cloud: Cloud, a: UpdateSpec['attributes'], current: ResourceRecord): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   const title = a['occi.core.title'];
   if (typeof title === 'string' && title !== '') fields.name = title;
   const summary = a['occi.core.summary'];
-  if (summary !== undefined && cloud.dialect.microversions) fields.description = typeof summary === 'string' ? summary : null;
+  if (summary !== undefined && cloud.dialect.summary === 'description') fields.description = typeof summary === 'string' ? summary : null;
   const hostname = a['occi.compute.hostname'];
-  if (typeof hostname === 'string' && hostname !== '') {
+  if (typeof hostname === 'string' && hostname !== '' && hostname !== current.attributes['occi.compute.hostname']) {
+    if (cloud.dialect.hostnames === 'cloud') throw badRequest(hostnameIsTheClouds(cloud.dialect));
     if (!cloud.microversion || compareMicroversions(cloud.microversion, '2.90') < 0) {
       throw badRequest('occi.compute.hostname cannot be changed on this cloud (needs compute API 2.90)');
     }
     fields.hostname = hostname.split('.')[0];
   }
   return fields;
+}
+
+/** Synnefo keeps occi.core.summary in a server metadata item: set, changed or (null) removed. */
+async function updateSummaryItem(cloud: Cloud, id: string, summary: AttributeValue | null | undefined, current: ResourceRecord): Promise<void> {
+  if (cloud.dialect.summary !== 'metadata' || summary === undefined || summary === current.attributes['occi.core.summary']) return;
+  if (typeof summary === 'string' && summary !== '') await cloud.nova.setMetadata(id, { [SUMMARY_KEY]: summary });
+  else await cloud.nova.deleteMetadata(id, SUMMARY_KEY);
 }
 
 function sameValue(a: AttributeValue, b: AttributeValue | undefined): boolean {
@@ -118,11 +130,11 @@ function sameValue(a: AttributeValue, b: AttributeValue | undefined): boolean {
  * still running at the deadline is left to the cloud: repeating the update
  * with the same template confirms it later.
  */
-async function resize(cloud: Cloud, server: NovaServer, template: Mixin, d: ComputeDeps): Promise<void> {
+async function resize(cloud: Cloud, server: NovaServer, template: Mixin, index: TemplateIndex, d: ComputeDeps): Promise<void> {
   const id = String(server.id);
+  if (cloud.dialect.resizeRule === 'stopped-same-disk') return resizeStopped(cloud, server, template, index, d);
   if (server.status !== 'VERIFY_RESIZE') {
     await cloud.nova.action(id, { resize: { flavorRef: template.providerId } });
-    if (!cloud.dialect.resizeNeedsConfirm) return;
     const { value, settled } = await waitUntil(
       () => cloud.nova.getServer(id),
       (s) => !s || s.status === 'VERIFY_RESIZE' || isSettled(s, ['ACTIVE', 'SHUTOFF']),
@@ -139,6 +151,32 @@ async function resize(cloud: Cloud, server: NovaServer, template: Mixin, d: Comp
   }
   await cloud.nova.action(id, { confirmResize: null });
   await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, ['ACTIVE', 'SHUTOFF']), { deadlineMs: d.timeoutMs });
+}
+
+/**
+ * Cyclades resizes a stopped server only, to a flavor with the same disk
+ * and volume type, with no confirmation (logic/commands.py
+ * validate_server_action(), logic/servers.py _resize()): said in words
+ * before asking, then waited for.
+ */
+async function resizeStopped(cloud: Cloud, server: NovaServer, template: Mixin, index: TemplateIndex, d: ComputeDeps): Promise<void> {
+  const id = String(server.id);
+  const from = server.flavor?.id !== undefined ? index.anyFlavor(server.flavor.id) : undefined;
+  const to = index.anyFlavor(template.providerId!);
+  if (from && to && from.disk !== to.disk) {
+    const same = index.resource.filter((m) => index.anyFlavor(m.providerId!)?.disk === from.disk).map((m) => m.term);
+    throw badRequest(`${cloud.dialect.label} cannot change a compute's disk size (${from.disk} GB); choose a resource_tpl with the same disk: ${same.join(', ')}`);
+  }
+  if (from && to && String(from['SNF:volume_type']) !== String(to['SNF:volume_type'])) {
+    throw badRequest(`${cloud.dialect.label} cannot move a compute to another volume type; choose a resource_tpl of volume type ${String(from['SNF:volume_type'])}`);
+  }
+  if (server.status !== 'STOPPED') {
+    throw conflict(`${cloud.dialect.label} resizes only a stopped compute; stop compute ${id} first (it is ${server.status})`);
+  }
+  await cloud.nova.action(id, { resize: { flavorRef: template.providerId } });
+  await waitUntil(() => cloud.nova.getServer(id), (s) => !s || (isSettled(s, ['STOPPED', 'ACTIVE']) && String(s.flavor?.id) === template.providerId), {
+    deadlineMs: d.timeoutMs,
+  });
 }
 
 /** Replacing the OS template rebuilds the server from the new image (spec §2.8, MAY). */

@@ -1,11 +1,15 @@
 // Floating IPs: a networkinterface from a compute to an external network.
 // Addresses the bridge allocates carry a description mark, so deleting the
 // link or the compute releases exactly those and leaves the user's own
-// reserved addresses alone. Synnefo has no such mark; there an address is
-// attached by creating a port that holds it, and stays reserved afterwards.
+// reserved addresses alone. Synnefo has no such mark (api/floating_ips.py
+// ip_to_dict()): there an address is attached by a port that holds it, an
+// unused address of the project is reused before a new one is reserved, and
+// a detached address stays reserved for the next link, so the project never
+// holds more addresses than it uses at once.
 import { conflict } from '../../../errors.js';
 import type { Cloud } from '../cloud.js';
-import type { NeutronFloatingIp, NeutronPort } from '../clients/neutron.js';
+import type { NeutronFloatingIp, NeutronNetwork, NeutronPort } from '../clients/neutron.js';
+import type { LinkSpec } from '../../../port/backend.js';
 import { waitUntil } from './wait.js';
 
 export const OWN_MARK = 'allocated by snf-occi';
@@ -50,7 +54,7 @@ export async function attachFloatingIp(
       ...project,
     });
   }
-  const ip = await cloud.neutron.createFloatingIp({ floating_network_id: externalNetwork, ...project });
+  const { ip, allocated } = await unusedOrNewFloatingIp(cloud, externalNetwork, new Set());
   try {
     const holder = await cloud.neutron.createPort({
       network_id: externalNetwork,
@@ -60,9 +64,63 @@ export async function attachFloatingIp(
     });
     return { ...ip, port_id: holder.id, instance_id: serverId };
   } catch (err) {
-    await cloud.neutron.deleteFloatingIp(String(ip.id)).catch(() => undefined);
+    if (allocated) await cloud.neutron.deleteFloatingIp(String(ip.id)).catch(() => undefined);
     throw err;
   }
+}
+
+/** One of the project's unused floating IPs on `network` (not in `taken`), else a new one. */
+async function unusedOrNewFloatingIp(
+  cloud: Cloud,
+  network: string,
+  taken: ReadonlySet<string>,
+): Promise<{ ip: NeutronFloatingIp; allocated: boolean }> {
+  const free = (await cloud.neutron.listFloatingIps()).find(
+    (ip) => ip.port_id === null && String(ip.floating_network_id) === network && !taken.has(String(ip.id)),
+  );
+  if (free) return { ip: free, allocated: false };
+  const ip = await cloud.neutron.createFloatingIp({ floating_network_id: network, ...cloud.dialect.projectFields(cloud.project) });
+  return { ip, allocated: true };
+}
+
+/** Floating IPs held for a server's creation (Synnefo), and those reserved just for it, to release if the creation fails. */
+export interface HeldAddresses {
+  byNetwork: Map<string, string>;
+  allocated: string[];
+}
+
+/**
+ * Holds a floating IP for each link to an external network of a compute
+ * about to be created: the address the link names (one of the user's), or an
+ * unused one, or a new one. Cyclades then makes the port in the create itself.
+ */
+export async function holdFloatingIps(cloud: Cloud, links: readonly LinkSpec[], networks: ReadonlyMap<string, NeutronNetwork>): Promise<HeldAddresses> {
+  const held: HeldAddresses = { byNetwork: new Map(), allocated: [] };
+  const taken = new Set<string>();
+  try {
+    for (const l of links) {
+      const net = networks.get(l.target.id);
+      if (l.kind !== 'networkinterface' || net?.['router:external'] !== true || held.byNetwork.has(String(net.id))) continue;
+      const named = l.attributes['occi.networkinterface.address'];
+      if (typeof named === 'string' && named !== '') {
+        held.byNetwork.set(String(net.id), named.split('/')[0]!);
+        continue;
+      }
+      const { ip, allocated } = await unusedOrNewFloatingIp(cloud, String(net.id), taken);
+      taken.add(String(ip.id));
+      if (allocated) held.allocated.push(String(ip.id));
+      held.byNetwork.set(String(net.id), ip.floating_ip_address);
+    }
+  } catch (err) {
+    await releaseHeld(cloud, held);
+    throw err;
+  }
+  return held;
+}
+
+/** Releases the floating IPs reserved for a creation that failed. */
+export async function releaseHeld(cloud: Cloud, held: HeldAddresses): Promise<void> {
+  await Promise.all(held.allocated.map((id) => cloud.neutron.deleteFloatingIp(id).catch(() => undefined)));
 }
 
 /** Ends a floating-IP link: releases an address we allocated, else only detaches it. */

@@ -10,14 +10,20 @@ import { assembleLinks, readLinkFacts, readServerWithLinks } from './links-read.
 import { floatingInterfaceId, isCloudId, parseInterfaceId, parseStorageLinkId, portInterfaceId, storageLinkId } from '../mapping/ids.js';
 import { refuseMountpoint } from '../mapping/links.js';
 import { volumeStatus } from '../mapping/status.js';
-import { markedOffline } from '../mapping/storage.js';
+import { markedOffline, rootDiskOf } from '../mapping/storage.js';
+import type { CinderVolume } from '../clients/cinder.js';
+import type { NovaServer } from '../clients/nova.js';
+import type { TemplateCache } from '../caches/template-cache.js';
 import { waitUntil } from './wait.js';
 
 /** Cinder statuses of a volume whose attachment is changing. */
 const VOLUME_IN_TRANSIT = new Set(['reserved', 'attaching', 'detaching']);
 
 export class LinkService {
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly templates: TemplateCache,
+  ) {}
 
   async list(cloud: Cloud, kind: LinkKindTerm): Promise<LinkRecord[]> {
     const [servers, facts] = await Promise.all([cloud.nova.listServers(), readLinkFacts(cloud)]);
@@ -37,7 +43,7 @@ export class LinkService {
     const serverId = spec.source.id;
     const server = isCloudId(serverId) ? await cloud.nova.getServer(serverId) : undefined;
     if (!server) throw notFound(`source compute ${serverId} not found`);
-    const id = spec.kind === 'networkinterface' ? await this.attachNetwork(cloud, serverId, spec) : await this.attachStorage(cloud, serverId, spec);
+    const id = spec.kind === 'networkinterface' ? await this.attachNetwork(cloud, serverId, spec) : await this.attachStorage(cloud, server, spec);
     const { value } = await waitUntil(() => this.get(cloud, spec.kind, id), (l) => l !== undefined, {
       deadlineMs: this.timeoutMs,
     });
@@ -69,13 +75,15 @@ export class LinkService {
     return portInterfaceId(serverId, attached.port_id);
   }
 
-  private async attachStorage(cloud: Cloud, serverId: string, spec: LinkSpec): Promise<string> {
+  private async attachStorage(cloud: Cloud, server: NovaServer, spec: LinkSpec): Promise<string> {
     if (spec.target.kind !== 'storage') throw badRequest(`a storagelink must target a storage, not a ${spec.target.kind}`);
+    const serverId = String(server.id);
     const volumeId = spec.target.id;
     const volume = isCloudId(volumeId) ? await cloud.cinder.getVolume(volumeId) : undefined;
     if (!volume) throw notFound(`target storage ${volumeId} not found`);
     if (markedOffline(volume)) throw conflict(`storage ${volumeId} is offline; bring it online before attaching it`);
     refuseMountpoint(spec.attributes);
+    await this.checkVolumeType(cloud, server, volume);
     const device = spec.attributes['occi.storagelink.deviceid'];
     await cloud.nova.attachVolume(serverId, volumeId, typeof device === 'string' && device !== '' ? device : undefined);
     // Nova answers once the volume is reserved; the attachment completes later.
@@ -85,6 +93,20 @@ export class LinkService {
       throw badGateway(`the cloud did not attach storage ${volumeId} to compute ${serverId} (volume status ${settled})`);
     }
     return storageLinkId(serverId, volumeId);
+  }
+
+  /**
+   * Cyclades attaches only a volume of the server flavor's volume type
+   * (logic/server_attachments.py attach_volume()): said in words before asking.
+   */
+  private async checkVolumeType(cloud: Cloud, server: NovaServer, volume: CinderVolume): Promise<void> {
+    if (volume.volume_type === undefined || volume.volume_type === null || server.flavor?.id === undefined) return;
+    const flavor = (await this.templates.index(cloud)).anyFlavor(server.flavor.id);
+    const wanted = flavor?.['SNF:volume_type'];
+    if (wanted === undefined || String(wanted) === String(volume.volume_type)) return;
+    throw conflict(
+      `storage ${String(volume.id)} is of volume type ${String(volume.volume_type)}, but compute ${String(server.id)} (flavor ${flavor!.name}) takes only volume type ${String(wanted)}; create the compute from a resource_tpl of that volume type, or a storage of type ${String(wanted)} with openstack.volumeType`,
+    );
   }
 
   /** The volume's status once no attachment or detachment is under way (undefined without Cinder or volume). */
@@ -103,6 +125,7 @@ export class LinkService {
     if (!link) throw notFound(`${kind} ${id} not found`);
     const server = link.source.id;
     if (kind === 'storagelink') {
+      await this.checkDetachable(cloud, link.target.id, server);
       // A detach while the attachment is still completing is refused by Nova (400).
       await this.volumeSettled(cloud, link.target.id);
       await cloud.nova.detachVolume(server, link.target.id);
@@ -120,6 +143,22 @@ export class LinkService {
     }
     // Detaching finishes asynchronously; wait so the compute no longer lists the link (bounded).
     await waitUntil(() => this.get(cloud, kind, id), (l) => l === undefined, { deadlineMs: this.timeoutMs });
+  }
+
+  /**
+   * A root disk cannot be detached, and a Synnefo volume marked
+   * delete_on_termination is destroyed by a detach (logic/server_attachments.py
+   * detach_volume()): both refused rather than done.
+   */
+  private async checkDetachable(cloud: Cloud, volumeId: string, server: string): Promise<void> {
+    const volume = cloud.hasCinder ? await cloud.cinder.getVolume(volumeId) : undefined;
+    if (!volume) return;
+    if (rootDiskOf(volume) !== undefined) {
+      throw conflict(`storage ${volumeId} is the root disk of compute ${server}; it cannot be detached and goes when the compute is deleted`);
+    }
+    if (volume.delete_on_termination === true) {
+      throw conflict(`detaching storage ${volumeId} would destroy it (${cloud.dialect.label} deletes a volume of this type when it leaves its server); delete the storage instead if that is what you want`);
+    }
   }
 
   /** Links have no changeable facts in OpenStack: an update may only repeat the current values. */

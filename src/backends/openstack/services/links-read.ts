@@ -5,7 +5,7 @@
 import type { LinkRecord } from '../../../port/backend.js';
 import type { CinderVolume } from '../clients/cinder.js';
 import type { Cloud } from '../cloud.js';
-import { serverLinks, type Attachment } from '../mapping/links.js';
+import { deviceFromIndex, serverLinks, type Attachment } from '../mapping/links.js';
 import type { NeutronFloatingIp, NeutronPort, NeutronSubnet } from '../clients/neutron.js';
 import type { Id, NovaServer } from '../clients/nova.js';
 
@@ -20,18 +20,40 @@ export async function readServerLinks(cloud: Cloud, serverId: string): Promise<S
   const [ports, floatingIps, attachments, subnets] = await Promise.all([
     cloud.hasNeutron ? cloud.neutron.listPorts({ device_id: serverId }) : Promise.resolve([]),
     cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
-    cloud.nova.volumeAttachments(serverId),
+    serverAttachments(cloud, serverId),
     cloud.subnets(),
   ]);
   const links = serverLinks({
     serverId,
     ports,
     floatingIps,
-    attachments: attachments.map((a) => ({ volumeId: a.volumeId, device: a.device })),
+    attachments,
     subnets,
     portsHoldFloatingIps: cloud.dialect.attach === 'port',
   });
   return { links, ports };
+}
+
+/** A server's volume attachments: Nova's list, or (Synnefo, whose list names no device) the volumes' disk indexes. */
+async function serverAttachments(cloud: Cloud, serverId: string): Promise<Attachment[]> {
+  if (cloud.dialect.attachments === 'nova') {
+    return (await cloud.nova.volumeAttachments(serverId)).map((a) => ({ volumeId: a.volumeId, device: a.device }));
+  }
+  const volumes = cloud.hasCinder ? await cloud.cinder.listVolumes() : [];
+  return (attachmentsFromVolumes(volumes).get(serverId) ?? []).sort((a, b) => String(a.device).localeCompare(String(b.device)));
+}
+
+/** Attachments by server id, as Cinder's volumes describe them. */
+function attachmentsFromVolumes(volumes: readonly CinderVolume[]): Map<string, Attachment[]> {
+  const out = new Map<string, Attachment[]>();
+  for (const v of volumes) {
+    for (const a of v.attachments ?? []) {
+      const list = out.get(String(a.server_id)) ?? [];
+      list.push({ volumeId: v.id, device: a.device || deviceFromIndex(a.device_index), ...(a.device_index === 0 ? { root: true } : {}) });
+      out.set(String(a.server_id), list);
+    }
+  }
+  return out;
 }
 
 /**
@@ -104,22 +126,14 @@ export function portsByServer(ports: readonly NeutronPort[]): Map<string, Neutro
  * volumes of its own gets Cinder's view.
  */
 function attachmentsByServer(volumes: CinderVolume[] | undefined, servers: readonly NovaServer[]): Map<string, Attachment[]> {
-  const fromCinder = new Map<string, Attachment[]>();
-  for (const v of volumes ?? []) {
-    for (const a of v.attachments ?? []) {
-      const list = fromCinder.get(String(a.server_id)) ?? [];
-      list.push({ volumeId: v.id, device: a.device });
-      fromCinder.set(String(a.server_id), list);
-    }
-  }
+  const fromCinder = attachmentsFromVolumes(volumes ?? []);
   return new Map(
     servers.map((s) => {
       const id = String(s.id);
       const own = s['os-extended-volumes:volumes_attached']?.map((v) => v.id) ?? s.volumes;
       if (!own) return [id, fromCinder.get(id) ?? []];
-      const device = (volumeId: Id): string | null | undefined =>
-        fromCinder.get(id)?.find((a) => String(a.volumeId) === String(volumeId))?.device;
-      return [id, own.map((volumeId) => ({ volumeId, device: device(volumeId) }))];
+      const known = (volumeId: Id): Attachment | undefined => fromCinder.get(id)?.find((a) => String(a.volumeId) === String(volumeId));
+      return [id, own.map((volumeId) => ({ ...known(volumeId), volumeId }))];
     }),
   );
 }

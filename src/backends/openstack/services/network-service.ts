@@ -2,24 +2,25 @@
 // ipnetwork attributes. Creation makes both and removes the network again
 // when the subnet is refused (R147); up/down toggle admin_state_up.
 import type { ActionOutcome, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
-import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
+import { badRequest, conflict, notFound } from '../../../errors.js';
 import type { Action, AttributeValue } from '../../../model/category.js';
 import { NETWORK } from '../../../model/infrastructure.js';
 import { isApplicable } from '../../../model/lifecycle.js';
 import { NETWORK_ACTIONS } from '../../../model/schemes.js';
 import type { Cloud } from '../cloud.js';
+import { refuseUnsupported, unsupportedActions } from '../dialect.js';
 import { isCloudId } from '../mapping/ids.js';
 import { networkRecord } from '../mapping/network.js';
 import type { NeutronNetwork, NeutronSubnet } from '../clients/neutron.js';
 
 export async function listNetworks(cloud: Cloud): Promise<ResourceRecord[]> {
   const [networks, subnets] = await Promise.all([cloud.neutron.listNetworks(), cloud.neutron.listSubnets()]);
-  return networks.map((n) => networkRecord(n, subnets));
+  return networks.map((n) => record(cloud, n, subnets));
 }
 
 export async function getNetwork(cloud: Cloud, id: string): Promise<ResourceRecord | undefined> {
   const found = await read(cloud, id);
-  return found && networkRecord(found.network, found.subnets);
+  return found && record(cloud, found.network, found.subnets);
 }
 
 async function read(cloud: Cloud, id: string): Promise<{ network: NeutronNetwork; subnets: NeutronSubnet[] } | undefined> {
@@ -60,7 +61,11 @@ export async function createNetwork(cloud: Cloud, spec: ResourceSpec): Promise<R
     }
     cloud.forgetSubnets();
   }
-  return networkRecord(network, subnets);
+  return record(cloud, network, subnets);
+}
+
+function record(cloud: Cloud, network: NeutronNetwork, subnets: readonly NeutronSubnet[]): ResourceRecord {
+  return networkRecord(network, subnets, unsupportedActions(cloud.dialect, 'network'));
 }
 
 function subnetFields(networkId: string, cidr: string, a: Record<string, AttributeValue | null>): Record<string, unknown> {
@@ -80,7 +85,7 @@ export async function updateNetwork(cloud: Cloud, id: string, spec: UpdateSpec):
   if (spec.addMixins.length > 0 || spec.removeMixins.some((m) => m.term !== 'ipnetwork')) {
     throw badRequest('only the ipnetwork mixin and its attributes can change on an OpenStack network');
   }
-  const current = networkRecord(network, subnets);
+  const current = record(cloud, network, subnets);
   const a = spec.attributes;
   const title = str(a['occi.core.title']);
   if (title !== undefined && title !== network.name) await cloud.neutron.updateNetwork(id, { name: title });
@@ -118,7 +123,11 @@ async function updateSubnet(
   if (typeof allocation === 'string' && allocation !== current.attributes['occi.network.allocation']) {
     fields.enable_dhcp = allocation !== 'static';
   }
-  if (Object.keys(fields).length > 0) await cloud.neutron.updateSubnet(String(subnet.id), fields);
+  if (Object.keys(fields).length === 0) return;
+  if (!cloud.dialect.subnetsMutable) {
+    throw badRequest(`${cloud.dialect.label} cannot change the gateway or allocation of network ${id}; create another network with the ones you want`);
+  }
+  await cloud.neutron.updateSubnet(String(subnet.id), fields);
 }
 
 export async function deleteNetwork(cloud: Cloud, id: string): Promise<void> {
@@ -131,11 +140,11 @@ export async function networkAction(cloud: Cloud, id: string, action: Action): P
     throw badRequest(`action ${action.scheme}${action.term} does not apply to a network`);
   }
   const { network, subnets } = await mustRead(cloud, id);
-  const state = networkRecord(network, subnets).attributes['occi.network.state'];
+  refuseUnsupported(cloud.dialect, 'network', action.term);
+  const state = record(cloud, network, subnets).attributes['occi.network.state'];
   if (!isApplicable(NETWORK, state, action)) {
     throw conflict(`network ${id} is ${String(state)}; ${action.term} is not allowed in that state (D2)`);
   }
-  if (!cloud.dialect.canToggleNetworks) throw new OcciError(501, `Synnefo networks cannot be brought ${action.term}`);
   await cloud.neutron.updateNetwork(id, { admin_state_up: action.term === 'up' });
   return { entity: await getNetwork(cloud, id) };
 }

@@ -2,6 +2,8 @@
 // occi.storage.size, or the 1.1 resize action), snapshot, backup, delete.
 // Cinder has no online/offline switch: offline marks a detached, available
 // volume in its metadata (see mapping/storage.ts) and online clears the mark.
+// Synnefo has no extend or backup (refused in words), creates a volume
+// without a server only of a detachable (ext_*) type, and 0.16 not at all.
 import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
 import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
 import type { Action } from '../../../model/category.js';
@@ -11,7 +13,8 @@ import { STORAGE_ACTIONS } from '../../../model/schemes.js';
 import type { CinderVolume } from '../clients/cinder.js';
 import type { Cloud } from '../cloud.js';
 import { isCloudId } from '../mapping/ids.js';
-import { markedOffline, OFFLINE_MARK, storageRecord } from '../mapping/storage.js';
+import { markedOffline, OFFLINE_MARK, rootDiskOf, storageRecord as mapVolume } from '../mapping/storage.js';
+import { refuseUnsupported, unsupportedActions } from '../dialect.js';
 import { waitUntil } from './wait.js';
 
 export interface StorageDeps {
@@ -23,14 +26,21 @@ export interface StorageDeps {
 const BACKUP_PROBE_MS = 5_000;
 
 export async function listStorage(cloud: Cloud): Promise<ResourceRecord[]> {
-  return (await cloud.cinder.listVolumes()).map(storageRecord);
+  return (await cloud.cinder.listVolumes()).map((v) => storageRecord(cloud, v));
 }
 
 export async function getStorage(cloud: Cloud, id: string): Promise<ResourceRecord | undefined> {
   if (!isCloudId(id)) return undefined;
   const v = await cloud.cinder.getVolume(id);
-  return v && storageRecord(v);
+  return v && storageRecord(cloud, v);
 }
+
+function storageRecord(cloud: Cloud, v: CinderVolume): ResourceRecord {
+  return mapVolume(v, unsupportedActions(cloud.dialect, 'storage'));
+}
+
+/** Why Synnefo 0.16 refuses a volume of its own (volume/views.py create_volume(): server_id required). */
+const NO_DETACHED = 'this Synnefo (0.16) creates a volume only together with a server, so an OCCI storage cannot be created on its own; upgrade Synnefo to 0.17 or later';
 
 async function mustGet(cloud: Cloud, id: string): Promise<CinderVolume> {
   const v = isCloudId(id) ? await cloud.cinder.getVolume(id) : undefined;
@@ -48,9 +58,20 @@ export async function createStorage(cloud: Cloud, spec: ResourceSpec, d: Storage
     ...cloud.dialect.volumeName(typeof title === 'string' && title !== '' ? title : 'occi-storage'),
     ...cloud.dialect.projectFields(cloud.project),
   };
+  if (cloud.dialect.detachedVolumes === false) throw badRequest(NO_DETACHED);
   const type = await volumeType(cloud, d);
   if (type !== undefined) fields.volume_type = type;
-  return storageRecord(await cloud.cinder.createVolume(fields));
+  let created;
+  try {
+    created = await cloud.cinder.createVolume(fields);
+  } catch (err) {
+    if (err instanceof OcciError && err.status === 400 && /server_id/.test(err.message)) throw badRequest(NO_DETACHED);
+    throw err;
+  }
+  // Cyclades answers only id, display_name and links: read the volume for the rest.
+  const volume = typeof created.status === 'string' ? (created as CinderVolume) : await cloud.cinder.getVolume(String(created.id));
+  if (!volume) throw new OcciError(502, `the cloud lost volume ${String(created.id)} right after creating it`);
+  return storageRecord(cloud, volume);
 }
 
 /** Cinder sizes are whole GB: a fractional OCCI size is rounded up, never down. */
@@ -60,11 +81,15 @@ function sizeGB(v: unknown, name: string): number {
 }
 
 async function volumeType(cloud: Cloud, d: StorageDeps): Promise<string | undefined> {
-  if (d.volumeType !== undefined || cloud.dialect.name !== 'synnefo') return d.volumeType;
-  // Synnefo needs a type for a detached volume; the first one listed is the default.
+  if (d.volumeType !== undefined || cloud.dialect.volumeType === 'default') return d.volumeType;
+  // A volume without a server must be detachable: an ext_* disk template (CYCLADES_DETACHABLE_DISK_TEMPLATES).
   const types = await cloud.cinder.listVolumeTypes();
-  if (types.length === 0) throw new OcciError(502, 'Synnefo lists no volume types to create a volume with');
-  return String(types[0]!.id);
+  const detachable = types.find((t) => t['SNF:disk_template']?.startsWith('ext_'));
+  if (!detachable) {
+    const listed = types.map((t) => `${t.name} (${t['SNF:disk_template'] ?? 'no template'})`).join(', ') || 'none';
+    throw badRequest(`${cloud.dialect.label} offers no detachable (ext_*) volume type, so a storage cannot be created on its own here; types: ${listed}. Set openstack.volumeType if one of them can be`);
+  }
+  return String(detachable.id);
 }
 
 export async function updateStorage(cloud: Cloud, id: string, spec: UpdateSpec, d: StorageDeps): Promise<ResourceRecord> {
@@ -76,11 +101,12 @@ export async function updateStorage(cloud: Cloud, id: string, spec: UpdateSpec, 
   }
   const size = spec.attributes['occi.storage.size'];
   if (size !== undefined && size !== null) await extend(cloud, v, sizeGB(size, 'occi.storage.size'), d);
-  return storageRecord(await mustGet(cloud, id));
+  return storageRecord(cloud, await mustGet(cloud, id));
 }
 
 async function extend(cloud: Cloud, v: CinderVolume, size: number, d: StorageDeps): Promise<void> {
   if (size === v.size) return;
+  refuseUnsupported(cloud.dialect, 'storage', 'resize');
   if (size < v.size) throw badRequest(`a volume cannot shrink (from ${v.size} to ${size} GB)`);
   await cloud.cinder.extendVolume(String(v.id), size);
   const { value } = await waitUntil(() => cloud.cinder.getVolume(String(v.id)), (x) => !x || x.status !== 'extending', {
@@ -93,7 +119,9 @@ async function extend(cloud: Cloud, v: CinderVolume, size: number, d: StorageDep
 
 /** Deletes a volume and waits until Cinder no longer lists it, so a GET after DELETE is a 404 (R72). */
 export async function deleteStorage(cloud: Cloud, id: string, d: StorageDeps): Promise<void> {
-  await mustGet(cloud, id);
+  const v = await mustGet(cloud, id);
+  const root = rootDiskOf(v);
+  if (root !== undefined) throw conflict(`storage ${id} is the root disk of compute ${root} and goes with it; delete the compute instead`);
   await cloud.cinder.deleteVolume(id);
   const { value } = await waitUntil(() => cloud.cinder.getVolume(id), (v) => !v || v.status.startsWith('error'), { deadlineMs: d.timeoutMs });
   if (value?.status.startsWith('error')) throw new OcciError(502, `cinder failed to delete volume ${id} (status ${value.status})`);
@@ -108,7 +136,8 @@ export async function storageAction(
 ): Promise<ActionOutcome> {
   if (action.scheme !== STORAGE_ACTIONS) throw badRequest(`action ${action.scheme}${action.term} does not apply to a storage`);
   const v = await mustGet(cloud, id);
-  const current = storageRecord(v);
+  refuseUnsupported(cloud.dialect, 'storage', action.term);
+  const current = storageRecord(cloud, v);
   const state = current.attributes['occi.storage.state'];
   if (!isApplicable(STORAGE, state, action)) {
     throw conflict(`storage ${id} is ${String(state)} (${v.status}); ${action.term} is not allowed in that state (D2)`);
@@ -118,20 +147,20 @@ export async function storageAction(
     case 'online':
       if (!markedOffline(v)) throw conflict(`storage ${id} is ${v.status}; it comes online by itself when Cinder is done`);
       await cloud.cinder.deleteMetadata(id, OFFLINE_MARK);
-      return { entity: storageRecord(await mustGet(cloud, id)) };
+      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
     case 'offline':
       if (v.status !== 'available') throw conflict(`storage ${id} is ${v.status}; detach its storagelinks before taking it offline`);
       await cloud.cinder.setMetadata(id, { [OFFLINE_MARK]: 'true' });
-      return { entity: storageRecord(await mustGet(cloud, id)) };
+      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
     case 'resize':
       await extend(cloud, v, sizeGB(params.size, 'size'), d);
-      return { entity: storageRecord(await mustGet(cloud, id)) };
+      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
     case 'snapshot':
-      await cloud.cinder.createSnapshot(id, name);
-      return { entity: storageRecord(await mustGet(cloud, id)) };
+      await cloud.cinder.createSnapshot(id, cloud.dialect.snapshotFields(name));
+      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
     case 'backup':
       await backup(cloud, id, name, d);
-      return { entity: storageRecord(await mustGet(cloud, id)) };
+      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
     default:
       throw badRequest(`unknown storage action '${action.term}'`);
   }

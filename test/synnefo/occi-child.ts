@@ -1,0 +1,49 @@
+// A real snf-occi process (`snf-occi --backend openstack`, Synnefo dialect)
+// in front of a Synnefo stand-in, and a small HTTP client for it.
+import { startServerChild, type ServerChild } from '../../scripts/support/server-child.js';
+import type { Standin } from './standin/index.js';
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: string;
+  json<T = any>(): T;
+}
+
+export interface OcciChild {
+  child: ServerChild;
+  request(method: string, path: string, o?: { headers?: Record<string, string>; body?: string; token?: string | null }): Promise<Answer>;
+  stop(): Promise<void>;
+}
+
+export const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
+export const PLAIN = { 'Content-Type': 'text/plain', Accept: 'text/plain' };
+export const OCCI_JSON = { 'Content-Type': 'application/occi+json', Accept: 'application/occi+json' };
+
+export async function startOcci(standin: Standin, config: Record<string, unknown> = {}, keystoneUrl = standin.identityUrl): Promise<OcciChild> {
+  const openstack = { keystoneUrl, dialect: 'synnefo', timeoutMs: 5_000, ...(config.openstack as object | undefined) };
+  const child = await startServerChild({ tokens: [], config: { ...config, backend: 'openstack', openstack } });
+  return {
+    child,
+    async request(method, path, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      const token = o.token === undefined ? 'alice-snf-token' : o.token;
+      if (token !== null) headers['X-Auth-Token'] = token;
+      const res = await fetch(child.base + path, { method, headers, ...(o.body !== undefined ? { body: o.body } : {}) });
+      const body = await res.text();
+      return { status: res.status, headers: res.headers, body, json: () => JSON.parse(body) };
+    },
+    async stop() {
+      await child.stop();
+    },
+  };
+}
+
+/** The path of an absolute location. */
+export const pathOf = (location: string): string => new URL(location).pathname;
+
+/** The value of a text/plain X-OCCI-Attribute line, as rendered (strings keep their quotes). */
+export function attr(body: string, name: string): string | undefined {
+  const m = new RegExp(`^X-OCCI-Attribute: ${name.replace(/\./g, '\\.')}=(.*)$`, 'm').exec(body);
+  return m?.[1];
+}
