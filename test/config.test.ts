@@ -48,3 +48,21 @@ test('every problem is reported, naming the setting', () => {
 test('a broken config file is named', () => {
   assert.throws(() => loadConfig({ file: '/nonexistent/snf-occi.json', env: {} }), /\/nonexistent\/snf-occi\.json/);
 });
+
+test('compute defaults and the Synnefo release are checked, from files and the environment', () => {
+  const c = loadConfig({
+    env: { SNF_OCCI_HOSTNAME_PATTERN: 'snf-{id}.vm.example.org', SNF_OCCI_DEFAULT_ARCHITECTURE: 'x64', SNF_OCCI_SYNNEFO_RELEASE: '0.18', SNF_OCCI_VOLUME_TYPE: '2' },
+  });
+  assert.deepEqual(c.compute, { hostnamePattern: 'snf-{id}.vm.example.org', defaultArchitecture: 'x64' });
+  assert.equal(c.openstack.synnefoRelease, '0.18');
+  assert.equal(c.openstack.volumeType, '2');
+  assert.equal(loadConfig({ env: {} }).openstack.synnefoRelease, 'auto');
+  for (const [env, problem] of [
+    [{ SNF_OCCI_HOSTNAME_PATTERN: 'vm.example.org' }, /compute\.hostnamePattern: must be a host name with \{id\}/],
+    [{ SNF_OCCI_HOSTNAME_PATTERN: 'vm_{id}.example.org' }, /compute\.hostnamePattern/],
+    [{ SNF_OCCI_DEFAULT_ARCHITECTURE: 'arm64' }, /compute\.defaultArchitecture: must be one of x86, x64, got "arm64"/],
+    [{ SNF_OCCI_SYNNEFO_RELEASE: '0.15' }, /openstack\.synnefoRelease: must be one of auto, 0\.16, 0\.17, 0\.18, 0\.19, 0\.20/],
+  ] as const) {
+    assert.throws(() => loadConfig({ env }), (err: unknown) => err instanceof ConfigError && problem.test(err.message));
+  }
+});

@@ -41,10 +41,9 @@ const RENDERERS: Record<MediaType, Renderer> = {
 };
 
 /**
- * Answers on a raw socket and closes it for good. The server allows half-open
- * sockets, so end() alone would leave a client that never closes holding the
- * socket (slowloris); it is destroyed once the answer is flushed, or after a
- * grace period when the client does not read.
+ * Answers on a raw socket and closes it for good. The server allows half-open sockets, so end() alone would
+ * leave a client that never closes holding the socket (slowloris); it is destroyed once the answer is
+ * flushed, or after a grace period when the client does not read.
  */
 function closeWith(socket: Socket, answer: string): void {
   const timer = setTimeout(() => socket.destroy(), 2000);

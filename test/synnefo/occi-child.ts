@@ -16,7 +16,7 @@ export interface OcciChild {
   stop(): Promise<void>;
 }
 
-export const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
+export { INFRA } from '../helpers/server.js';
 export const PLAIN = { 'Content-Type': 'text/plain', Accept: 'text/plain' };
 export const OCCI_JSON = { 'Content-Type': 'application/occi+json', Accept: 'application/occi+json' };
 
@@ -39,11 +39,4 @@ export async function startOcci(standin: Standin, config: Record<string, unknown
   };
 }
 
-/** The path of an absolute location. */
-export const pathOf = (location: string): string => new URL(location).pathname;
-
-/** The value of a text/plain X-OCCI-Attribute line, as rendered (strings keep their quotes). */
-export function attr(body: string, name: string): string | undefined {
-  const m = new RegExp(`^X-OCCI-Attribute: ${name.replace(/\./g, '\\.')}=(.*)$`, 'm').exec(body);
-  return m?.[1];
-}
+export { attribute as attr, pathOf } from '../helpers/server.js';

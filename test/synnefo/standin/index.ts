@@ -59,7 +59,9 @@ export async function startStandin(o: WorldOptions & { release: Release }): Prom
     }
     if (path === '/identity/v2.0/tokens' && method === 'POST') return { status: 200, body: authenticate(world, base, body) };
     for (const [prefix, routes] of SERVICES) {
-      if (path !== prefix && !path.startsWith(`${prefix}/`) && !path.startsWith(prefix.replace(/\/v[\d.]+$/, ''))) continue;
+      const service = prefix.replace(/\/v[\d.]+$/, '');
+      if (path !== service && !path.startsWith(`${service}/`)) continue;
+      // The service's own catch-all (e.g. volume/urls.py `^.*`): a path without the version is not found.
       if (!path.startsWith(`${prefix}/`)) throw endpointNotFound();
       const user = world.userByToken(token);
       if (!user) throw unauthorized('Invalid token');
