@@ -113,6 +113,11 @@ for (const release of RELEASES) {
       const resized = await h.backend.update(h.alice, 'compute', vm.id, await to('C2R2048D20drbd'));
       assert.equal(resized.attributes['occi.compute.cores'], 2);
       assert.ok(resized.mixins.some((m) => m.endsWith('#C2R2048D20drbd')));
+      await rejectsWith(
+        h.backend.update(h.alice, 'compute', vm.id, { attributes: {}, addMixins: [await h.os('Ubuntu_LTS')], removeMixins: [] }),
+        400,
+        /Synnefo cannot rebuild a compute from another os_tpl; create a new compute from it instead/,
+      );
     });
 
     it('deletes a compute: gone at once, then 404 (deleted servers still answer GET on Cyclades)', async () => {

@@ -8,6 +8,8 @@
 // answer GET, and no suspend, createImage, resize confirmation, network
 // admin state, volume extend or backup, availability zones or security groups.
 import { badRequest, forbidden } from '../../errors.js';
+import type { Action } from '../../model/category.js';
+import { COMPUTE, NETWORK, STORAGE } from '../../model/infrastructure.js';
 import type { CinderVolume } from './clients/cinder.js';
 import type { NeutronNetwork } from './clients/neutron.js';
 import type { NovaServer } from './clients/nova.js';
@@ -138,6 +140,7 @@ export function synnefoDialect(release: SynnefoRelease): Dialect {
     cannot: {
       'compute.suspend': 'Synnefo cannot suspend a compute; stop it instead',
       'compute.save': 'Synnefo cannot save a compute as an OS template; snapshot its storage instead',
+      'compute.rebuild': 'Synnefo cannot rebuild a compute from another os_tpl; create a new compute from it instead',
       'network.up': 'Synnefo networks have no administrative state: they are up while they exist',
       'network.down': 'Synnefo networks have no administrative state: unlink the computes instead, or delete the network',
       'storage.resize': 'Synnefo cannot resize a volume; create a larger storage instead',
@@ -179,7 +182,13 @@ export function refuseUnsupported(d: Dialect, kind: string, action: string): voi
   if (message) throw badRequest(message);
 }
 
-/** The actions of `kind` this cloud never offers: left out of renderings (R56). */
+const ACTIONS_OF: Record<string, readonly Action[]> = { compute: COMPUTE.actions, network: NETWORK.actions, storage: STORAGE.actions };
+
+/** The OCCI actions of `kind` this cloud never offers: left out of renderings (R56). */
 export function unsupportedActions(d: Dialect, kind: string): string[] {
-  return Object.keys(d.cannot).filter((k) => k.startsWith(`${kind}.`)).map((k) => k.slice(kind.length + 1));
+  const actions = ACTIONS_OF[kind] ?? [];
+  return Object.keys(d.cannot)
+    .filter((k) => k.startsWith(`${kind}.`))
+    .map((k) => k.slice(kind.length + 1))
+    .filter((term) => actions.some((a) => a.term === term));
 }

@@ -60,11 +60,13 @@ export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: Compute
     throw err;
   }
   // Ports and attachments appear while the server builds; wait (bounded) so the answer shows the inline links (R104).
-  const expected = spec.links.length;
+  // Counted per kind: a cloud whose root disks are volumes (Synnefo) shows one storagelink of its own.
+  const expected = (r: ResourceRecord, kind: string): boolean =>
+    r.links.filter((l) => l.kind === kind).length >= spec.links.filter((l) => l.kind === kind).length;
   const { value } = await waitUntil(
     () => d.reader.get(cloud, serverId),
-    (r) => !r || r.links.length >= expected || r.attributes['occi.compute.state'] === 'error',
-    { deadlineMs: expected > 0 ? d.timeoutMs : 0 },
+    (r) => !r || (expected(r, 'networkinterface') && expected(r, 'storagelink')) || r.attributes['occi.compute.state'] === 'error',
+    { deadlineMs: spec.links.length > 0 ? d.timeoutMs : 0 },
   );
   if (!value) throw new OcciError(502, `nova lost compute ${serverId} right after creating it`);
   return value;

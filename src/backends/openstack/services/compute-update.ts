@@ -12,7 +12,7 @@ import { compareMicroversions, type NovaServer } from '../clients/nova.js';
 import { groupChanges, isZoneOrGroup, type GroupChanges } from './compute-zones-groups.js';
 import { waitUntil } from './wait.js';
 import { SUMMARY_KEY } from '../mapping/compute.js';
-import { hostnameIsTheClouds } from '../dialect.js';
+import { hostnameIsTheClouds, refuseUnsupported } from '../dialect.js';
 import type { TemplateIndex } from '../mapping/templates.js';
 
 /** Given once at creation (D19). */
@@ -181,7 +181,7 @@ async function resizeStopped(cloud: Cloud, server: NovaServer, template: Mixin, 
 
 /** Replacing the OS template rebuilds the server from the new image (spec §2.8, MAY). */
 async function rebuild(cloud: Cloud, server: NovaServer, template: Mixin, d: ComputeDeps): Promise<void> {
-  if (cloud.dialect.name === 'synnefo') throw badRequest('Synnefo cannot rebuild a compute with another os_tpl (D18)');
+  refuseUnsupported(cloud.dialect, 'compute', 'rebuild');
   const id = String(server.id);
   await cloud.nova.action(id, { rebuild: { imageRef: template.providerId } });
   await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, ['ACTIVE', 'SHUTOFF']), { deadlineMs: d.timeoutMs });
