@@ -40,6 +40,8 @@ export interface Config {
     actionMs: number;
     defaultOsTemplate: string;
     defaultResourceTemplate: string;
+    /** Terms of images whose computes fail to boot (they end in `error`), to try error handling. */
+    failingImages: string[];
     tokens: Array<{ token: string; tenant: string }>;
   };
   openstack: {
@@ -104,6 +106,7 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
       actionMs: 1000,
       defaultOsTemplate: 'Debian',
       defaultResourceTemplate: 'C1R1024D10',
+      failingImages: [],
       tokens: [],
     },
     openstack: { identityVersion: 'auto', dialect: 'openstack', interface: 'public', timeoutMs: 30_000, insecure: false, synnefoRelease: 'auto' },
@@ -134,6 +137,7 @@ export const ENV_VARS: Record<string, string> = {
   SNF_OCCI_ACTION_MS: 'local.actionMs',
   SNF_OCCI_DEFAULT_OS_TPL: 'local.defaultOsTemplate',
   SNF_OCCI_DEFAULT_RESOURCE_TPL: 'local.defaultResourceTemplate',
+  SNF_OCCI_FAILING_IMAGES: 'local.failingImages',
   SNF_OCCI_KEYSTONE_URL: 'openstack.keystoneUrl',
   SNF_OCCI_IDENTITY_VERSION: 'openstack.identityVersion',
   SNF_OCCI_DIALECT: 'openstack.dialect',
@@ -257,6 +261,9 @@ function validate(c: Config, problems: string[]): void {
   int('shutdownGraceMs', c.shutdownGraceMs, 0, 3_600_000);
   int('local.bootMs', c.local.bootMs, 0, 3_600_000);
   int('local.actionMs', c.local.actionMs, 0, 3_600_000);
+  if (!Array.isArray(c.local.failingImages) || c.local.failingImages.some((t) => typeof t !== 'string')) {
+    problems.push('local.failingImages: must be a list of image terms, e.g. ["CentOS"]');
+  }
   if (!Array.isArray(c.local.tokens) || c.local.tokens.some((t) => typeof t?.token !== 'string' || t.token.length < 8 || typeof t.tenant !== 'string' || t.tenant === '')) {
     problems.push('local.tokens: must be a list of {"token": "<at least 8 characters>", "tenant": "<name>"}');
   }

@@ -1,6 +1,7 @@
 // Computes of the embedded cloud. Size and OS come from a flavor and an image
 // (the resource_tpl wins over client cores/memory, D14); a new compute is
-// 'waiting' (building) for bootMs, then active. Actions take actionMs, refused
+// 'waiting' (building) for bootMs, then active (or error, for an image named in
+// local.failingImages). Actions take actionMs, refused
 // with 409 where the state machine forbids them. Inline links are created in
 // the same transaction as the compute.
 import { badRequest, forbidden, notFound } from '../../errors.js';
@@ -171,7 +172,9 @@ export class Computes implements ResourceStore {
       flavor_id: flavor.id,
       ssh_key: sshKey ?? null,
       user_data: userData ?? null,
-      ...initialClock(now, { state: 'waiting', during: 'building', to: 'active', after: 'running', ms: this.ctx.bootMs }),
+      ...initialClock(now, this.ctx.failingImages.has(image.term)
+        ? { state: 'waiting', during: 'building', to: 'error', after: `boot failed: image ${image.term} is set to fail (local.failingImages)`, ms: this.ctx.bootMs }
+        : { state: 'waiting', during: 'building', to: 'active', after: 'running', ms: this.ctx.bootMs }),
       createdAt: now,
     });
     for (const link of spec.links) this.links.create(tenant, id, link);

@@ -11,6 +11,8 @@ export interface Context {
   catalogue: Catalogue;
   bootMs: number;
   actionMs: number;
+  /** Terms of the images whose boot fails (the documented `local.failingImages` setting). */
+  failingImages: ReadonlySet<string>;
   /** A new entity id: random, or the client's own when free (R50). */
   /** A new id for `tenant`'s entity: random, or the client's own when free (another tenant's id answers 404). */
   newId(tenant: string, requested?: string): string;

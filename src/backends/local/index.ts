@@ -47,6 +47,8 @@ export interface LocalCloudOptions {
   defaultOsTemplate?: string;
   /** Term of the flavor used when a create names no resource template nor size (default 'C1R1024D10'). */
   defaultResourceTemplate?: string;
+  /** Terms of images whose computes fail to boot and end in `error` (default none). */
+  failingImages?: string[];
   /** Clock injection for tests (ms since the epoch). */
   now?: () => number;
   /** Keep the database in memory (tests); the token file is still written to dataDir. */
@@ -90,6 +92,7 @@ export class LocalCloud implements Backend {
         catalogue: this.catalogue,
         bootMs: options.bootMs ?? 3000,
         actionMs: options.actionMs ?? 1000,
+        failingImages: this.catalogue.failingImages(options.failingImages ?? []),
         newId: (tenant, requested) => ids.next(tenant, requested),
         afterCommit: (fn) => this.onCommit.push(fn),
       };

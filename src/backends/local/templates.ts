@@ -88,6 +88,14 @@ export class Catalogue {
     this.defaultFlavor = flavor;
   }
 
+  /** The image terms that `local.failingImages` names, each checked to be a public image. */
+  failingImages(terms: readonly string[]): ReadonlySet<string> {
+    const known = this.publicImages.map((i) => i.term);
+    const unknown = terms.filter((t) => !known.includes(t));
+    if (unknown.length > 0) throw new Error(`local.failingImages: ${unknown.join(', ')} is not an image of the embedded cloud (${known.join(', ')})`);
+    return new Set(terms);
+  }
+
   private remember(image: Image): void {
     this.imagesById.set(image.id, image);
     if (image.tenant === null) {

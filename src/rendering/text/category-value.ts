@@ -57,7 +57,12 @@ function applyParameter(ref: CategoryRef, name: string, value: string): void {
 
 /** `a.b{immutable} c{required immutable}` → ['a.b', 'c']: names only, flags dropped. */
 function attributeNames(list: string, term: string): string[] {
-  const names: string[] = [];
+  return attributeList(list, term).map((a) => a.name);
+}
+
+/** `a.b{immutable} c{required immutable}` → each name with its flags (clients read discovery with it). */
+export function attributeList(list: string, term: string): Array<{ name: string; flags: string[] }> {
+  const out: Array<{ name: string; flags: string[] }> = [];
   let i = 0;
   while (i < list.length) {
     const c = list[i];
@@ -69,12 +74,14 @@ function attributeNames(list: string, term: string): string[] {
     while (i < list.length && list[i] !== ' ' && list[i] !== '\t' && list[i] !== '{') i++;
     const name = list.slice(start, i);
     if (!isAttributeName(name)) throw badRequest(`Category ${term}: invalid attribute name ${excerpt(name)}`);
-    names.push(name);
+    const entry = { name, flags: [] as string[] };
+    out.push(entry);
     if (list[i] === '{') {
       const close = list.indexOf('}', i);
       if (close < 0) throw badRequest(`Category ${term}: attribute ${name}: unterminated {…} flags`);
+      entry.flags = words(list.slice(i + 1, close));
       i = close + 1;
     }
   }
-  return names;
+  return out;
 }

@@ -51,7 +51,8 @@ export function headerStructures(headers: RequestHeaders): RawStructure[] {
  */
 function headerText(value: string, key: string): string {
   if (!/[^\x00-\x7f]/.test(value)) return value;
-  const text = Buffer.from(value, 'latin1').toString('utf8');
+  // Each char is one byte; TextDecoder (not Buffer) keeps this module usable in browsers.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(Uint8Array.from(value, (ch) => ch.charCodeAt(0) & 0xff));
   if (text.includes('\uFFFD')) throw badRequest(`header ${key} is neither ASCII nor UTF-8; send such text in a text/plain body`);
   return text;
 }
@@ -59,9 +60,10 @@ function headerText(value: string, key: string): string {
 /**
  * The `Name: value` lines of a body. CRLF, LF or CR end a line; blank lines are
  * skipped; a line starting with SP/HT continues the previous one (obsolete
- * folding, R131). Any other name → 400 naming the line.
+ * folding, R131). Any other name → 400 naming the line. A client reading an
+ * answer passes its own limit (a listing may be long).
  */
-export function bodyStructures(body: string): RawStructure[] {
+export function bodyStructures(body: string, limit = MAX_STRUCTURES): RawStructure[] {
   const out: RawStructure[] = [];
   let lineNo = 0;
   let pos = 0;
@@ -83,7 +85,7 @@ export function bodyStructures(body: string): RawStructure[] {
     if (!name) {
       throw badRequest(`line ${lineNo}: not an OCCI structure (Category, Link, X-OCCI-Attribute, X-OCCI-Location): ${excerpt(text)}`);
     }
-    if (out.length >= MAX_STRUCTURES) throw tooManyStructures();
+    if (out.length >= limit) throw tooManyStructures();
     out.push({ name, value: text.slice(colon + 1), origin: `line ${lineNo}` });
   }
   return out;
