@@ -36,7 +36,7 @@ export function classify(e: unknown): { code: number; message: string } {
   const m = e instanceof Error ? e.message : String(e);
   if (e instanceof UsageError || e instanceof LookupError || e instanceof BadRequestError) return { code: EXIT.usage, message: m };
   if (e instanceof NotFoundError) return { code: EXIT.notFound, message: `${m}\n  check the name with: occi list <kind>` };
-  if (e instanceof ConflictError) return { code: EXIT.conflict, message: `${m}\n  the entity's state does not allow it now: see its actions with occi show` };
+  if (e instanceof ConflictError) return { code: EXIT.conflict, message: `${m}\n  it conflicts with what is there now: occi show <entity> tells its state and the actions it allows` };
   if (e instanceof AuthError) {
     return { code: EXIT.auth, message: `${m}\n  give a token (--token, OCCI_TOKEN), OpenStack credentials (OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_AUTH_URL) or a cloud from clouds.yaml (--os-cloud)` };
   }

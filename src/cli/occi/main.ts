@@ -44,7 +44,7 @@ export function buildProgram(): Command {
     .command('completion')
     .argument('<shell>', 'bash or zsh')
     .description('print a shell completion script')
-    .addHelpText('after', '\nExamples:\n  $ source <(occi completion bash)\n  $ occi completion zsh > "${fpath[1]}/_occi"\n')
+    .addHelpText('after', '\nExamples:\n  $ occi completion bash > ~/.local/share/bash-completion/completions/occi\n  $ occi completion zsh > "${fpath[1]}/_occi"\n  $ source <(occi completion bash)   # this shell only\n')
     .action((shell: string) => void process.stdout.write(completionScript(shell, program)));
   const exitOverride = (c: Command): void => {
     c.exitOverride();

@@ -46,7 +46,7 @@ function select(row: Row, columns: string[]): Row {
 
 async function table(head: string[], body: string[][], colour: boolean): Promise<string> {
   const { default: Table } = await import('cli-table3');
-  const t = new Table({ head: head.map((h) => paint(colour, 'cyan', h)), style: { head: [], border: [] }, wordWrap: true });
+  const t = new Table({ head: head.map((h) => paint(colour, 'cyan', h)), style: { head: [], border: [], compact: true }, wordWrap: true });
   for (const r of body) t.push(r);
   return `${t.toString()}\n`;
 }

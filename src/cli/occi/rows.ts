@@ -60,13 +60,15 @@ export function row(e: Entity, d?: Discovery): Row {
 /** Everything about one entity, for `show` (attributes by full name). */
 export function record(e: Entity, d?: Discovery): Row {
   const { state, message } = stateOf(e);
-  const skip = new Set(['occi.core.id', 'occi.core.title', 'occi.core.summary']);
+  const kind = term(e.kind);
+  // Shown in their own rows above.
+  const skip = new Set(['occi.core.id', 'occi.core.title', 'occi.core.summary', `occi.${kind}.state`, `occi.${kind}.state.message`]);
   const attributes: Record<string, Cell> = {};
   for (const [n, v] of Object.entries(e.attributes)) if (!skip.has(n)) attributes[n] = typeof v === 'object' ? JSON.stringify(v) : v;
   return {
     id: shortId(e),
     location: e.location,
-    kind: term(e.kind),
+    kind,
     title: e.title,
     summary: e.summary,
     state,

@@ -133,7 +133,7 @@ export async function resolveConnection(flags: ConnectionFlags, env: NodeJS.Proc
   ];
   let auth = pick<AuthOptions>(...candidates);
   if (!auth && isLocal(endpoint[0])) {
-    const dir = flags.dataDir ?? defaultDataDir(env);
+    const dir = flags.dataDir ?? env.SNF_OCCI_DATA_DIR ?? defaultDataDir(env);
     const token = localToken(dir);
     if (token) auth = [{ token }, `the embedded cloud's token in ${dir}`];
   }
