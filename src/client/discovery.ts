@@ -101,7 +101,15 @@ export class Discovery {
   mixin(name: string, among: CategoryInfo[] = this.mixins, what = 'mixin'): CategoryInfo {
     const exact = among.filter((m) => m.id === name || m.location === name);
     if (exact.length === 1) return exact[0] as CategoryInfo;
-    for (const match of [(m: CategoryInfo) => m.term === name, (m: CategoryInfo) => m.title === name, (m: CategoryInfo) => m.term.toLowerCase() === name.toLowerCase() || m.title?.toLowerCase() === name.toLowerCase()]) {
+    const lower = name.toLowerCase();
+    const tiers = [
+      (m: CategoryInfo) => m.term === name,
+      (m: CategoryInfo) => m.title === name,
+      (m: CategoryInfo) => m.term.toLowerCase() === lower || m.title?.toLowerCase() === lower,
+      // ooi titles its flavors "Flavor: m1.nano": a whole word of the title will do.
+      (m: CategoryInfo) => (m.title ?? '').toLowerCase().split(/[\s:,;()]+/).includes(lower),
+    ];
+    for (const match of tiers) {
       const found = among.filter(match);
       if (found.length === 1) return found[0] as CategoryInfo;
       if (found.length > 1) throw ambiguous(what, name, found.map((m) => m.id));
