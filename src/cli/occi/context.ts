@@ -100,7 +100,7 @@ export class Run {
       reporter.stop(true, o.okText);
       return result;
     } catch (e) {
-      reporter.stop(false, `${what}: ${(e as Error).message}`);
+      reporter.stop(false, '');
       throw e;
     }
   }

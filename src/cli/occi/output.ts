@@ -71,7 +71,8 @@ export async function renderRecord(record: Row, o: OutputOptions): Promise<strin
   const columns = pickColumns([record], Object.keys(record).filter((k) => record[k] !== undefined), o.columns);
   const picked = select(record, columns);
   if (o.format === 'json' || o.format === 'yaml') return serialise(picked, o.format);
-  if (o.format === 'value') return columns.map((c) => `${text(picked[c])}\n`).join('');
+  // One value a line; a list gives one line per item.
+  if (o.format === 'value') return columns.map((c) => (Array.isArray(picked[c]) ? (picked[c] as Cell[]).map((v) => `${text(v)}\n`).join('') : `${text(picked[c])}\n`)).join('');
   const body = columns.map((c) => {
     const v = picked[c];
     const shown = Array.isArray(v) ? v.map(text).join('\n') : v !== null && typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}=${text(x)}`).join('\n') : text(v);

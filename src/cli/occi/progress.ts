@@ -16,7 +16,7 @@ export async function progressReporter(what: string, stream: NodeJS.WriteStream,
     const spinner = createSpinner(`${what}: waiting`, { stream, color: colour ? 'cyan' : undefined }).start();
     return {
       update: (p) => spinner.update({ text: describe(what, p) }),
-      stop: (ok, text) => (ok ? spinner.success({ text }) : spinner.error({ text })),
+      stop: (ok, text) => (ok ? spinner.success({ text }) : spinner.error({ text: `${what}: stopped waiting` })),
     };
   }
   let last = '';
@@ -27,6 +27,7 @@ export async function progressReporter(what: string, stream: NodeJS.WriteStream,
       last = key;
       stream.write(`${describe(what, p)}\n`);
     },
-    stop: (_ok, text) => void stream.write(`${text}\n`),
+    // A failure is told once, by the error message that follows.
+    stop: (ok, text) => void (ok && stream.write(`${text}\n`)),
   };
 }

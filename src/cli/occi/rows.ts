@@ -1,6 +1,6 @@
 // What the command shows of an entity: list rows per kind (id, title, state,
 // cores, memory, addresses for computes …) and the full record for `show`.
-import { lastSegment, stateOf, type Discovery, type Entity } from '../../client/index.js';
+import { lastSegment, stateOf, type Discovery, type Entity, type Link } from '../../client/index.js';
 import type { Cell, Row } from './output.js';
 
 const term = (typeId: string): string => typeId.slice(typeId.lastIndexOf('#') + 1);
@@ -73,6 +73,8 @@ export function record(e: Entity, d?: Discovery): Row {
     summary: e.summary,
     state,
     'state message': message,
+    source: shortRef((e as Link).source, d),
+    target: shortRef((e as Link).target, d),
     mixins: e.mixins.map((m) => d?.category(m)?.term ?? m),
     attributes,
     links: e.links.map((l) => `${shortRef(l.location, d) ?? l.location} → ${shortRef(l.target, d) ?? ''}${typeof l.attributes['occi.networkinterface.address'] === 'string' ? ` (${l.attributes['occi.networkinterface.address']})` : ''}${typeof l.attributes['occi.storagelink.deviceid'] === 'string' ? ` (${l.attributes['occi.storagelink.deviceid']})` : ''}`),
