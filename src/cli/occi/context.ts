@@ -24,7 +24,16 @@ export interface GlobalOptions {
   timeout: string;
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
+/** A repeatable option's values. */
+export const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** The examples section of a verb's --help. */
+export const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+/** --wait and --wait-timeout, for verbs whose effect takes time. */
+export function withWait(cmd: Command, until: string): Command {
+  return cmd.option('--wait', `wait until ${until}, showing progress`).option('--wait-timeout <seconds>', 'give up waiting after this long', '600');
+}
 
 /** Adds the options every verb takes (so they may follow the verb). */
 export function withGlobals(cmd: Command): Command {

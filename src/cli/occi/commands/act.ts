@@ -2,12 +2,10 @@
 import type { Command } from 'commander';
 import type { AttributeValue, Entity } from '../../../client/index.js';
 import { stateOf } from '../../../client/index.js';
-import { parsePairs, Run, seconds, withGlobals, type GlobalOptions } from '../context.js';
+import { collect, examples, type GlobalOptions, parsePairs, Run, seconds, withGlobals, withWait } from '../context.js';
 import { columnsFor, record, row, shortRef } from '../rows.js';
 import { READY } from './write.js';
 
-const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-const collect = (v: string, p: string[]): string[] => [...p, v];
 
 /** Where each action leaves an entity (OCCI infrastructure state diagrams). */
 const AFTER: Record<string, string> = { start: 'active', stop: 'inactive', restart: 'active', suspend: 'suspended', save: 'active', up: 'active', down: 'inactive', online: 'online', offline: 'offline' };
@@ -21,13 +19,11 @@ interface ActionOptions extends GlobalOptions {
 }
 
 export function registerAct(program: Command): void {
-  withGlobals(program.command('action').argument('<action>', 'start, stop, restart, suspend, save, up, down, online, offline …').argument('<entities...>', 'ids, kind/ids, URLs or unique titles'))
+  withWait(withGlobals(program.command('action').argument('<action>', 'start, stop, restart, suspend, save, up, down, online, offline …').argument('<entities...>', 'ids, kind/ids, URLs or unique titles')), 'the action is done')
     .description('trigger an action on entities (stop a compute, bring a network up …)')
     .option('--method <method>', 'how: graceful, acpioff, poweroff (stop); warm, cold (restart); suspend, hibernate (suspend)')
     .option('--name <name>', 'name of the OS template a save makes')
     .option('--attribute <name=value>', 'another action parameter (repeat for more)', collect, [])
-    .option('--wait', 'wait until the action is done, showing progress')
-    .option('--wait-timeout <seconds>', 'give up waiting after this long', '600')
     .addHelpText('after', examples(['occi action stop web1 --method graceful --wait', 'occi action start web1 web2', 'occi action save web1 --name web-golden', 'occi action down lan']))
     .action(async (action: string, refs: string[], o: ActionOptions) => {
       const run = new Run(o);
@@ -53,13 +49,11 @@ export function registerAct(program: Command): void {
       await run.printRows(done.map((e) => row(e, d)), columnsFor(done));
     });
 
-  withGlobals(program.command('link').argument('<source>', 'the compute').argument('<target>', 'a storage or network'))
+  withWait(withGlobals(program.command('link').argument('<source>', 'the compute').argument('<target>', 'a storage or network')), 'the link is active')
     .description('attach a volume to a compute, or connect it to a network')
     .option('--device <path>', 'device name for a volume, e.g. /dev/vdb')
     .option('--mountpoint <path>', 'where the guest mounts the volume')
     .option('--attribute <name=value>', 'another link attribute (repeat for more)', collect, [])
-    .option('--wait', 'wait until the link is active')
-    .option('--wait-timeout <seconds>', 'give up waiting after this long', '600')
     .addHelpText('after', examples(['occi link web1 data --device /dev/vdb', 'occi link web1 network/public', 'occi link web1 data -o value -c id']))
     .action(async (source: string, target: string, o: GlobalOptions & { device?: string; mountpoint?: string; attribute: string[]; wait?: boolean; waitTimeout: string }) => {
       const run = new Run(o);

@@ -1,9 +1,8 @@
 // occi mixin add | remove | tag | untag
 import type { Command } from 'commander';
-import { Run, withGlobals, type GlobalOptions } from '../context.js';
+import { examples, type GlobalOptions, Run, withGlobals } from '../context.js';
 import { shortRef } from '../rows.js';
 
-const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
 export function registerMixin(program: Command): void {
   const mixin = program.command('mixin').description('user mixins (tags): define them, delete them, tag and untag entities');

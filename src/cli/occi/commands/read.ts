@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { OS_TPL, RESOURCE_TPL, type CategoryInfo, type Entity } from '../../../client/index.js';
-import { parsePairs, Run, withGlobals, type GlobalOptions } from '../context.js';
+import { examples, type GlobalOptions, parsePairs, Run, withGlobals } from '../context.js';
 import { columnsFor, record, row } from '../rows.js';
 
-const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
 const defaultOf = (c: CategoryInfo, name: string): string | number | undefined => {
   const v = c.attributes.find((a) => a.name === name)?.default;

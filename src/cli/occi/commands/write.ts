@@ -3,13 +3,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { Command } from 'commander';
 import type { AttributeValue, Discovery, Entity, LinkSpec } from '../../../client/index.js';
-import { parsePairs, Run, seconds, withGlobals, type GlobalOptions } from '../context.js';
+import { collect, examples, type GlobalOptions, parsePairs, Run, seconds, withGlobals, withWait } from '../context.js';
 import { UsageError } from '../exit.js';
 import { record, shortRef } from '../rows.js';
 
 const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
-const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-const collect = (v: string, p: string[]): string[] => [...p, v];
 
 /** The state a new entity of each kind settles in. */
 export const READY: Record<string, string> = { compute: 'active', storage: 'online', network: 'active', networkinterface: 'active', storagelink: 'active' };
@@ -55,7 +53,7 @@ async function waitReady(run: Run, e: Entity, kindTerm: string, timeout: string)
 }
 
 export function registerWrite(program: Command): void {
-  withGlobals(program.command('create').argument('<kind>', 'compute, storage or network'))
+  withWait(withGlobals(program.command('create').argument('<kind>', 'compute, storage or network')), 'it is ready (active, online)')
     .description('create a compute from templates, a volume, or a network')
     .option('--title <title>', 'its title (occi.core.title)')
     .option('--summary <text>', 'its summary')
@@ -70,8 +68,6 @@ export function registerWrite(program: Command): void {
     .option('--gateway <ip>', 'network gateway')
     .option('--mixin <name>', 'another mixin to associate (repeat for more)', collect, [])
     .option('--attribute <name=value>', 'any attribute, by short or full name (repeat for more)', collect, [])
-    .option('--wait', 'wait until it is ready (active, online), showing progress')
-    .option('--wait-timeout <seconds>', 'give up waiting after this long', '600')
     .addHelpText('after', examples([
       'occi create compute --os-tpl Debian --resource-tpl C2R2048D20 --title web1 --wait',
       'occi create compute --title web2 --ssh-key ~/.ssh/id_ed25519.pub --user-data cloud-init.yaml --link network/public',
@@ -147,10 +143,8 @@ export function registerWrite(program: Command): void {
       await run.printRecord(record(await client.update(url, { mixins, attributes }), d));
     });
 
-  withGlobals(program.command('delete').argument('<entities...>', 'ids, kind/ids, URLs or unique titles'))
+  withWait(withGlobals(program.command('delete').argument('<entities...>', 'ids, kind/ids, URLs or unique titles')), 'they are gone')
     .description('delete entities (a resource takes its links with it)')
-    .option('--wait', 'wait until they are gone')
-    .option('--wait-timeout <seconds>', 'give up waiting after this long', '600')
     .addHelpText('after', examples(['occi delete web1', 'occi delete web1 data --wait']))
     .action(async (refs: string[], o: GlobalOptions & { wait?: boolean; waitTimeout: string }) => {
       const run = new Run(o);
