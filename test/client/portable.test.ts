@@ -41,3 +41,22 @@ test('the package exports the library as snf-occi/client', async () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
   assert.deepEqual(Object.keys(pkg.bin).sort(), ['occi', 'snf-occi']);
 });
+
+test("the server's start-up path loads none of the occi command's libraries", () => {
+  const seen = new Set<string>();
+  const queue = [join(ROOT, 'src/cli/main.ts')];
+  const CLIENT_ONLY = ['commander', 'cli-table3', 'yaml', 'nanospinner'];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const rel = relative(join(ROOT, 'src'), file);
+    assert.doesNotMatch(rel, /^(client|cli\/occi)\//, `the server imports ${rel}`);
+    // Static imports only: the server's lazy `await import()`s load on demand.
+    for (const spec of imports(file)) {
+      assert.ok(!CLIENT_ONLY.includes(spec), `${rel} imports ${spec}`);
+      if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+    }
+  }
+  assert.ok(seen.size > 20, 'the walk reached the server');
+});

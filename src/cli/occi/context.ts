@@ -102,7 +102,8 @@ export class Run {
 
   /** Wait options with a progress line for `what`. */
   async waiting<T>(what: string, wait: (o: WaitOptions) => Promise<T>, o: { timeoutS: number; okText: string }): Promise<T> {
-    const live = !!process.stderr.isTTY && !this.o.debug;
+    // A terminal that reports no width (some pseudo-terminals) gets plain lines: a spinner needs the width.
+    const live = !!process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !this.o.debug;
     const reporter = await progressReporter(what, process.stderr, live, useColour(process.stderr, this.o.color));
     try {
       const result = await wait({ timeoutMs: o.timeoutS * 1000, onProgress: (p) => reporter.update(p) });
