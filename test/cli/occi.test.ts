@@ -96,6 +96,33 @@ describe('occi: the life of a compute', () => {
   });
 });
 
+describe('occi: contextualization, networks, names', () => {
+  test('--ssh-key and --user-data files; a network from --cidr; an ambiguous title lists the candidates', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'occi-ctx-'));
+    writeFileSync(join(dir, 'id.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBgnsYV5v0hvAbBpl3H0JQ0RCBhEsoBCcjlUNyHXV1rm me@host\n');
+    writeFileSync(join(dir, 'init.yaml'), '#cloud-config\nruncmd:\n  - echo hello\n');
+    const vm = await occi(['create', 'compute', '--title', 'ctx', '--ssh-key', join(dir, 'id.pub'), '--user-data', join(dir, 'init.yaml'), '-o', 'json'], env);
+    assert.equal(vm.code, 0, vm.stderr);
+    const made = json(vm.stdout);
+    assert.ok(made.mixins.includes('ssh_key') && made.mixins.includes('user_data'), made.mixins.join(' '));
+    assert.equal(made.attributes['occi.credentials.ssh.publickey'], 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBgnsYV5v0hvAbBpl3H0JQ0RCBhEsoBCcjlUNyHXV1rm me@host');
+    assert.equal(Buffer.from(made.attributes['occi.compute.userdata'], 'base64').toString(), '#cloud-config\nruncmd:\n  - echo hello\n');
+    const missing = await occi(['create', 'compute', '--ssh-key', join(dir, 'nope.pub')], env);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--ssh-key .*nope\.pub: cannot read it \(ENOENT\)/);
+
+    const net = await occi(['create', 'network', '--cidr', '10.9.0.0/24', '--title', 'lan', '-o', 'value', '-c', 'attributes'], env);
+    assert.equal(net.code, 0, net.stderr);
+    assert.match(net.stdout, /"occi\.network\.address":"10\.9\.0\.0\/24"/);
+
+    const twin = json((await occi(['create', 'compute', '--title', 'ctx', '-o', 'json'], env)).stdout);
+    const ambiguous = await occi(['show', 'ctx'], env);
+    assert.equal(ambiguous.code, 2);
+    assert.match(ambiguous.stderr, new RegExp(`ctx is the title of several entities: (${made.id}, ${twin.id}|${twin.id}, ${made.id}); give the id instead`));
+    assert.equal((await occi(['delete', made.id, twin.id, 'lan'], env)).code, 0);
+  });
+});
+
 describe('occi: errors and exit codes', () => {
   test('usage (2): an unknown template names the closest match and the choices; a bad flag value', async () => {
     const r = await occi(['create', 'compute', '--os-tpl', 'Debain'], env);

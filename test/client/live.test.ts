@@ -132,6 +132,18 @@ for (const rendering of ['json', 'text', 'occi'] as const) {
       await client.delete(good.location);
     });
 
+    test('full update (PUT) and HTTP basic authentication', async () => {
+      const vol = await client.create({ kind: 'storage', attributes: { 'occi.storage.size': 1, 'occi.core.title': 'before', 'occi.core.summary': 'goes away' } });
+      await client.waitFor(vol.location, { state: 'online', intervalMs: 20, timeoutMs: 10_000 });
+      const replaced = await client.replace(vol.location, { kind: `${INFRA}storage`, attributes: { 'occi.storage.size': 3, 'occi.core.title': 'after' } });
+      assert.equal(replaced.title, 'after');
+      assert.equal(replaced.summary, undefined, 'what a PUT leaves out is removed');
+      assert.equal(replaced.attributes['occi.storage.size'], 3);
+      const basic = new OcciClient({ endpoint: server.url, auth: { basic: { username: 'alice', password: ALICE } }, rendering });
+      assert.equal((await basic.get(vol.location)).title, 'after');
+      await client.delete(vol.location);
+    });
+
     test('errors are typed and carry the server message', async () => {
       const anonymous = new OcciClient({ endpoint: server.url, rendering });
       await assert.rejects(anonymous.discover(), (e: unknown) => e instanceof AuthError && e.status === 401 && /token/.test(e.serverMessage));
