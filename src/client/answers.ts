@@ -27,7 +27,7 @@ export function readEntity(a: Answer, url: string, at: Locator, actionIds: Reado
 
 export function readPage(a: Answer, at: Locator): Page {
   const next = nextLink(a.headers.get('link'), a.url);
-  if (a.status === 204 || a.body.trim() === '' && !isOcciHeaders(a)) return { entities: [], locations: [], ...(next ? { next } : {}) };
+  if (a.status === 204 || (a.body.trim() === '' && !isOcciHeaders(a))) return { entities: [], locations: [], ...(next ? { next } : {}) };
   if (isJson(a)) return { entities: jsonCollection(a.body, at), locations: [], ...(next ? { next } : {}) };
   if (mediaType(a) === 'text/uri-list') return { entities: [], locations: uriList(a.body, at.resolve), ...(next ? { next } : {}) };
   return { entities: [], locations: textLocations(structures(a), at.resolve), ...(next ? { next } : {}) };

@@ -255,16 +255,19 @@ export class OcciClient {
 
   /** Associates entities with a mixin (spec §3.6.4). */
   async tag(mixin: string, urls: string[]): Promise<void> {
-    const d = await this.discover();
-    const m = d.mixin(mixin);
-    await this.send('POST', m.location ?? '', W.locationsBody(urls.map((u) => this.endpoint.resolve(u)), d.rendering));
+    await this.membership('POST', mixin, urls);
   }
 
   /** Disassociates entities from a mixin (spec §3.6.6). */
   async untag(mixin: string, urls: string[]): Promise<void> {
+    await this.membership('DELETE', mixin, urls);
+  }
+
+  private async membership(method: 'POST' | 'DELETE', mixin: string, urls: string[]): Promise<void> {
     const d = await this.discover();
     const m = d.mixin(mixin);
-    await this.send('DELETE', m.location ?? '', W.locationsBody(urls.map((u) => this.endpoint.resolve(u)), d.rendering));
+    if (!m.location) throw new ProtocolError(`the server gave mixin ${m.id} no location, so entities cannot be tagged with it`);
+    await this.send(method, m.location, W.locationsBody(urls.map((u) => this.endpoint.resolve(u)), d.rendering));
   }
 
   /** Waits until the entity is in `o.state` (default active); fails on `error` or at the deadline. */

@@ -124,7 +124,11 @@ export class Transport {
       answer = await this.send(spec);
     }
     if (answer.status >= 400 && !(spec.accept ?? []).includes(answer.status)) {
-      const hint = answer.status === 401 && !this.token && !this.o.auth?.basic ? 'no credentials were sent' : undefined;
+      const hint =
+        answer.status !== 401 ? undefined
+        : challenge && !keystone ? `the server wants a Keystone token from ${challenge}: give Keystone credentials`
+        : !this.token && !this.o.auth?.basic ? 'no credentials were sent'
+        : undefined;
       throw httpError(
         { status: answer.status, message: errorMessage(answer.headers, answer.body), requestId: answer.headers.get('x-request-id') ?? undefined, method: spec.method, url: spec.url },
         hint,

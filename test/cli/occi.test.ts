@@ -115,11 +115,17 @@ describe('occi: contextualization, networks, names', () => {
     assert.equal(net.code, 0, net.stderr);
     assert.match(net.stdout, /"occi\.network\.address":"10\.9\.0\.0\/24"/);
 
+    const resized = await occi(['update', 'lan', '--title', 'lan2', '--attribute', 'vlan=12', '-o', 'json'], env);
+    assert.equal(resized.code, 0, resized.stderr);
+    assert.equal(json(resized.stdout).title, 'lan2');
+    assert.equal(json(resized.stdout).attributes['occi.network.vlan'], 12);
+    assert.equal((await occi(['update', 'lan2'], env)).code, 2, 'nothing to change is a usage error');
+
     const twin = json((await occi(['create', 'compute', '--title', 'ctx', '-o', 'json'], env)).stdout);
     const ambiguous = await occi(['show', 'ctx'], env);
     assert.equal(ambiguous.code, 2);
     assert.match(ambiguous.stderr, new RegExp(`ctx is the title of several entities: (${made.id}, ${twin.id}|${twin.id}, ${made.id}); give the id instead`));
-    assert.equal((await occi(['delete', made.id, twin.id, 'lan'], env)).code, 0);
+    assert.equal((await occi(['delete', made.id, twin.id, 'lan2'], env)).code, 0);
   });
 });
 

@@ -60,7 +60,7 @@ export function registerRead(program: Command): void {
       const client = await run.client();
       const d = await client.discover();
       const kind = d.kinds.find((k) => k.term === collection || k.id === collection);
-      const attributes = Object.fromEntries(parsePairs(o.filter, '--filter').map(([n, v]) => [d.attributeName(n, kind?.id ?? `${collection}`), v]));
+      const attributes = Object.fromEntries(parsePairs(o.filter, '--filter').map(([n, v]) => [d.attributeName(n, kind?.id ?? 'http://schemas.ogf.org/occi/core#resource'), v]));
       const paging = { page: o.page ? Number(o.page) : undefined, number: o.number ? Number(o.number) : undefined };
       let entities: Entity[];
       if (o.allPages || paging.page === undefined) entities = await client.listAll(collection, { attributes, number: paging.number });
