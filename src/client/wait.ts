@@ -20,7 +20,7 @@ export interface WaitOptions {
   failStates?: string[];
   /** Default 10 minutes. */
   timeoutMs?: number;
-  /** First pause between polls (default 500 ms), growing by half each time up to maxIntervalMs (default 5 s). */
+  /** First pause between polls (default 250 ms), growing by half each time up to maxIntervalMs (default 5 s). */
   intervalMs?: number;
   maxIntervalMs?: number;
   onProgress?: (p: Progress) => void;
@@ -68,7 +68,7 @@ export async function poll(
   const started = Date.now();
   const timeout = o.timeoutMs ?? 600_000;
   const fail = o.failStates ?? ['error'];
-  let pause = o.intervalMs ?? 500;
+  let pause = o.intervalMs ?? 250;
   for (let polls = 1; ; polls++) {
     const entity = await probe();
     const { state, message } = entity ? stateOf(entity) : {};
