@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, createLogger } from '../../src/app.js';
 import { defaults, type Config } from '../../src/config/config.js';
+import { checkAddressable, checkJsonAnswer } from './occi-json.js';
+
+export { entityPath } from './occi-json.js';
 
 export const ALICE = 'alice-token-0123456789';
 export const BOB = 'bob-token-0123456789';
@@ -76,7 +79,13 @@ export async function startServer(overrides: (c: Config) => void = () => {}): Pr
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+          const status = res.statusCode ?? 0;
+          try {
+            checkAnswer(method, path, status, String(res.headers['content-type'] ?? ''), body);
+          } catch (err) {
+            return reject(err);
+          }
+          resolve({ status, headers: res.headers, body, json: () => JSON.parse(body) });
         });
       });
       req.on('error', reject);
@@ -96,6 +105,17 @@ export async function startServer(overrides: (c: Config) => void = () => {}): Pr
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const ENTITY_PATH = /^\/(?:compute|network|storage|networkinterface|storagelink)\/[^/?]+$/;
+
+/** Every JSON answer of an OCCI path is checked against the OCCI 1.2 JSON schema (R140). */
+function checkAnswer(method: string, path: string, status: number, contentType: string, body: string): void {
+  if (!/^application\/(?:occi\+)?json/.test(contentType) || path === '/healthz' || path === '/metrics') return;
+  const what = `${method} ${path} → ${status}`;
+  checkJsonAnswer(status, body, what);
+  const bare = path.split('?')[0]!;
+  if (method === 'GET' && status === 200 && ENTITY_PATH.test(bare)) checkAddressable(bare, body, what);
 }
 
 /** Polls until `check` passes or the deadline is reached. */

@@ -1,7 +1,7 @@
 // Compute instances over HTTP in text/plain, text/occi and JSON (R39–R88).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { attribute, BOB, COMPUTE_KIND, eventually, INFRA, locations, pathOf, startServer, type TestServer } from '../helpers/server.js';
+import { attribute, BOB, COMPUTE_KIND, entityPath, eventually, INFRA, locations, pathOf, startServer, type TestServer } from '../helpers/server.js';
 
 const ACTIONS = 'http://schemas.ogf.org/occi/infrastructure/compute/action#';
 const PLAIN = { 'Content-Type': 'text/plain' };
@@ -194,7 +194,8 @@ describe('compute', () => {
     const created = r.json();
     assert.equal(created.kind, `${INFRA}compute`);
     assert.equal(created.title, 'json-vm');
-    assert.ok(created.location.endsWith(pathOf(r.headers.location!)));
+    // Its URL follows from its kind and id (docs/decisions.md).
+    assert.equal(entityPath(created), pathOf(r.headers.location!));
     const got = (await get(pathOf(r.headers.location!), { Accept: 'application/occi+json' })).json();
     assert.match(got.id, /^urn:uuid:/);
     assert.equal(got.attributes['occi.compute.hostname'], 'j.example.org');

@@ -2,7 +2,7 @@
 // bodies, text/occi headers, and application/occi+json (R8, R10, R119).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eventually, INFRA, pathOf, startServer, type Reply, type TestServer } from '../helpers/server.js';
+import { entityPath, eventually, INFRA, pathOf, startServer, type Reply, type TestServer } from '../helpers/server.js';
 
 const ACTIONS = 'http://schemas.ogf.org/occi/infrastructure/compute/action#';
 
@@ -12,7 +12,7 @@ interface Dialect {
   send(categories: string[], attributes: Record<string, string | number>, links?: string[], locations?: string[]): { headers: Record<string, string | string[]>; body?: string };
   /** Reads the state and title back from a GET answer. */
   read(r: Reply): { state?: string; title?: string; mixins: string[]; links: number };
-  /** Locations listed in a collection answer. */
+  /** Locations listed in a collection answer (URLs, or paths where the rendering gives no URL). */
   list(r: Reply): string[];
 }
 
@@ -110,7 +110,8 @@ const DIALECTS: Dialect[] = [
       const j = r.json();
       return { state: j.attributes?.['occi.compute.state'], title: j.title, mixins: (j.mixins ?? []).map((m: string) => m.split('#')[1]), links: (j.links ?? []).length };
     },
-    list: (r) => (r.json().resources ?? r.json().links ?? []).map((e: { location: string }) => e.location),
+    // A JSON entity's URL follows from its kind and id (docs/decisions.md).
+    list: (r) => (r.json().resources ?? r.json().links ?? []).map((e: { kind: string; id: string }) => entityPath(e)),
   },
 ];
 
@@ -152,10 +153,11 @@ describe('one life in every rendering', () => {
       assert.equal(tagged.status, 200, tagged.body);
       assert.ok(d.read(await get()).mixins.includes('gold'));
       const members = await s.request('GET', '/tiers/gold/', d.send([], {}));
-      assert.ok(d.list(members).includes(created.headers.location!), d.name);
+      const paths = (r: Reply): string[] => d.list(r).map((l) => new URL(l, s.url).pathname);
+      assert.ok(paths(members).includes(path), d.name);
 
       const all = await s.request('GET', '/compute/', d.send([], {}));
-      assert.ok(d.list(all).includes(created.headers.location!));
+      assert.ok(paths(all).includes(path));
 
       assert.equal((await go('DELETE', path, d.send([], {}))).status, 200);
       assert.equal((await get()).status, 404);

@@ -5,7 +5,7 @@
 //   . /var/lib/openstack-lite/demo-openrc && npm run build && node --test dist/test/openstack/http.test.js
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { attribute, eventually, INFRA, locations, pathOf, type Reply, type TestServer } from '../helpers/server.js';
+import { attribute, entityPath, eventually, INFRA, locations, pathOf, type Reply, type TestServer } from '../helpers/server.js';
 import { altAccount, osGet, passwordToken, primaryAccount, SKIP_MESSAGE, type Token } from './os-env.js';
 import { sharedNetworkPath, startOnOpenStack } from './occi-server.js';
 
@@ -148,7 +148,7 @@ if (!demo || !alt) {
       assert.match(String(linkJson.attributes['occi.storagelink.deviceid']), /^\/dev\//);
       const withLink = (await req('GET', vmPath, { headers: { Accept: 'application/occi+json' } })).json();
       assert.ok(withLink.links.some((l: { kind: string }) => l.kind === `${INFRA}storagelink`));
-      assert.equal((await req('DELETE', pathOf(linkJson.location))).status, 200);
+      assert.equal((await req('DELETE', entityPath(linkJson))).status, 200);
       await eventually(() => req('GET', volPath), (r) => !r.body.includes('in-use'), 60_000);
       assert.equal((await req('DELETE', vmPath)).status, 200);
       made.splice(made.indexOf(vmPath), 1);

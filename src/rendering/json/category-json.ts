@@ -19,7 +19,7 @@ export interface KindJson {
   title?: string;
   parent?: string;
   attributes: Descriptions;
-  actions: string[];
+  actions?: string[];
   location?: string;
 }
 
@@ -30,7 +30,7 @@ export interface MixinJson {
   depends?: string[];
   applies?: string[];
   attributes: Descriptions;
-  actions: string[];
+  actions?: string[];
   location: string;
 }
 
@@ -53,13 +53,16 @@ const descriptions = (defs: Iterable<AttributeDefinition>): Descriptions =>
 const head = (c: { term: string; scheme: string; title?: string }): { term: string; scheme: string; title?: string } =>
   c.title === undefined ? { term: c.term, scheme: c.scheme } : { term: c.term, scheme: c.scheme, title: c.title };
 
+/** `actions` only when there are some: the schema wants at least one item in it (R140). */
+const actionList = (actions: readonly Action[]): { actions?: string[] } => (actions.length > 0 ? { actions: actions.map(typeId) } : {});
+
 /** A Kind with its own and inherited attributes (D15); `location` defaults to the kind's own path. */
 export function kindJson(kind: Kind, location: string | undefined = kind.location): KindJson {
   return {
     ...head(kind),
     ...(kind.parent ? { parent: typeId(kind.parent) } : {}),
     attributes: descriptions(effectiveKindAttributes(kind).values()),
-    actions: kind.actions.map(typeId),
+    ...actionList(kind.actions),
     ...(location !== undefined ? { location } : {}),
   };
 }
@@ -71,7 +74,7 @@ export function mixinJson(mixin: Mixin, location: string = mixin.location): Mixi
     ...(mixin.depends.length > 0 ? { depends: mixin.depends.map(typeId) } : {}),
     ...(mixin.applies.length > 0 ? { applies: mixin.applies.map(typeId) } : {}),
     attributes: descriptions(mixin.attributes.values()),
-    actions: mixin.actions.map(typeId),
+    ...actionList(mixin.actions),
     location,
   };
 }

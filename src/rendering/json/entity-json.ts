@@ -1,7 +1,8 @@
-// Resource and link objects (spec §5.1, §5.2, R60, R109, R132). occi.core.id,
+// Resource and link objects (spec §5.1, §5.2, R60, R109, R132, R140). occi.core.id,
 // title and summary appear only as top-level members, and a link's source and
-// target only in `source`/`target` (D26, R109). `location` is our documented
-// extension: the entity's absolute URL, so JSON clients can address it (D34).
+// target only in `source`/`target` (D26, R109). Nothing else: the rendering's
+// schema allows no other member, so an entity's URL is not written out; it
+// follows from its kind and id (docs/decisions.md: kind location + id).
 import { kindChain, typeId, type AttributeValue, type Kind } from '../../model/category.js';
 import { CORE } from '../../model/schemes.js';
 import type { EntityView, KindedLocation } from '../document.js';
@@ -19,7 +20,6 @@ interface EntityJsonBase {
   title?: string;
   attributes: Record<string, AttributeValue>;
   actions?: string[];
-  location: string;
 }
 
 export interface ResourceJson extends EntityJsonBase {
@@ -79,7 +79,7 @@ export function entityJson(view: EntityView): ResourceJson | LinkJson {
     ...nonEmpty('actions', view.actions.map(typeId)),
   };
   if (link) {
-    return { ...head, ...(source ? { source } : {}), ...(target ? { target } : {}), location: view.location };
+    return { ...head, ...(source ? { source } : {}), ...(target ? { target } : {}) };
   }
-  return { ...head, ...nonEmpty('links', view.links.map((l) => entityJson(l) as LinkJson)), location: view.location };
+  return { ...head, ...nonEmpty('links', view.links.map((l) => entityJson(l) as LinkJson)) };
 }

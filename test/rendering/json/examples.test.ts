@@ -8,7 +8,7 @@ import { BASE, exampleCompute } from './views.js';
 const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
 const ACTIONS = 'http://schemas.ogf.org/occi/infrastructure/compute/action#';
 
-/** Spec §5.7, with absolute URLs (D34) and our `location` extension. */
+/** Spec §5.7, with absolute URLs (D34); no member outside the rendering's schema (R140). */
 const EXPECTED = {
   kind: `${INFRA}compute`,
   mixins: ['http://occi.example.org/occi/os_tpl#debian12', 'http://occi.example.org/occi/resource_tpl#small'],
@@ -38,18 +38,16 @@ const EXPECTED = {
       },
       source: { location: `${BASE}/compute/6d4a0c1e-9b7f-4c52-a1d2-2f0e8c7b5a10`, kind: `${INFRA}compute` },
       target: { location: `${BASE}/network/3f1c`, kind: `${INFRA}network` },
-      location: `${BASE}/networkinterface/a81b6f0e-1c2d-4e3f-8a9b-0c1d2e3f4a5b`,
     },
   ],
-  location: `${BASE}/compute/6d4a0c1e-9b7f-4c52-a1d2-2f0e8c7b5a10`,
 };
 
 describe('spec §5.7 compute example', () => {
-  it('renders the compute with its link exactly (R60, R109, R132, D26, D34)', () => {
+  it('renders the compute with its link exactly (R60, R109, R132, R140, D26, D34)', () => {
     const body = JSON.parse(jsonRenderer.entity(exampleCompute()).body);
     assert.deepEqual(body, EXPECTED);
-    assert.deepEqual(Object.keys(body), ['kind', 'mixins', 'id', 'title', 'summary', 'attributes', 'actions', 'links', 'location']);
-    assert.deepEqual(Object.keys(body.links[0]), ['kind', 'mixins', 'id', 'attributes', 'source', 'target', 'location']);
+    assert.deepEqual(Object.keys(body), ['kind', 'mixins', 'id', 'title', 'summary', 'attributes', 'actions', 'links']);
+    assert.deepEqual(Object.keys(body.links[0]), ['kind', 'mixins', 'id', 'attributes', 'source', 'target']);
   });
 
   it('parses its own rendering back (D26 folding, R109 ends in attributes and link fields)', () => {
@@ -64,21 +62,19 @@ describe('spec §5.7 compute example', () => {
     assert.equal(e.attributes['occi.core.title'], 'web-01');
     assert.equal(e.attributes['occi.core.summary'], 'front-end node');
     assert.equal(e.attributes['occi.core.id'], EXPECTED.id);
-    assert.equal(e.location, EXPECTED.location);
+    assert.equal(e.location, undefined);
     assert.equal(e.links.length, 1);
     const l = e.links[0]!;
     assert.equal(l.source, EXPECTED.links[0]!.source.location);
     assert.equal(l.target, `${BASE}/network/3f1c`);
     assert.equal(l.targetKind, `${INFRA}network`);
-    assert.equal(l.self, EXPECTED.links[0]!.location);
+    assert.equal(l.self, undefined);
     assert.equal(l.attributes['occi.networkinterface.mac'], '52:54:00:12:34:56');
   });
 
-  it('parses the spec §5.7 example as printed (relative URLs, no location member; D34 accept relative)', () => {
+  it('parses the spec §5.7 example as printed (relative URLs; D34 accept relative)', () => {
     const printed = structuredClone(EXPECTED) as Record<string, unknown>;
-    delete printed.location;
     const link = (printed.links as Array<Record<string, unknown>>)[0]!;
-    delete link.location;
     link.source = { location: '/compute/6d4a0c1e-9b7f-4c52-a1d2-2f0e8c7b5a10', kind: `${INFRA}compute` };
     link.target = { location: '/network/3f1c', kind: `${INFRA}network` };
     const e = parseJsonBody(JSON.stringify(printed)).entities[0]!;
