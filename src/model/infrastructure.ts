@@ -53,10 +53,12 @@ export const ENTITY = kind(S.CORE, 'entity', 'Entity', undefined, undefined, [
 export const RESOURCE = kind(S.CORE, 'resource', 'Resource', ENTITY, '/resource/', [
   attr('occi.core.summary', 'string', 'Short summary of the resource'),
 ]);
+// A link's ends are given at creation and never change (D27): required, yet immutable.
+const linkEnd = (def: AttributeDefinition): AttributeDefinition => ({ ...def, mutable: false });
 export const LINK = kind(S.CORE, 'link', 'Link', ENTITY, '/link/', [
-  attr('occi.core.source', 'uri', 'Location of the source resource', { required: true }),
-  attr('occi.core.target', 'uri', 'Location of the target resource', { required: true }),
-  attr('occi.core.target.kind', 'string', 'Kind of the target resource'),
+  linkEnd(attr('occi.core.source', 'uri', 'Location of the source resource; set at creation', { required: true })),
+  linkEnd(attr('occi.core.target', 'uri', 'Location of the target resource; set at creation', { required: true })),
+  immutable(attr('occi.core.target.kind', 'string', 'Kind of the target resource')),
 ]);
 
 // ---- Compute (spec §2.2) ----
@@ -75,8 +77,8 @@ export const COMPUTE_SAVE = action(S.COMPUTE_ACTIONS, 'save', 'Save compute as a
   attr('name', 'string', 'Name of the new OS template'),
 ]);
 
-/** 'waiting' is the state of a compute the cloud is still building (rendered 'inactive' to OCCI/1.1 clients). */
-export const COMPUTE_STATES = ['active', 'inactive', 'suspended', 'waiting', 'error'] as const;
+/** The 1.2 enum (R91): a compute the cloud is still building is inactive, its state message says so. */
+export const COMPUTE_STATES = ['active', 'inactive', 'suspended', 'error'] as const;
 export type ComputeState = (typeof COMPUTE_STATES)[number];
 
 export const COMPUTE = kind(

@@ -56,12 +56,12 @@ function entityMixins(ctx: OcciContext, record: EntityRecord): Mixin[] {
   return record.mixins.map((id) => ctx.catalog.mixinById(id)).filter((m): m is Mixin => m !== undefined);
 }
 
-function checkState(kind: Kind, record: EntityRecord, action: Action): void {
+function checkState(kind: Kind, record: EntityRecord, action: Action, lifecycle: OcciContext['backend']['lifecycle']): void {
   if ('busy' in record && record.busy) {
     throw conflict(`cannot ${action.term} ${record.kind} ${record.id} now: it is busy (${String(record.attributes[`occi.${record.kind}.state.message`] ?? 'in transition')}); retry when it settles`);
   }
   const attr = stateAttribute(kind);
-  if (attr && kind.actions.includes(action) && !isApplicable(kind, record.attributes[attr], action)) {
+  if (attr && kind.actions.includes(action) && !isApplicable(kind, record.attributes[attr], action, lifecycle)) {
     throw conflict(`cannot ${action.term} ${record.kind} ${record.id} while it is ${String(record.attributes[attr])} (R81)`);
   }
 }
@@ -72,7 +72,7 @@ export async function trigger(ctx: OcciContext, loc: EntityLocation, term: strin
   const kind = ENTITY_KINDS.get(loc.kind)!;
   const action = chooseAction(term, definedActions(kind, entityMixins(ctx, record)), payload);
   const params = actionParameters(action, payload.attributes);
-  checkState(kind, record, action);
+  checkState(kind, record, action, ctx.backend.lifecycle);
   const outcome = await ctx.backend.action(ctx.creds, loc.kind, loc.id, action, params);
   if (outcome.mixin) return { type: 'categories', list: [{ category: outcome.mixin, location: ctx.base + outcome.mixin.location }] };
   const after = outcome.entity ?? (await fetchEntity(ctx, loc));
@@ -99,7 +99,7 @@ export async function triggerOnAll(
     if (!definedActions(kind, entityMixins(ctx, r)).includes(action)) {
       throw badRequest(`action ${typeId(action)} is not defined for ${r.kind} ${r.id} (R85)`);
     }
-    checkState(kind, r, action);
+    checkState(kind, r, action, ctx.backend.lifecycle);
   }
   const outcomes = await Promise.all(members.map((r) => ctx.backend.action(ctx.creds, r.kind, r.id, action, params)));
   return outcomes.map((o, i) => o.entity ?? members[i]);

@@ -2,7 +2,7 @@
 // URLs, occi.core.* attributes, and the actions that apply now (R53–R60).
 import { isLinkRecord, type EntityRecord, type LinkRecord, type ResourceRecord } from '../port/backend.js';
 import type { AttributeValue, Mixin } from '../model/category.js';
-import { applicableActions, stateAttribute } from '../model/lifecycle.js';
+import { applicableActions, occi11Value, stateAttribute } from '../model/lifecycle.js';
 import type { EntityView } from '../rendering/document.js';
 import { absolute, type ComputeDefaults, type OcciContext } from './context.js';
 import { ENTITY_KINDS, entityPath } from './locations.js';
@@ -28,8 +28,8 @@ function orderedAttributes(ctx: OcciContext, id: string, attributes: Record<stri
   for (const name of CORE_FIRST) if (attributes[name] !== undefined) out.push([name, attributes[name]]);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || CORE_FIRST.includes(name) || name === 'occi.core.id') continue;
-    // Clients that speak only OCCI/1.1 know no 'waiting' state.
-    out.push([name, ctx.occi11 && value === 'waiting' && name.endsWith('.state') ? 'inactive' : value]);
+    // Clients that speak only OCCI/1.1 know no error state.
+    out.push([name, ctx.occi11 ? (occi11Value(name, value) as AttributeValue) : value]);
   }
   return out;
 }
@@ -80,7 +80,7 @@ function resourceView(ctx: OcciContext, r: ResourceRecord, memberships: Readonly
     id: coreId(r.id),
     attributes: orderedAttributes(ctx, r.id, withDefaults(r, ctx.computeDefaults)),
     // R56: only what can be triggered now; nothing while a transition is under way.
-    actions: state && !r.busy ? applicableActions(kind, r.attributes[state]).filter((a) => !r.refused?.includes(a.term)) : [],
+    actions: state && !r.busy ? applicableActions(kind, r.attributes[state], ctx.backend.lifecycle).filter((a) => !r.refused?.includes(a.term)) : [],
     links: r.links.map((l) => linkView(ctx, l, memberships.get(`${l.kind}/${l.id}`) ?? [])),
   };
 }

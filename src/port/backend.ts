@@ -3,6 +3,7 @@
 // Every call is asynchronous, gets the caller's credentials, and may fail with
 // an OcciError (status + message for the client); anything else becomes 502.
 import type { Action, AttributeValue, Mixin } from '../model/category.js';
+import type { LifecycleExtension } from '../model/lifecycle.js';
 
 export type ResourceKindTerm = 'compute' | 'network' | 'storage';
 export type LinkKindTerm = 'networkinterface' | 'storagelink';
@@ -114,6 +115,8 @@ export interface Backend {
   authenticate(req: AuthRequest): Promise<Credentials>;
   /** The challenge sent with 401 answers (WWW-Authenticate). */
   readonly authChallenge: string;
+  /** Actions the cloud runs beyond the spec's state diagrams (advertised and allowed); none when absent. */
+  readonly lifecycle?: LifecycleExtension;
   providerMixins(c: Credentials): Promise<ProviderMixins>;
   list(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]>;
   /** undefined when the entity does not exist for this caller. */

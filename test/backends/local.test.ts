@@ -147,6 +147,10 @@ describe('local cloud: persistence', () => {
       assert.equal(got.links[0]!.attributes['occi.networkinterface.address'], '10.9.0.2');
       assert.equal(stateOf(await second.cloud.get(second.alice, 'storage', vol.id)), 'online');
       assert.ok(await second.cloud.get(second.alice, 'network', net.id));
+      // save runs from active only (spec §2.2 diagram): start the compute again first.
+      await rejectsWith(second.cloud.action(second.alice, 'compute', vm.id, computeAction('save'), { name: 'kept-image' }), 409, /inactive/);
+      await second.cloud.action(second.alice, 'compute', vm.id, computeAction('start'), {});
+      second.advance(5000);
       const { mixin } = await second.cloud.action(second.alice, 'compute', vm.id, computeAction('save'), { name: 'kept-image' });
       assert.equal(mixin?.term, 'kept-image');
     } finally {
@@ -233,7 +237,7 @@ describe('local cloud: templates and flavors', () => {
   it('saves a compute as a new OS template visible to its tenant only (R86)', async () => {
     const h = await harness();
     const vm = await h.cloud.createResource(h.alice, spec('compute', { 'occi.core.title': 'web server' }));
-    await rejectsWith(h.cloud.action(h.alice, 'compute', vm.id, computeAction('save'), {}), 409, /waiting/);
+    await rejectsWith(h.cloud.action(h.alice, 'compute', vm.id, computeAction('save'), {}), 409, /building/);
     h.advance(3000);
     const first = await h.cloud.action(h.alice, 'compute', vm.id, computeAction('save'), { name: 'golden' });
     assert.ok(first.mixin && isOsTemplate(first.mixin));
@@ -445,10 +449,10 @@ describe('local cloud: transactions and time', () => {
       const r = (await h.cloud.get(h.alice, 'compute', vm.id))!;
       return `${String(stateOf(r))}/${String(r.attributes['occi.compute.state.message'])}`;
     };
-    assert.equal(await seen(), 'waiting/building');
+    assert.equal(await seen(), 'inactive/building');
     await rejectsWith(h.cloud.action(h.alice, 'compute', vm.id, computeAction('stop'), {}), 409);
     h.advance(2999);
-    assert.equal(await seen(), 'waiting/building');
+    assert.equal(await seen(), 'inactive/building');
     h.advance(1);
     assert.equal(await seen(), 'active/running');
     await h.cloud.action(h.alice, 'compute', vm.id, computeAction('stop'), { method: 'acpioff' });
@@ -467,7 +471,8 @@ describe('local cloud: transactions and time', () => {
     h.advance(1000);
     assert.equal(await seen(), 'suspended/suspended (hibernate)');
     await rejectsWith(h.cloud.action(h.alice, 'compute', vm.id, computeAction('restart'), {}), 409, /suspended/);
-    await rejectsWith(h.cloud.action(h.alice, 'compute', vm.id, computeAction('stop'), { method: 'yank' }), 400, /method/);
+    // The spec's diagram leaves a suspended compute by start only (spec §2.2).
+    await rejectsWith(h.cloud.action(h.alice, 'compute', vm.id, computeAction('stop'), {}), 409, /suspended/);
     assert.equal(await seen(), 'suspended/suspended (hibernate)', 'R81: refused actions leave the state');
     await h.cloud.delete(h.alice, 'compute', vm.id); // D21: any state
     assert.equal(await h.cloud.get(h.alice, 'compute', vm.id), undefined);

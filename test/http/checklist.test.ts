@@ -244,7 +244,8 @@ describe('R56 renderings advertise only the actions that can be triggered now', 
   test('a compute that is still being built offers no action; a settled one offers its state\'s', async () => {
     const vm = pathOf((await s.request('POST', '/compute/', { headers: PLAIN, body: `Category: ${COMPUTE_KIND}\n` })).headers.location!);
     const json = (await s.request('GET', vm, { headers: { Accept: 'application/occi+json' } })).json();
-    assert.equal(json.attributes['occi.compute.state'], 'waiting');
+    assert.equal(json.attributes['occi.compute.state'], 'inactive', 'R91: the 1.2 enum has no building state');
+    assert.equal(json.attributes['occi.compute.state.message'], 'building');
     assert.deepEqual(json.actions ?? [], [], 'busy: every action would be a 409');
     const r = await s.request('POST', `${vm}?action=start`, { headers: PLAIN, body: 'Category: start; scheme="http://schemas.ogf.org/occi/infrastructure/compute/action#"; class="action"\n' });
     assert.equal(r.status, 409);

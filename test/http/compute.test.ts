@@ -289,7 +289,7 @@ describe('compute', () => {
     const everyone = locations((await get('/compute/')).body).map(pathOf);
     const states = async () => Promise.all(everyone.map(async (p) => attribute((await get(p)).body, 'occi.compute.state')));
     // Some members are not active: the whole batch is refused and nothing changes.
-    await Promise.all(everyone.map((p) => eventually(() => get(p), (r) => attribute(r.body, 'occi.compute.state') !== '"waiting"')));
+    await Promise.all(everyone.map((p) => eventually(() => get(p), (r) => attribute(r.body, 'occi.compute.state.message') !== '"building"')));
     const before = await states();
     assert.ok(before.includes('"inactive"'), 'an earlier test left an inactive compute');
     assert.equal((await s.request('POST', '/compute/?action=stop', { headers: PLAIN, body: stopBody })).status, 409);

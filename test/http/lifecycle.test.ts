@@ -81,14 +81,16 @@ describe('server lifecycle', () => {
     }
   });
 
-  test('OCCI/1.1 clients see inactive where 1.2 clients see waiting', async () => {
+  test('R91: a compute being built is inactive, its state message says building, for OCCI/1.2 and 1.1 clients alike', async () => {
     const s = await startServer((c) => {
       c.local.bootMs = 60_000;
     });
     try {
       const r = await s.request('POST', '/compute/', { headers: { 'Content-Type': 'text/plain' }, body: `Category: ${COMPUTE_KIND}\n` });
       const path = new URL(r.headers.location!).pathname;
-      assert.equal(attribute((await s.request('GET', path)).body, 'occi.compute.state'), '"waiting"');
+      const now = await s.request('GET', path);
+      assert.equal(attribute(now.body, 'occi.compute.state'), '"inactive"');
+      assert.equal(attribute(now.body, 'occi.compute.state.message'), '"building"');
       const old = await s.request('GET', path, { headers: { 'User-Agent': 'rOCCI-cli/4.3 OCCI/1.1' } });
       assert.equal(attribute(old.body, 'occi.compute.state'), '"inactive"');
     } finally {

@@ -33,7 +33,7 @@ describe('openstack mapping: states', () => {
   it('maps Nova statuses to compute states, others to inactive', () => {
     const table: [string, string][] = [
       ['ACTIVE', 'active'],
-      ['BUILD', 'waiting'],
+      ['BUILD', 'inactive'],
       ['SHUTOFF', 'inactive'],
       ['STOPPED', 'inactive'],
       ['SUSPENDED', 'suspended'],

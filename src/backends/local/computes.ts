@@ -1,7 +1,7 @@
 // Computes of the embedded cloud. Size and OS come from a flavor and an image
 // (the resource_tpl wins over client cores/memory, D14); a new compute is
-// 'waiting' (building) for bootMs, then active (or error, for an image named in
-// local.failingImages). Actions take actionMs, refused
+// inactive, building, for bootMs, then active (or error, for an image named in
+// local.failingImages; D36). Actions take actionMs, refused
 // with 409 where the state machine forbids them. Inline links are created in
 // the same transaction as the compute.
 import { badRequest, forbidden, notFound } from '../../errors.js';
@@ -96,7 +96,8 @@ export class Computes implements ResourceStore {
       'occi.compute.cores': flavor.cores,
       'occi.compute.memory': flavor.ramMiB / 1024,
       'occi.compute.hostname': r.hostname,
-      'occi.compute.state': r.state,
+      // Data written before 1.2's enum was kept said 'waiting' for a build (R91).
+      'occi.compute.state': r.state === 'waiting' ? 'inactive' : r.state,
       'occi.compute.state.message': r.message,
       [PUBLIC_KEY]: r.ssh_key,
       [USER_DATA_ATTR]: r.user_data,
@@ -173,8 +174,8 @@ export class Computes implements ResourceStore {
       ssh_key: sshKey ?? null,
       user_data: userData ?? null,
       ...initialClock(now, this.ctx.failingImages.has(image.term)
-        ? { state: 'waiting', during: 'building', to: 'error', after: `boot failed: image ${image.term} is set to fail (local.failingImages)`, ms: this.ctx.bootMs }
-        : { state: 'waiting', during: 'building', to: 'active', after: 'running', ms: this.ctx.bootMs }),
+        ? { state: 'inactive', during: 'building', to: 'error', after: `boot failed: image ${image.term} is set to fail (local.failingImages)`, ms: this.ctx.bootMs }
+        : { state: 'inactive', during: 'building', to: 'active', after: 'running', ms: this.ctx.bootMs }),
       createdAt: now,
     });
     for (const link of spec.links) this.links.create(tenant, id, link);

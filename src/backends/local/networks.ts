@@ -47,7 +47,10 @@ function toRecord(r: NetworkRow): ResourceRecord {
     'occi.network.gateway': r.gateway,
     'occi.network.allocation': r.allocation,
   });
-  return { kind: 'network', id: r.id, mixins: r.ip ? [IPNETWORK_ID] : [], attributes, links: [] };
+  const record: ResourceRecord = { kind: 'network', id: r.id, mixins: r.ip ? [IPNETWORK_ID] : [], attributes, links: [] };
+  // Nobody may change the shared network, so it offers no action (R56).
+  if (r.tenant === null) record.refused = ['up', 'down'];
+  return record;
 }
 
 interface IpSettings {

@@ -21,6 +21,7 @@ import { badRequest, OcciError, unauthorized } from '../../errors.js';
 import type { Action } from '../../model/category.js';
 import type { Cloud, Connector } from './cloud.js';
 import type { Dialect } from './dialect.js';
+import { OPENSTACK_LIFECYCLE } from './mapping/status.js';
 import { computeAction } from './services/compute-actions.js';
 import { createCompute, deleteCompute, type ComputeDeps } from './services/compute-create.js';
 import type { ComputeReader } from './services/compute-read.js';
@@ -47,6 +48,7 @@ export interface BackendParts {
 export class OpenStackBackend implements Backend {
   readonly name = 'openstack';
   readonly authChallenge: string;
+  readonly lifecycle = OPENSTACK_LIFECYCLE;
 
   constructor(private readonly p: BackendParts) {
     this.authChallenge = p.identity.challenge;

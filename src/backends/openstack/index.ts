@@ -18,7 +18,7 @@
 //   given at creation or added/removed later (addSecurityGroup /
 //   removeSecurityGroup on every port of the server). Synnefo has neither.
 // - Actions wait (up to timeoutMs) for the server to settle, so the answer
-//   shows the new state. Creation answers at once (state `waiting`, D36).
+//   shows the new state. Creation answers at once (state `inactive`, message BUILD, D36).
 // - Cinder has no online/offline: those actions only check the state (409
 //   otherwise). Backup answers 503 when the cloud has no backup service.
 // - Synnefo: see dialect.ts. What it never does (suspend, save, network

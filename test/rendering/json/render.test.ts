@@ -55,7 +55,7 @@ describe('attributeDescription (R136–R138)', () => {
       mutable: false,
       required: false,
       type: 'string',
-      pattern: { $schema: DRAFT4, type: 'string', enum: ['active', 'inactive', 'suspended', 'waiting', 'error'] },
+      pattern: { $schema: DRAFT4, type: 'string', enum: ['active', 'inactive', 'suspended', 'error'] },
       default: 'inactive',
       description: 'Current state',
     });

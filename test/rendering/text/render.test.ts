@@ -91,7 +91,8 @@ describe('categories, query interface form (R20–R26, R123, R125)', () => {
       renderCategory(view(ENTITY), true),
       `entity; scheme="${CORE}"; class="kind"; title="Entity"; attributes="occi.core.id{immutable} occi.core.title"`,
     );
-    assert.ok(renderCategory(view(LINK, '/link/'), true).includes('occi.core.source{required} occi.core.target{required}'));
+    // D27: a link's ends are given at creation and never change, so they are advertised immutable too.
+    assert.ok(renderCategory(view(LINK, '/link/'), true).includes('occi.core.source{immutable required} occi.core.target{immutable required} occi.core.target.kind{immutable}'));
     assert.ok(renderCategory(view(STORAGE, '/storage/'), true).includes('occi.storage.size{required}'));
   });
 

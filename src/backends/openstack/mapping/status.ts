@@ -2,10 +2,23 @@
 // inactive/offline state, and every record keeps the raw status in
 // occi.*.state.message so nothing is lost.
 import type { ComputeState } from '../../../model/infrastructure.js';
+import type { LifecycleExtension } from '../../../model/lifecycle.js';
+
+/**
+ * What the bridge runs on OpenStack beyond the spec's diagrams, so it is
+ * advertised and allowed there (docs/openstack.md): stop on a suspended or
+ * paused server (woken first), save (createImage) on a stopped one, and
+ * resize (Cinder extend) of a volume taken offline.
+ */
+export const OPENSTACK_LIFECYCLE: LifecycleExtension = {
+  compute: { suspended: ['stop'], inactive: ['save'] },
+  storage: { offline: ['resize'] },
+};
 
 const COMPUTE: Record<string, ComputeState> = {
   ACTIVE: 'active',
-  BUILD: 'waiting',
+  // 1.2's enum has no building state: a server being built is inactive, its state message says BUILD (R91).
+  BUILD: 'inactive',
   SHUTOFF: 'inactive',
   STOPPED: 'inactive',
   SUSPENDED: 'suspended',

@@ -11,7 +11,7 @@ import { toTerm } from '../../../model/templates.js';
 import type { Cloud } from '../cloud.js';
 import type { ComputeDeps } from './compute-create.js';
 import { refuseUnsupported } from '../dialect.js';
-import { computeState } from '../mapping/status.js';
+import { computeState, OPENSTACK_LIFECYCLE } from '../mapping/status.js';
 import { imageTemplate } from '../mapping/templates.js';
 import type { NovaServer } from '../clients/nova.js';
 import { waitUntil } from './wait.js';
@@ -30,7 +30,7 @@ export async function computeAction(
   if (!server) throw notFound(`compute ${id} not found`);
   refuseUnsupported(cloud.dialect, 'compute', action.term);
   const state = computeState(server.status);
-  if (!isApplicable(COMPUTE, state, action)) {
+  if (!isApplicable(COMPUTE, state, action, OPENSTACK_LIFECYCLE)) {
     throw conflict(`compute ${id} is ${state} (${server.status}); ${action.term} is not allowed in that state (D2)`);
   }
   const settle = (targets: string[]): Promise<ActionOutcome> => settled(cloud, id, targets, d);

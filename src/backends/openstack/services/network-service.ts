@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../../../errors.js';
 import type { Action, AttributeValue } from '../../../model/category.js';
 import { NETWORK } from '../../../model/infrastructure.js';
 import { isApplicable } from '../../../model/lifecycle.js';
+import { OPENSTACK_LIFECYCLE } from '../mapping/status.js';
 import { NETWORK_ACTIONS } from '../../../model/schemes.js';
 import type { Cloud } from '../cloud.js';
 import { refuseUnsupported, unsupportedActions } from '../dialect.js';
@@ -142,7 +143,7 @@ export async function networkAction(cloud: Cloud, id: string, action: Action): P
   const { network, subnets } = await mustRead(cloud, id);
   refuseUnsupported(cloud.dialect, 'network', action.term);
   const state = record(cloud, network, subnets).attributes['occi.network.state'];
-  if (!isApplicable(NETWORK, state, action)) {
+  if (!isApplicable(NETWORK, state, action, OPENSTACK_LIFECYCLE)) {
     throw conflict(`network ${id} is ${String(state)}; ${action.term} is not allowed in that state (D2)`);
   }
   await cloud.neutron.updateNetwork(id, { admin_state_up: action.term === 'up' });

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
 import type { Action } from '../../../model/category.js';
 import { STORAGE } from '../../../model/infrastructure.js';
 import { isApplicable } from '../../../model/lifecycle.js';
+import { OPENSTACK_LIFECYCLE } from '../mapping/status.js';
 import { STORAGE_ACTIONS } from '../../../model/schemes.js';
 import type { CinderVolume } from '../clients/cinder.js';
 import type { Cloud } from '../cloud.js';
@@ -139,7 +140,7 @@ export async function storageAction(
   refuseUnsupported(cloud.dialect, 'storage', action.term);
   const current = storageRecord(cloud, v);
   const state = current.attributes['occi.storage.state'];
-  if (!isApplicable(STORAGE, state, action)) {
+  if (!isApplicable(STORAGE, state, action, OPENSTACK_LIFECYCLE)) {
     throw conflict(`storage ${id} is ${String(state)} (${v.status}); ${action.term} is not allowed in that state (D2)`);
   }
   const name = `${v.name ?? v.display_name ?? id}-${new Date().toISOString().slice(0, 19)}`;
