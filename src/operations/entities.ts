@@ -17,6 +17,7 @@ import {
 } from './entity-input.js';
 import { ENTITY_KINDS, entityPath, type EntityLocation } from './locations.js';
 import type { OcciResult } from './result.js';
+import { newLinks, realChanges, withoutActionLinks, withoutUnchangedImmutables } from './round-trip.js';
 import { coreId, singleView } from './views.js';
 
 /** Mutable attributes a full update (PUT) clears when the client leaves them out (R66). */
@@ -69,9 +70,9 @@ export async function forgetIfGone(ctx: OcciContext, refs: ReadonlyArray<{ kind:
 }
 
 /** The Link structures of a resource rendering, each checked, at most maxBatch of them. */
-function inlineLinks(ctx: OcciContext, input: EntityInput): LinkSpec[] {
-  if (input.links.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} links per request`);
-  return input.links.map((l) => {
+function inlineLinks(ctx: OcciContext, links: readonly LinkInput[]): LinkSpec[] {
+  if (links.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} links per request`);
+  return links.map((l) => {
     const spec = resolveLink(ctx, l, 'inline');
     if (spec.tags.length) throw badRequest('associate user mixins with a link after creating it');
     return spec;
@@ -94,7 +95,7 @@ async function createOne(ctx: OcciContext, kind: Kind, input: EntityInput, id?: 
   const cats = resolveCategories(ctx, input.categories, true);
   checkKind(cats.kind, kind);
   checkApplicable(kind, [...cats.mixins, ...cats.tags]);
-  const links = inlineLinks(ctx, input);
+  const links = inlineLinks(ctx, input.links);
   const contextualized = normalizeContextualization(cats.mixins, checkAttributes(kind, cats.mixins, input.attributes, 'create'));
   const spec: ResourceSpec = { kind: term, mixins: contextualized.mixins, attributes: contextualized.attributes, links };
   if (id) spec.id = id;
@@ -154,9 +155,14 @@ function checkLinkEnds(ctx: OcciContext, record: LinkRecord, input: EntityInput)
   }
 }
 
-/** POST on an entity (R61–R65): only what is sent changes; mixins are added. */
+/**
+ * POST on an entity (R61–R65): only what is sent changes; mixins and new links
+ * are added. What the entity's own rendering repeats (action links, its links,
+ * unchanged values) is no change, so a GET sent back changes nothing.
+ */
 export async function update(ctx: OcciContext, loc: EntityLocation, payload: Payload): Promise<OcciResult> {
   const record = await fetchEntity(ctx, loc);
+  const seen = singleView(ctx, record);
   const kind = ENTITY_KINDS.get(loc.kind)!;
   const input: EntityInput = payload.entities[0] ?? { categories: [], attributes: {}, links: [] };
   const cats = resolveCategories(ctx, input.categories, false);
@@ -169,9 +175,10 @@ export async function update(ctx: OcciContext, loc: EntityLocation, payload: Pay
   }
   if (isLink) checkLinkEnds(ctx, record, input);
   const current = currentMixins(ctx, record);
-  const attributes = checkAttributes(kind, [...current, ...cats.mixins], input.attributes, 'update', isLink);
+  const given = withoutUnchangedImmutables(seen, input.attributes);
+  const attributes = realChanges(seen, checkAttributes(kind, [...current, ...cats.mixins], given, 'update', isLink));
   const addMixins = cats.mixins.filter((m) => !record.mixins.includes(typeId(m)));
-  const links = isLink ? [] : inlineLinks(ctx, input);
+  const links = isLink ? [] : inlineLinks(ctx, newLinks(ctx, seen, input.links, 'update'));
   // All or nothing: the new links first, undone if one of them or the update itself is refused.
   const made: EntityRecord[] = [];
   let result: EntityRecord = record;
@@ -193,25 +200,32 @@ export async function update(ctx: OcciContext, loc: EntityLocation, payload: Pay
 export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Payload): Promise<OcciResult> {
   const input = payload.entities[0];
   if (!input || payload.entities.length > 1) throw badRequest('PUT needs exactly one full entity rendering');
-  if (input.links.length) throw badRequest('a PUT cannot carry Link structures; links stay as they are (R67)');
   const kind = ENTITY_KINDS.get(loc.kind)!;
   const record = await ctx.backend.get(ctx.creds, loc.kind, loc.id);
   if (!record) {
-    const created = await createOne(ctx, kind, input, loc.id);
+    if (withoutActionLinks(ctx, entityPath(loc.kind, loc.id), input.links).length > 0) {
+      throw badRequest('a PUT that creates an entity cannot carry links (R67): create it, then POST its Links to it');
+    }
+    const created = await createOne(ctx, kind, { ...input, links: [] }, loc.id);
     return { type: 'created', views: [singleView(ctx, created)] };
   }
+  const seen = singleView(ctx, record);
   const cats = resolveCategories(ctx, input.categories, false);
   checkKind(cats.kind, kind);
   checkApplicable(kind, [...cats.mixins, ...cats.tags]);
   checkCoreId(input.attributes['occi.core.id'], record);
   const isLink = isLinkRecord(record);
   if (isLink) checkLinkEnds(ctx, record, input);
+  if (isLink && input.links.length) throw badRequest('a link cannot own links (R64)');
+  // The links it owns, action links and nothing else; never a change (R67, R68).
+  if (!isLink) newLinks(ctx, seen, input.links, 'replace');
   const current = currentMixins(ctx, record);
   const given = checkAttributes(kind, [...current, ...cats.mixins], input.attributes, 'replace', isLink);
-  const attributes: UpdateSpec['attributes'] = { ...given };
+  const cleared: UpdateSpec['attributes'] = { ...given };
   for (const name of CLEARABLE) {
-    if (record.attributes[name] !== undefined && given[name] === undefined) attributes[name] = null;
+    if (record.attributes[name] !== undefined && given[name] === undefined) cleared[name] = null;
   }
+  const attributes = realChanges(seen, cleared);
   // Templates are replaced by naming another one, never removed: a compute always has an image, a size and a zone.
   const keep = (m: Mixin): boolean => isOsTemplate(m) || isResourceTemplate(m) || isAvailabilityZone(m);
   const spec: UpdateSpec = {
@@ -219,7 +233,8 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
     addMixins: cats.mixins.filter((m) => !record.mixins.includes(typeId(m))),
     removeMixins: current.filter((m) => !keep(m) && !cats.mixins.includes(m)),
   };
-  const result = await ctx.backend.update(ctx.creds, loc.kind, loc.id, spec);
+  const changes = Object.keys(attributes).length + spec.addMixins.length + spec.removeMixins.length;
+  const result = changes > 0 ? await ctx.backend.update(ctx.creds, loc.kind, loc.id, spec) : record;
   const tenant = ctx.creds.tenant;
   const wanted = new Set(cats.tags.map(typeId));
   for (const tag of ctx.store.mixinsOf(tenant, loc.kind, loc.id)) {
