@@ -7,6 +7,7 @@ import type { OcciContext } from '../operations/context.js';
 import { create, remove, replace, retrieve, update } from '../operations/entities.js';
 import { addMixins, discover, removeMixins } from '../operations/query.js';
 import type { OcciResult } from '../operations/result.js';
+import { familyParentNote } from '../model/templates.js';
 import { emptyPayload, type Payload } from '../rendering/document.js';
 import { filterPayload } from './body.js';
 import { allowedMethods, type Route } from './router.js';
@@ -67,7 +68,10 @@ export async function dispatch(ctx: OcciContext, call: Call): Promise<OcciResult
   const owner = route.owner;
   if (verb === 'GET') {
     const filter = filterFrom(ctx, payload);
-    return list(ctx, owner, filter, pageFrom(query, ctx.limits.maxPageSize));
+    const listed = await list(ctx, owner, filter, pageFrom(query, ctx.limits.maxPageSize));
+    // A family parent (os_tpl …) takes no members: its empty listing says where its family is.
+    const note = owner.type === 'mixin' ? familyParentNote(owner.mixin) : undefined;
+    return note && listed.type === 'collection' ? { ...listed, note } : listed;
   }
   if (verb === 'DELETE') {
     const filterHeaders = filterPayload(call.headers);

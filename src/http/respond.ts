@@ -27,14 +27,15 @@ export function respond(renderer: Renderer, result: OcciResult): Response {
           : renderer.collection(result.views, 'mixed');
       return { status: 201, rendered, location: urls[0] };
     }
-    case 'collection':
+    case 'collection': {
       // Text renderings of a collection are its locations (R92, R127); only JSON renders whole entities.
-      return {
-        status: 200,
-        rendered: isJson(renderer)
-          ? renderer.collection(result.members.map((m) => m.view()), result.which)
-          : renderer.locations(result.members.map((m) => m.location)),
-      };
+      const rendered = isJson(renderer)
+        ? renderer.collection(result.members.map((m) => m.view()), result.which)
+        : renderer.locations(result.members.map((m) => m.location));
+      // A note for people (e.g. where a family's members are) travels beside the rendering, which has no place for it.
+      if (result.note) rendered.headers['X-OCCI-Note'] = result.note;
+      return { status: 200, rendered };
+    }
     case 'categories':
       return { status: 200, rendered: renderer.categories(result.list) };
     case 'ok':

@@ -26,6 +26,7 @@ import { authRequest } from './credentials.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import { respond, type Response } from './respond.js';
 import { allowedMethods, route } from './router.js';
+import { queryFilter, withQueryFilter } from './query-params.js';
 import { parseTarget } from './target.js';
 import { requestedOcciVersion } from './version-check.js';
 
@@ -195,8 +196,9 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '' } }, requestId, log);
       }
       const hasBody = method === 'POST' || method === 'PUT' || method === 'DELETE';
+      const queried = queryFilter(r, method, target.query);
       const body = hasBody ? await readBody(req, limits.maxBodyBytes) : '';
-      const payload = hasBody ? parsePayload(header(req.headers['content-type']), body, req.headers) : filterPayload(req.headers);
+      const payload = hasBody ? parsePayload(header(req.headers['content-type']), body, req.headers) : withQueryFilter(filterPayload(req.headers), queried);
       const call = { method, route: r, query: target.query, headers: req.headers, payload };
       const response = discoveryCache.lookup(ctx, renderer, call) ?? respond(renderer, await deadline.race(dispatch(ctx, call)));
       send(res, response, requestId, log);

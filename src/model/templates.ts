@@ -111,6 +111,13 @@ export function familyParentMisuse(m: Mixin): string | undefined {
   return `${m.scheme}${m.term} names the family of ${m.term} mixins, not one of them: associate one of its members (listed in the query interface with rel="${m.scheme}${m.term}")`;
 }
 
+/** What a listing of a family parent's location tells the reader: it has no members, and where its family is. */
+export function familyParentNote(m: Mixin): string | undefined {
+  if (!FAMILY_PARENTS.includes(m)) return undefined;
+  return `${m.term} names the family of ${m.term} mixins and has no members of its own (spec 1.5): ` +
+    `list the family with GET /-/?category=${m.term}, and the computes carrying one of them with GET /compute/?category=<its term>`;
+}
+
 export function isOsTemplate(m: Mixin): boolean {
   return m.depends.includes(OS_TPL);
 }

@@ -1,6 +1,6 @@
 // The query interface at /-/ (spec §3.4): discovery with filters (R18–R27,
 // D6), and the definition and removal of user mixins (R28–R33).
-import { typeId, type Category } from '../model/category.js';
+import { dependsOn, typeId, type Category } from '../model/category.js';
 import type { CategoryView, Payload } from '../rendering/document.js';
 import { absolute, type OcciContext } from './context.js';
 import type { OcciResult } from './result.js';
@@ -11,9 +11,21 @@ function view(ctx: OcciContext, c: Category): CategoryView {
 }
 
 /**
- * GET /-/. Category headers select categories by exact scheme+term (D6; an empty
- * scheme matches by term); several headers give their union. A filter that
- * matches nothing gives an empty list, not an error.
+ * The categories "related to" one (1.2 query interface filter): a kind and its
+ * actions; a mixin, its actions and the mixins that depend on it (os_tpl:
+ * every OS template); an action alone.
+ */
+function related(ctx: OcciContext, c: Category): Category[] {
+  if (c.class === 'action') return [c];
+  const dependents = c.class === 'mixin' ? ctx.catalog.mixins.filter((m) => dependsOn(m, c)) : [];
+  return [c, ...c.actions, ...dependents];
+}
+
+/**
+ * GET /-/. A Category filter (header or ?category=) selects by scheme+term (an
+ * empty scheme matches by term) and answers the categories related to it;
+ * several give their union. OCCI/1.1 clients get the named categories only,
+ * as 1.1 has it (R27, D6). A filter that matches nothing gives an empty list.
  */
 export function discover(ctx: OcciContext, filter: Payload): OcciResult {
   let list = ctx.catalog.all;
@@ -21,7 +33,7 @@ export function discover(ctx: OcciContext, filter: Payload): OcciResult {
     const wanted = new Set<string>();
     for (const ref of filter.categories) {
       const found = ctx.catalog.resolve(ref);
-      if (found) wanted.add(typeId(found));
+      if (found) for (const c of ctx.occi11 ? [found] : related(ctx, found)) wanted.add(typeId(c));
     }
     list = list.filter((c) => wanted.has(typeId(c)));
   }

@@ -69,11 +69,15 @@ describe('query interface /-/', () => {
     assert.deepEqual(sshKey.applies, [`${INFRA}compute`], 'R150');
   });
 
-  test('R27: a Category filter returns only that category; empty scheme matches by term', async () => {
-    const r = await s.request('GET', '/-/', { headers: { Category: `compute; scheme="${INFRA}"; class="kind"` } });
-    assert.deepEqual(r.body.trim().split('\n').map((l) => l.split(';')[0]), ['Category: compute']);
+  test('R27 (1.1) and the 1.2 relation filter: a kind with its actions; to OCCI/1.1 clients that category only; empty scheme matches by term', async () => {
+    const terms = (r: { body: string }): string[] => r.body.trim().split('\n').map((l) => l.split(';')[0]!);
+    const compute = { Category: `compute; scheme="${INFRA}"; class="kind"` };
+    const r = await s.request('GET', '/-/', { headers: compute });
+    assert.deepEqual(terms(r), ['Category: compute', 'Category: start', 'Category: stop', 'Category: restart', 'Category: suspend', 'Category: save']);
+    const old = await s.request('GET', '/-/', { headers: { ...compute, 'User-Agent': 'occi-compliance/1.0 OCCI/1.1' } });
+    assert.deepEqual(terms(old), ['Category: compute'], 'R27: 1.1 returns only the named category');
     const byTerm = await s.request('GET', '/-/', { headers: { Category: 'Debian; scheme=;' } });
-    assert.deepEqual(byTerm.body.trim().split('\n').map((l) => l.split(';')[0]), ['Category: Debian']);
+    assert.deepEqual(terms(byTerm), ['Category: Debian']);
     const none = await s.request('GET', '/-/', { headers: { Category: 'nothing; scheme="http://example.com/x#"' } });
     assert.equal(none.status, 200);
     assert.equal(none.body.trim(), '');
