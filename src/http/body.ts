@@ -1,7 +1,7 @@
 // Request bodies: read with a size limit (413), parsed by Content-Type (R11,
 // 415 for what we do not speak, D10).
 import type { IncomingMessage } from 'node:http';
-import { OcciError, tooLarge, unsupportedMediaType } from '../errors.js';
+import { badRequest, OcciError, tooLarge, unsupportedMediaType } from '../errors.js';
 import { emptyPayload, type Payload } from '../rendering/document.js';
 import { parseJsonBody } from '../rendering/json/parse.js';
 import { requestMediaType } from '../rendering/negotiate.js';
@@ -55,6 +55,12 @@ export function parsePayload(contentType: string | undefined, body: string, head
   const blank = body.trim() === '';
   switch (type) {
     case 'text/occi':
+      // Its rendering travels in headers; a body would be ignored, so say so rather than act without it.
+      if (!blank && body.trim() !== 'OK') {
+        throw badRequest(
+          'the request body was ignored: with Content-Type text/occi the rendering travels in HTTP headers (Category, Link, X-OCCI-Attribute, X-OCCI-Location); send the body with Content-Type text/plain instead',
+        );
+      }
       return parseTextHeaders(headers);
     case 'text/plain':
     case 'text/occi+plain':

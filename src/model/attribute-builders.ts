@@ -6,6 +6,8 @@ interface Options {
   required?: boolean;
   default?: AttributeValue;
   pattern?: string;
+  /** What the pattern asks for, in words. */
+  patternText?: string;
   minimum?: number;
   maximum?: number;
   description?: string;
@@ -20,6 +22,7 @@ export function attr(name: string, valueKind: ValueKind, description: string, o:
     description,
     ...(o.default !== undefined ? { default: o.default } : {}),
     ...(o.pattern !== undefined ? { pattern: o.pattern } : {}),
+    ...(o.patternText !== undefined ? { patternText: o.patternText } : {}),
     ...(o.minimum !== undefined ? { minimum: o.minimum } : {}),
     ...(o.maximum !== undefined ? { maximum: o.maximum } : {}),
   };

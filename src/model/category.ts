@@ -19,6 +19,8 @@ export interface AttributeDefinition {
   readonly enum?: readonly string[];
   /** ERE/ECMAScript pattern a string must match (anchored by the author). */
   readonly pattern?: string;
+  /** The pattern in words, for the message a person reads when a value does not match ("Base64 text …"). */
+  readonly patternText?: string;
   readonly minimum?: number;
   readonly maximum?: number;
   readonly description?: string;

@@ -111,7 +111,10 @@ export const NETWORK = kind(
   '/network/',
   [
     attr('occi.network.vlan', 'integer', '802.1q VLAN identifier', { minimum: 0, maximum: 4095 }),
-    attr('occi.network.label', 'string', 'Tag-based VLAN name', { pattern: '^[A-Za-z0-9._~+-]+$' }),
+    attr('occi.network.label', 'string', 'Tag-based VLAN name', {
+      pattern: '^[A-Za-z0-9._~+-]+$',
+      patternText: 'a single word of letters, digits and . _ ~ + - (e.g. external-dmz)',
+    }),
     immutable(enumAttr('occi.network.state', NETWORK_STATES, 'Current state', { default: 'inactive' })),
     stateMessage('occi.network'),
   ],
@@ -144,7 +147,10 @@ export const STORAGE = kind(
 // ---- Links (spec §2.5, §2.6). mac and deviceid are server-generated, so not required (D13). ----
 export const NETWORKINTERFACE = kind(S.INFRA, 'networkinterface', 'NetworkInterface Link', LINK, '/networkinterface/', [
   immutable(attr('occi.networkinterface.interface', 'string', 'Device name, e.g. eth0')),
-  attr('occi.networkinterface.mac', 'string', 'MAC address', { pattern: '^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$' }),
+  attr('occi.networkinterface.mac', 'string', 'MAC address', {
+    pattern: '^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$',
+    patternText: 'a MAC address: six pairs of hex digits joined by colons (e.g. 52:54:00:12:34:56)',
+  }),
   immutable(enumAttr('occi.networkinterface.state', linkStates, 'Current state', { default: 'inactive' })),
   stateMessage('occi.networkinterface'),
 ]);
@@ -186,10 +192,11 @@ export const SSH_KEY = mixin(S.CREDENTIALS, 'ssh_key', 'SSH key credentials', '/
 });
 /** Base64 text, white space allowed between characters (D19); one pass, no backtracking. */
 const BASE64_TEXT = '^\\s*(?:[A-Za-z0-9+/]\\s*)*(?:=\\s*){0,2}$';
+const BASE64_WORDS = 'Base64 text (letters, digits, + and /, up to two = at the end; line breaks allowed): encode the data first, e.g. base64 -w0 cloud-init.yaml';
 
 export const USER_DATA = mixin(S.COMPUTE_MIXINS, 'user_data', 'Contextualization user data', '/mixin/user_data/', {
   applies: [COMPUTE],
-  attributes: [attr('occi.compute.userdata', 'string', 'Base64-encoded user data, given once at creation', { required: true, pattern: BASE64_TEXT })],
+  attributes: [attr('occi.compute.userdata', 'string', 'Base64-encoded user data, given once at creation', { required: true, pattern: BASE64_TEXT, patternText: BASE64_WORDS })],
 });
 
 // ---- The OpenStack-named contextualization mixins ooi clients send; the bridge maps them onto ssh_key and user_data. ----
@@ -202,7 +209,7 @@ export const OPENSTACK_PUBLIC_KEY = mixin('http://schemas.openstack.org/instance
 });
 export const OPENSTACK_USER_DATA = mixin('http://schemas.openstack.org/compute/instance#', 'user_data', 'User data (OpenStack style)', '/mixin/openstack/user_data/', {
   applies: [COMPUTE],
-  attributes: [attr('org.openstack.compute.user_data', 'string', 'Base64-encoded user data, given once at creation', { required: true, pattern: BASE64_TEXT })],
+  attributes: [attr('org.openstack.compute.user_data', 'string', 'Base64-encoded user data, given once at creation', { required: true, pattern: BASE64_TEXT, patternText: BASE64_WORDS })],
 });
 
 // ---- snf-occi's abstract parents of availability zones and security groups (provider mixins depend on them). ----

@@ -45,7 +45,7 @@ export function validateValue(def: AttributeDefinition, value: AttributeValue): 
       // Tab and line ends are text (renderings escape them); other control characters are not.
       if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(value)) throw badRequest(`attribute ${def.name} contains control characters`);
       if (def.pattern !== undefined && !new RegExp(def.pattern).test(value)) {
-        throw badRequest(`attribute ${def.name} does not match ${def.pattern}`);
+        throw badRequest(`attribute ${def.name} must be ${def.patternText ?? `text matching ${def.pattern}`}`);
       }
       return value;
     case 'list':

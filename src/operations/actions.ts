@@ -2,7 +2,8 @@
 import type { Attributes, EntityRecord } from '../port/backend.js';
 import { badRequest, conflict } from '../errors.js';
 import { mixinClosure, typeId, type Action, type Kind, type Mixin } from '../model/category.js';
-import { isApplicable, stateAttribute } from '../model/lifecycle.js';
+import { didYouMean } from '../model/closest.js';
+import { applicableActions, isApplicable, stateAttribute } from '../model/lifecycle.js';
 import { validateValue } from '../model/validate.js';
 import type { Payload } from '../rendering/document.js';
 import type { OcciContext } from './context.js';
@@ -19,10 +20,15 @@ function definedActions(kind: Kind, mixins: readonly Mixin[]): Action[] {
   return [...out];
 }
 
-/** Picks the action `?action=term` names, checked against the invocation's Category (R78–R80, R83). */
-export function chooseAction(term: string, candidates: readonly Action[], payload: Payload): Action {
+/** Picks the action `?action=term` names, checked against the invocation's Category (R78–R80, R83); `owner` names what it is for. */
+export function chooseAction(term: string, candidates: readonly Action[], payload: Payload, owner = 'this entity'): Action {
   const matching = candidates.filter((a) => a.term === term);
-  if (matching.length === 0) throw badRequest(`action ${term} is not defined here (R79)`);
+  if (matching.length === 0) {
+    const terms = candidates.map((a) => a.term);
+    const guess = didYouMean(term, terms);
+    const known = terms.length > 0 ? `its actions are ${terms.join(', ')}` : 'it has no actions';
+    throw badRequest(`${owner} has no action "${term}"${guess ? `: ${guess}` : ''}; ${known}`);
+  }
   const refs = payload.categories;
   if (refs.length === 0) {
     if (matching.length > 1) throw conflict(`several actions are called ${term}: ${matching.map(typeId).join(', ')}; send its Category (R83)`);
@@ -56,13 +62,23 @@ function entityMixins(ctx: OcciContext, record: EntityRecord): Mixin[] {
   return record.mixins.map((id) => ctx.catalog.mixinById(id)).filter((m): m is Mixin => m !== undefined);
 }
 
+/** The actions of its kind a record can run now, by term: its state's, less those its cloud refuses now. */
+function allowedNow(kind: Kind, record: EntityRecord, lifecycle: OcciContext['backend']['lifecycle']): string[] {
+  const attr = stateAttribute(kind);
+  const refused = 'refused' in record ? (record.refused ?? []) : [];
+  return attr ? applicableActions(kind, record.attributes[attr], lifecycle).map((a) => a.term).filter((t) => !refused.includes(t)) : [];
+}
+
+// R81, D2: an action the state does not allow is a 409 that says what is allowed now.
 function checkState(kind: Kind, record: EntityRecord, action: Action, lifecycle: OcciContext['backend']['lifecycle']): void {
   if ('busy' in record && record.busy) {
     throw conflict(`cannot ${action.term} ${record.kind} ${record.id} now: it is busy (${String(record.attributes[`occi.${record.kind}.state.message`] ?? 'in transition')}); retry when it settles`);
   }
   const attr = stateAttribute(kind);
   if (attr && kind.actions.includes(action) && !isApplicable(kind, record.attributes[attr], action, lifecycle)) {
-    throw conflict(`cannot ${action.term} ${record.kind} ${record.id} while it is ${String(record.attributes[attr])} (R81)`);
+    const allowed = allowedNow(kind, record, lifecycle);
+    const now = allowed.length > 0 ? `allowed now: ${allowed.join(', ')}` : 'no action is allowed on it now';
+    throw conflict(`cannot ${action.term} ${record.kind} ${record.id} while it is ${String(record.attributes[attr])}; ${now}`);
   }
 }
 
@@ -70,7 +86,7 @@ function checkState(kind: Kind, record: EntityRecord, action: Action, lifecycle:
 export async function trigger(ctx: OcciContext, loc: EntityLocation, term: string, payload: Payload): Promise<OcciResult> {
   const record = await fetchEntity(ctx, loc);
   const kind = ENTITY_KINDS.get(loc.kind)!;
-  const action = chooseAction(term, definedActions(kind, entityMixins(ctx, record)), payload);
+  const action = chooseAction(term, definedActions(kind, entityMixins(ctx, record)), payload, `${loc.kind} ${loc.id}`);
   const params = actionParameters(action, payload.attributes);
   checkState(kind, record, action, ctx.backend.lifecycle);
   const outcome = await ctx.backend.action(ctx.creds, loc.kind, loc.id, action, params);
@@ -92,7 +108,7 @@ export async function triggerOnAll(
 ): Promise<EntityRecord[]> {
   // The action must be defined by the kind or mixin that owns the location (spec §3.6.3).
   const defined = owner.class === 'kind' ? definedActions(owner, []) : mixinClosure(owner).flatMap((m) => m.actions);
-  const action = chooseAction(term, defined, payload);
+  const action = chooseAction(term, defined, payload, owner.class === 'kind' ? `the ${owner.term} collection` : `the ${owner.term} mixin`);
   const params = actionParameters(action, payload.attributes);
   for (const r of members) {
     const kind = ENTITY_KINDS.get(r.kind)!;

@@ -3,6 +3,8 @@
 // references from requests, leniently where old clients were sloppy.
 import { badRequest, conflict } from '../errors.js';
 import { typeId, type Action, type Category, type Kind, type Mixin } from '../model/category.js';
+import { closest } from '../model/closest.js';
+import { isOsTemplate, isResourceTemplate } from '../model/templates.js';
 import { MODEL_KINDS, MODEL_MIXINS } from '../model/infrastructure.js';
 import { RESERVED_BASE } from '../model/schemes.js';
 import type { CategoryRef } from '../rendering/document.js';
@@ -83,13 +85,30 @@ export class Catalog {
     return candidates[0];
   }
 
-  /** Like resolve, but unknown is an error naming the reference. */
+  /** Like resolve, but unknown is an error naming the reference, with what comes closest and where to look. */
   require(ref: CategoryRef): Category {
     const found = this.resolve(ref);
-    if (!found) {
-      const shown = ref.scheme ? `${ref.scheme.slice(0, 200)}${ref.term.slice(0, 80)}` : `"${ref.term.slice(0, 80)}" (empty scheme)`;
-      throw badRequest(`unknown category ${shown}`);
+    if (found) return found;
+    const exact = this.byId.get(ref.scheme + ref.term);
+    if (exact && ref.class) {
+      throw badRequest(`${typeId(exact)} is a ${exact.class}, not a ${ref.class}: send it with class="${exact.class}"`);
     }
-    return found;
+    const shown = ref.scheme ? `${ref.scheme.slice(0, 200)}${ref.term.slice(0, 80)}` : `"${ref.term.slice(0, 80)}"`;
+    const sameTerm = (this.byTerm.get(ref.term) ?? []).filter((c) => !ref.class || c.class === ref.class);
+    if (sameTerm.length > 0) {
+      throw badRequest(`unknown category ${shown}: ${ref.term} here is ${sameTerm.map(typeId).join(' or ')}; send that scheme, or none`);
+    }
+    const near = closest(ref.term, this.byTerm.keys())
+      .map((term) => this.byTerm.get(term)![0]!)
+      .filter((c) => !ref.class || c.class === ref.class);
+    const guess = near.length > 0 ? `: did you mean ${near.map((c) => c.term).join(' or ')}?` : '';
+    throw badRequest(`unknown category ${shown}${guess}; ${whereToLook(near[0])}`);
   }
+}
+
+/** Where a person finds the categories like the one they misspelt. */
+function whereToLook(c: Category | undefined): string {
+  if (c?.class === 'mixin' && isOsTemplate(c)) return 'OS templates: GET /-/?category=os_tpl';
+  if (c?.class === 'mixin' && isResourceTemplate(c)) return 'resource templates: GET /-/?category=resource_tpl';
+  return 'every category: GET /-/';
 }

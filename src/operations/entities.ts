@@ -8,6 +8,7 @@ import { isAvailabilityZone, isOsTemplate, isResourceTemplate } from '../model/t
 import type { EntityInput, LinkInput, Payload } from '../rendering/document.js';
 import type { OcciContext } from './context.js';
 import {
+  addImpliedMixins,
   checkApplicable,
   checkAttributes,
   resolveCategories,
@@ -94,9 +95,10 @@ async function createOne(ctx: OcciContext, kind: Kind, input: EntityInput, id?: 
   }
   const cats = resolveCategories(ctx, input.categories, true);
   checkKind(cats.kind, kind);
+  addImpliedMixins(ctx, kind, cats, input.attributes);
   checkApplicable(kind, [...cats.mixins, ...cats.tags]);
   const links = inlineLinks(ctx, input.links);
-  const contextualized = normalizeContextualization(cats.mixins, checkAttributes(kind, cats.mixins, input.attributes, 'create'));
+  const contextualized = normalizeContextualization(cats.mixins, checkAttributes(kind, cats.mixins, input.attributes, 'create', false, ctx.catalog.mixins));
   const spec: ResourceSpec = { kind: term, mixins: contextualized.mixins, attributes: contextualized.attributes, links };
   if (id) spec.id = id;
   const record = await ctx.backend.createResource(ctx.creds, spec);
@@ -167,6 +169,8 @@ export async function update(ctx: OcciContext, loc: EntityLocation, payload: Pay
   const input: EntityInput = payload.entities[0] ?? { categories: [], attributes: {}, links: [] };
   const cats = resolveCategories(ctx, input.categories, false);
   checkKind(cats.kind, kind); // the kind of an entity never changes (R62)
+  const current = currentMixins(ctx, record);
+  addImpliedMixins(ctx, kind, cats, input.attributes, current);
   checkApplicable(kind, [...cats.mixins, ...cats.tags]);
   checkCoreId(input.attributes['occi.core.id'], record);
   const isLink = isLinkRecord(record);
@@ -174,9 +178,8 @@ export async function update(ctx: OcciContext, loc: EntityLocation, payload: Pay
     throw badRequest('a partial update of a link cannot carry Link structures (R64)');
   }
   if (isLink) checkLinkEnds(ctx, record, input);
-  const current = currentMixins(ctx, record);
   const given = withoutUnchangedImmutables(seen, input.attributes);
-  const attributes = realChanges(seen, checkAttributes(kind, [...current, ...cats.mixins], given, 'update', isLink));
+  const attributes = realChanges(seen, checkAttributes(kind, [...current, ...cats.mixins], given, 'update', isLink, ctx.catalog.mixins));
   const addMixins = cats.mixins.filter((m) => !record.mixins.includes(typeId(m)));
   const links = isLink ? [] : inlineLinks(ctx, newLinks(ctx, seen, input.links, 'update'));
   // All or nothing: the new links first, undone if one of them or the update itself is refused.
@@ -212,6 +215,8 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
   const seen = singleView(ctx, record);
   const cats = resolveCategories(ctx, input.categories, false);
   checkKind(cats.kind, kind);
+  const current = currentMixins(ctx, record);
+  addImpliedMixins(ctx, kind, cats, input.attributes, current);
   checkApplicable(kind, [...cats.mixins, ...cats.tags]);
   checkCoreId(input.attributes['occi.core.id'], record);
   const isLink = isLinkRecord(record);
@@ -219,8 +224,7 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
   if (isLink && input.links.length) throw badRequest('a link cannot own links (R64)');
   // The links it owns, action links and nothing else; never a change (R67, R68).
   if (!isLink) newLinks(ctx, seen, input.links, 'replace');
-  const current = currentMixins(ctx, record);
-  const given = checkAttributes(kind, [...current, ...cats.mixins], input.attributes, 'replace', isLink);
+  const given = checkAttributes(kind, [...current, ...cats.mixins], input.attributes, 'replace', isLink, ctx.catalog.mixins);
   const cleared: UpdateSpec['attributes'] = { ...given };
   for (const name of CLEARABLE) {
     if (record.attributes[name] !== undefined && given[name] === undefined) cleared[name] = null;

@@ -12,6 +12,7 @@ import {
   type Kind,
   type Mixin,
 } from '../model/category.js';
+import { closest } from '../model/closest.js';
 import { NETWORK, NETWORKINTERFACE, STORAGE, STORAGELINK } from '../model/infrastructure.js';
 import { familyParentMisuse, isOsTemplate, isResourceTemplate } from '../model/templates.js';
 import { validateValue } from '../model/validate.js';
@@ -69,6 +70,32 @@ export function checkApplicable(kind: Kind, mixins: readonly Mixin[]): void {
   }
 }
 
+/**
+ * The OCCI mixins a request's attributes imply: an attribute only a model
+ * mixin defines (occi.credentials.ssh.publickey: ssh_key) brings that mixin
+ * along when it applies to the kind, as ooi does, since the intent is plain.
+ */
+export function addImpliedMixins(ctx: OcciContext, kind: Kind, cats: ResolvedCategories, given: AttributeBag, current: readonly Mixin[] = []): void {
+  const defs = entityAttributes(kind, [...current, ...cats.mixins]);
+  for (const name of Object.keys(given)) {
+    if (defs.has(name) || LINK_ENDS.has(name)) continue;
+    const owners = ctx.catalog.mixins.filter((m) => m.origin === 'model' && m.attributes.has(name) && mixinAppliesTo(m, kind));
+    if (owners.length === 1 && !cats.mixins.includes(owners[0]!)) cats.mixins.push(owners[0]!);
+  }
+}
+
+/** Why an attribute is unknown, with what comes closest and where the kind's attributes are listed. */
+function unknownAttribute(kind: Kind, defs: Map<string, AttributeDefinition>, name: string, catalogMixins: readonly Mixin[]): string {
+  const elsewhere = catalogMixins.find((m) => m.origin === 'model' && m.attributes.has(name));
+  if (elsewhere) {
+    const to = elsewhere.applies.map((k) => k.term).join(', ') || 'every kind';
+    return `attribute ${name} belongs to the mixin ${elsewhere.term} (${typeId(elsewhere)}), which applies to ${to}, not ${kind.term}`;
+  }
+  const near = closest(name, defs.keys());
+  const guess = near.length > 0 ? `: did you mean ${near.join(' or ')}?` : '';
+  return `unknown attribute ${name.slice(0, 120)} for a ${kind.term}${guess}; its attributes: GET /-/?category=${kind.term}`;
+}
+
 export type AttributeMode = 'create' | 'update' | 'replace';
 
 /**
@@ -81,13 +108,14 @@ export function checkAttributes(
   given: AttributeBag,
   mode: AttributeMode,
   linkEnds = false,
+  catalogMixins: readonly Mixin[] = [],
 ): Attributes {
   const defs = entityAttributes(kind, mixins);
   const out: Attributes = {};
   for (const [name, value] of Object.entries(given)) {
     if (linkEnds && LINK_ENDS.has(name)) continue;
     const def = defs.get(name);
-    if (!def) throw badRequest(`unknown attribute ${name} for ${typeId(kind)}${mixins.length ? ' with its mixins' : ''}`);
+    if (!def) throw badRequest(unknownAttribute(kind, defs, name, catalogMixins));
     if (name === 'occi.core.id') continue; // server-assigned (D12); checked against the URL by the caller.
     if (!def.mutable) {
       if (mode === 'update') throw forbidden(`attribute ${name} is immutable (R63)`);
@@ -136,8 +164,9 @@ export function resolveLink(ctx: OcciContext, input: LinkInput, mode: 'create' |
   if (LINK_KIND_FOR_TARGET.get(targetKind) !== kind) {
     throw badRequest(`a ${kind.term} link must target a ${kind === NETWORKINTERFACE ? 'network' : 'storage'}, not ${input.target}`);
   }
+  addImpliedMixins(ctx, kind, cats, input.attributes);
   checkApplicable(kind, [...cats.mixins, ...cats.tags]);
-  const attributes = checkAttributes(kind, cats.mixins, input.attributes, 'create', true);
+  const attributes = checkAttributes(kind, cats.mixins, input.attributes, 'create', true, ctx.catalog.mixins);
   const spec: LinkSpec & { tags: Mixin[] } = {
     kind: termOfKind(kind) as LinkKindTerm,
     target: { kind: target.kind, id: target.id },

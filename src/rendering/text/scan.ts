@@ -5,19 +5,22 @@
 /**
  * Splits `text` on `sep` outside quoted strings and outside a `<…>` that opens a
  * segment (a link target). Inside quotes a backslash escapes the next character.
- * Segments are returned untrimmed; an unterminated quote or `<` runs to the end.
+ * A single quote opens a quoted string only where a value starts (after `=` or
+ * at a segment's start), so `O'Brien` stays a word. Segments are returned
+ * untrimmed; an unterminated quote or `<` runs to the end.
  */
 export function splitOutside(text: string, sep: ',' | ';'): string[] {
   const parts: string[] = [];
   let start = 0;
-  let inQuote = false;
+  let quote = '';
   let inAngle = false;
   let atSegmentStart = true;
+  let afterEquals = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (inQuote) {
+    if (quote !== '') {
       if (c === '\\') i++;
-      else if (c === '"') inQuote = false;
+      else if (c === quote) quote = '';
       continue;
     }
     if (inAngle) {
@@ -28,12 +31,14 @@ export function splitOutside(text: string, sep: ',' | ';'): string[] {
       parts.push(text.slice(start, i));
       start = i + 1;
       atSegmentStart = true;
+      afterEquals = false;
       continue;
     }
     if (c === ' ' || c === '\t') continue;
-    if (c === '"') inQuote = true;
+    if (c === '"' || (c === "'" && (atSegmentStart || afterEquals))) quote = c;
     else if (c === '<' && atSegmentStart) inAngle = true;
     atSegmentStart = false;
+    afterEquals = c === '=';
   }
   parts.push(text.slice(start));
   return parts;
@@ -42,17 +47,19 @@ export function splitOutside(text: string, sep: ',' | ';'): string[] {
 const UNESCAPE: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 
 /**
- * Reads the quoted-string that starts at text[start] (a `"`). Understands the
- * RFC 7230 quoted-pair (`\x` → x) plus `\n`, `\r`, `\t` and `\uXXXX`, which
- * our renderer writes instead of raw control characters. Returns null when
+ * Reads the quoted-string that starts at text[start] (a `"`, or a `'` as some
+ * clients write, closed by the same mark). Understands the RFC 7230
+ * quoted-pair (`\x` → x) plus `\n`, `\r`, `\t` and `\uXXXX`, which our
+ * renderer writes instead of raw control characters. Returns null when
  * unterminated.
  */
 export function readQuoted(text: string, start: number): { value: string; end: number } | null {
+  const mark = text[start];
   let out = '';
   let from = start + 1;
   for (let i = from; i < text.length; i++) {
     const c = text[i];
-    if (c === '"') return { value: out + text.slice(from, i), end: i + 1 };
+    if (c === mark) return { value: out + text.slice(from, i), end: i + 1 };
     if (c === '\\') {
       if (i + 1 >= text.length) return null;
       const next = text[i + 1];
@@ -72,7 +79,7 @@ export function readQuoted(text: string, start: number): { value: string; end: n
  */
 export function unquoteValue(raw: string): { value: string; quoted: boolean } | { error: string } {
   const text = raw.trim();
-  if (text[0] !== '"') return { value: text, quoted: false };
+  if (text[0] !== '"' && text[0] !== "'") return { value: text, quoted: false };
   const q = readQuoted(text, 0);
   if (!q) return { error: 'unterminated quoted string' };
   if (q.end !== text.length) return { error: 'unexpected text after the closing quote' };

@@ -1,0 +1,31 @@
+// "Did you mean …?" suggestions: edit distance with swaps, ignoring case, the nearest only.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { closest, didYouMean, editDistance } from '../../src/model/closest.js';
+
+describe('closest names', () => {
+  it('counts insertions, deletions, substitutions and swaps of neighbours, ignoring case', () => {
+    assert.equal(editDistance('Debain', 'Debian'), 1, 'a swap is one edit');
+    assert.equal(editDistance('debian', 'Debian'), 0);
+    assert.equal(editDistance('stat', 'start'), 1);
+    assert.equal(editDistance('kitten', 'sitting'), 3);
+    assert.equal(editDistance('abc', 'abcdefgh', 2), Infinity, 'gives up past the limit');
+  });
+
+  it('suggests only the nearest, within a third of the word', () => {
+    assert.deepEqual(closest('Debain', ['Debian', 'Ubuntu', 'CentOS']), ['Debian']);
+    assert.deepEqual(closest('C2R2048D2O', ['C2R2048D20', 'C1R2048D20']), ['C2R2048D20']);
+    assert.deepEqual(closest('xyz', ['Debian', 'Ubuntu']), []);
+    assert.deepEqual(closest('stpo', ['stop', 'start']), ['stop']);
+  });
+
+  it('says it in words', () => {
+    assert.equal(didYouMean('Debain', ['Debian']), 'did you mean Debian?');
+    assert.equal(didYouMean('sto', ['stop', 'std']), 'did you mean std or stop?');
+    assert.equal(didYouMean('zzzz', ['Debian']), '');
+  });
+
+  it('compares long names by their first 64 characters, so its work is bounded', () => {
+    assert.deepEqual(closest('a'.repeat(100_000), ['b'.repeat(100_000), 'a'.repeat(99_999) + 'b']), ['a'.repeat(99_999) + 'b']);
+  });
+});
