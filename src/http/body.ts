@@ -76,7 +76,7 @@ export function parsePayload(contentType: string | undefined, body: string, head
       return first === '{' || first === '[' ? parseJsonBody(body) : parseTextBody(body, headers);
     }
     default:
-      throw unsupportedMediaType(`Content-Type ${type} is not supported; send text/plain, text/occi, text/uri-list or application/occi+json (D10)`);
+      throw unsupportedMediaType(`Content-Type ${type} is not supported; send text/plain, text/occi, text/uri-list or application/occi+json`); // D10
   }
 }
 

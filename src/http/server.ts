@@ -171,11 +171,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       }
       const occi = requestedOcciVersion(header(req.headers['user-agent']));
       const [media, next] = acceptable(header(req.headers.accept));
-      if (!media) throw notAcceptable(`none of the requested media types is served; use one of ${ACCEPT_HEADER} (R12)`);
+      if (!media) throw notAcceptable(`none of the media types in Accept is served; ask for one of ${ACCEPT_HEADER}`); // R12
       // uri-list renders listings only; a client that accepts more gets that for everything else (D9).
       renderer = media === 'text/uri-list' && next ? listingsOnly(RENDERERS[next]) : RENDERERS[media];
       if (draining) throw new OcciError(503, 'the server is shutting down');
-      if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later (R148)');
+      if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later'); // R148
       const creds = await deadline.race(backend.authenticate(authRequest(req.headers)));
       const catalog = await deadline.race(catalogs.get(creds));
       const ctx: OcciContext = {

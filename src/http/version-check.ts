@@ -19,7 +19,8 @@ export function requestedOcciVersion(userAgent: string | undefined): OcciVersion
   }
   if (!highest) return { onlyV11: false };
   if (highest.major > SUPPORTED.major || (highest.major === SUPPORTED.major && highest.minor > SUPPORTED.minor)) {
-    throw new OcciError(501, `OCCI/${highest.major}.${highest.minor} is not implemented; this server speaks OCCI/1.2 and OCCI/1.1 (R2)`);
+    // R2: a version above ours is a 501.
+    throw new OcciError(501, `OCCI/${highest.major}.${highest.minor} is not implemented; this server speaks OCCI/1.2 and OCCI/1.1: name one of those in User-Agent, or none`);
   }
   return { onlyV11: highest.major === 1 && highest.minor === 1 };
 }

@@ -108,7 +108,7 @@ const FAMILY_PARENTS: readonly Mixin[] = [OS_TPL, RESOURCE_TPL, AVAILABILITY_ZON
 /** A refusal for naming a family parent where a member is meant, or undefined for any other mixin. */
 export function familyParentMisuse(m: Mixin): string | undefined {
   if (!FAMILY_PARENTS.includes(m)) return undefined;
-  return `${m.scheme}${m.term} names the family of ${m.term} mixins, not one of them: associate one of its members (listed in the query interface with rel="${m.scheme}${m.term}")`;
+  return `${m.scheme}${m.term} names the family of ${m.term} mixins, not one of them: associate one of its members (GET /-/?category=${m.term} lists them)`;
 }
 
 /** What a listing of a family parent's location tells the reader: it has no members, and where its family is. */

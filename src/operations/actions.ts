@@ -31,16 +31,16 @@ export function chooseAction(term: string, candidates: readonly Action[], payloa
   }
   const refs = payload.categories;
   if (refs.length === 0) {
-    if (matching.length > 1) throw conflict(`several actions are called ${term}: ${matching.map(typeId).join(', ')}; send its Category (R83)`);
-    throw badRequest(`an action invocation needs the action's Category, e.g. Category: ${term}; scheme="${matching[0].scheme}"; class="action" (R78)`);
+    if (matching.length > 1) throw conflict(`several actions are called ${term}: ${matching.map(typeId).join(', ')}; send the Category of the one you mean`); // R83
+    throw badRequest(`an action invocation needs the action's Category, e.g. Category: ${term}; scheme="${matching[0].scheme}"; class="action" (JSON: {"action": "${typeId(matching[0])}"})`); // R78, D29
   }
   if (refs.length > 1) throw badRequest('an action invocation carries exactly one Category');
   const ref = refs[0];
-  if (ref.term !== term) throw badRequest(`?action=${term} does not match the Category ${ref.term} (R80, R142)`);
+  if (ref.term !== term) throw badRequest(`?action=${term} and the Category ${ref.term} name different actions: make them the same`); // R80, R142
   if (ref.class && ref.class !== 'action') throw badRequest(`the Category of an action invocation must be of class "action", not "${ref.class}"`);
   const chosen = ref.scheme ? matching.filter((a) => a.scheme === ref.scheme) : matching;
-  if (chosen.length === 0) throw badRequest(`action ${ref.scheme}${ref.term} is not defined here (R79)`);
-  if (chosen.length > 1) throw conflict(`several actions are called ${term}; give the scheme (R83)`);
+  if (chosen.length === 0) throw badRequest(`${owner} has no action ${ref.scheme}${ref.term}; its ${term} is ${matching.map(typeId).join(' or ')}`); // R79
+  if (chosen.length > 1) throw conflict(`several actions are called ${term}: ${chosen.map(typeId).join(', ')}; give the scheme of the one you mean`); // R83
   return chosen[0];
 }
 
@@ -113,7 +113,7 @@ export async function triggerOnAll(
   for (const r of members) {
     const kind = ENTITY_KINDS.get(r.kind)!;
     if (!definedActions(kind, entityMixins(ctx, r)).includes(action)) {
-      throw badRequest(`action ${typeId(action)} is not defined for ${r.kind} ${r.id} (R85)`);
+      throw badRequest(`action ${typeId(action)} is not one of ${r.kind} ${r.id}'s, so the collection cannot run it: nothing was done`); // R85
     }
     checkState(kind, r, action, ctx.backend.lifecycle);
   }

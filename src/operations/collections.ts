@@ -126,8 +126,8 @@ export function pageFrom(query: URLSearchParams, maxPageSize: number): Page | un
   if (!/^[0-9]{1,9}$/.test(page) || !/^[0-9]{1,9}$/.test(number)) throw badRequest('page and number must be whole numbers');
   const p = Number(page);
   const n = Number(number);
-  if (p < 1 || n < 1) throw badRequest('page and number start at 1 (D23)');
-  if (n > maxPageSize) throw tooLarge(`number ${n} is more than this server's maximum page size ${maxPageSize} (R117)`);
+  if (p < 1 || n < 1) throw badRequest('page and number start at 1: the first page is page=1'); // D23
+  if (n > maxPageSize) throw tooLarge(`number ${n} is more than this server's largest page, ${maxPageSize}: ask for number=${maxPageSize} or fewer`); // R117
   return { page: p, number: n };
 }
 
@@ -231,7 +231,7 @@ async function listed(ctx: OcciContext, urls: readonly string[]): Promise<Entity
   const locs: EntityLocation[] = urls.map((l) => entityOf(ctx, l));
   const records = await Promise.all(locs.map((l) => ctx.backend.get(ctx.creds, l.kind, l.id)));
   return records.map((r, i) => {
-    if (!r) throw notFound(`no entity at ${urls[i]} (R101)`);
+    if (!r) throw notFound(`no entity at ${urls[i]}, so nothing was changed; list only entities that exist`); // R101: all or nothing
     return r;
   });
 }
@@ -244,10 +244,10 @@ async function listed(ctx: OcciContext, urls: readonly string[]): Promise<Entity
 export async function membership(ctx: OcciContext, mixin: Mixin, mode: 'add' | 'replace' | 'remove', payload: Payload): Promise<OcciResult> {
   const owner: CollectionOwner = { type: 'mixin', mixin };
   const misuse = familyParentMisuse(mixin);
-  if (misuse) throw badRequest(`${misuse} (§1.5: an association the provider does not support is a 400)`);
+  if (misuse) throw badRequest(misuse); // spec §1.5: an association the provider does not support is a 400
   const named = listing(ctx, payload);
   const records = mode === 'remove' && named === undefined ? (await members(ctx, owner)).map((m) => m.record) : await listed(ctx, named ?? []);
-  if (mode === 'add' && records.length === 0) throw badRequest('list the entities to associate with X-OCCI-Location (R95)');
+  if (mode === 'add' && records.length === 0) throw badRequest('list the entities to associate, one X-OCCI-Location each (JSON: an array of their URLs)'); // R95
   for (const r of records) checkApplicable(ENTITY_KINDS.get(r.kind)!, [mixin]);
   const tenant = ctx.creds.tenant;
   const id = typeId(mixin);

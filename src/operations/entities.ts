@@ -26,7 +26,7 @@ const CLEARABLE = ['occi.core.title', 'occi.core.summary', 'occi.compute.hostnam
 
 export async function fetchEntity(ctx: OcciContext, loc: EntityLocation): Promise<EntityRecord> {
   const record = await ctx.backend.get(ctx.creds, loc.kind, loc.id);
-  if (!record) throw notFound(`no ${loc.kind} ${loc.id} (R54)`);
+  if (!record) throw notFound(`no ${loc.kind} ${loc.id}: it does not exist, or not for you; GET ${ENTITY_KINDS.get(loc.kind)!.location} lists yours`); // R54
   return record;
 }
 
@@ -46,7 +46,7 @@ function linkInputOf(input: EntityInput): LinkInput {
 
 function checkKind(found: Kind | undefined, expected: Kind): void {
   if (found && found !== expected) {
-    throw badRequest(`this location holds ${typeId(expected)}, but the request names ${typeId(found)} (R42)`);
+    throw badRequest(`this location holds ${typeId(expected)}, but the request names ${typeId(found)}: send it to ${found.location ?? 'its own kind location'}`); // R42, R62
   }
 }
 
@@ -85,10 +85,10 @@ async function createOne(ctx: OcciContext, kind: Kind, input: EntityInput, id?: 
   const term = termOfKind(kind);
   if (!term) throw badRequest(`entities of ${typeId(kind)} cannot be created directly; use a concrete kind`);
   if (term === 'networkinterface' || term === 'storagelink') {
-    if (id) throw badRequest('links get their URL from the server: POST them to their kind location (R50)');
-    if (input.links.length) throw badRequest('a link cannot own links (R64)');
+    if (id) throw badRequest(`links get their URL from the server: POST the link to ${kind.location}`); // R50
+    if (input.links.length) throw badRequest('a link cannot own links: send its Link structures to the compute it comes from'); // R64
     const spec = resolveLink(ctx, { ...linkInputOf(input), categories: input.categories }, 'create');
-    if (spec.kind !== term) throw badRequest(`this location holds ${typeId(kind)}, but the request is a ${spec.kind} (R42)`);
+    if (spec.kind !== term) throw badRequest(`this location holds ${typeId(kind)}, but the request is a ${spec.kind}: POST it to /${spec.kind}/`); // R42
     const record = await ctx.backend.createLink(ctx.creds, { ...spec, source: spec.source! });
     await tagAll(ctx, record, spec.tags);
     return record;
@@ -108,7 +108,7 @@ async function createOne(ctx: OcciContext, kind: Kind, input: EntityInput, id?: 
 
 /** POST to a kind location (R39–R52): one entity, or a JSON collection created all or nothing. */
 export async function create(ctx: OcciContext, kind: Kind, payload: Payload): Promise<OcciResult> {
-  if (payload.entities.length === 0) throw badRequest('nothing to create: send a rendering with a Category of class "kind" (R40)');
+  if (payload.entities.length === 0) throw badRequest(`nothing to create: send a rendering with its kind, e.g. Category: ${kind.term}; scheme="${kind.scheme}"; class="kind"`); // R40
   if (payload.entities.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} entities per request`);
   const created: EntityRecord[] = [];
   try {
@@ -140,7 +140,7 @@ function currentMixins(ctx: OcciContext, record: EntityRecord): Mixin[] {
 
 function checkCoreId(given: AttributeValue | undefined, record: EntityRecord): void {
   if (given !== undefined && given !== coreId(record.id) && given !== record.id) {
-    throw forbidden('attribute occi.core.id is immutable (R144)');
+    throw forbidden(`attribute occi.core.id is immutable: this entity's is ${coreId(record.id)}; leave it out, or send that`); // R144
   }
 }
 
@@ -153,7 +153,7 @@ function checkLinkEnds(ctx: OcciContext, record: LinkRecord, input: EntityInput)
   const given = input.link ? { 'occi.core.source': input.link.source, 'occi.core.target': input.link.target } : input.attributes;
   for (const [name, path] of ends) {
     const v = given[name as keyof typeof given];
-    if (v !== undefined && v !== path && v !== ctx.base + path) throw forbidden(`${name} cannot change after creation; delete the link and create another (D27)`);
+    if (v !== undefined && v !== path && v !== ctx.base + path) throw forbidden(`${name} cannot change after creation: delete the link and create another`); // D27
   }
 }
 
@@ -175,7 +175,7 @@ export async function update(ctx: OcciContext, loc: EntityLocation, payload: Pay
   checkCoreId(input.attributes['occi.core.id'], record);
   const isLink = isLinkRecord(record);
   if (isLink && (input.links.length || payload.entities.some((e) => e.links.length))) {
-    throw badRequest('a partial update of a link cannot carry Link structures (R64)');
+    throw badRequest('a link cannot own links: send its Link structures to the compute it comes from'); // R64
   }
   if (isLink) checkLinkEnds(ctx, record, input);
   const given = withoutUnchangedImmutables(seen, input.attributes);
@@ -207,7 +207,7 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
   const record = await ctx.backend.get(ctx.creds, loc.kind, loc.id);
   if (!record) {
     if (withoutActionLinks(ctx, entityPath(loc.kind, loc.id), input.links).length > 0) {
-      throw badRequest('a PUT that creates an entity cannot carry links (R67): create it, then POST its Links to it');
+      throw badRequest('a PUT that creates an entity cannot carry links: create it, then POST its Links to it'); // R67
     }
     const created = await createOne(ctx, kind, { ...input, links: [] }, loc.id);
     return { type: 'created', views: [singleView(ctx, created)] };
@@ -221,7 +221,7 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
   checkCoreId(input.attributes['occi.core.id'], record);
   const isLink = isLinkRecord(record);
   if (isLink) checkLinkEnds(ctx, record, input);
-  if (isLink && input.links.length) throw badRequest('a link cannot own links (R64)');
+  if (isLink && input.links.length) throw badRequest('a link cannot own links: send its Link structures to the compute it comes from'); // R64
   // The links it owns, action links and nothing else; never a change (R67, R68).
   if (!isLink) newLinks(ctx, seen, input.links, 'replace');
   const given = checkAttributes(kind, [...current, ...cats.mixins], input.attributes, 'replace', isLink, ctx.catalog.mixins);

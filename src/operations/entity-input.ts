@@ -54,8 +54,8 @@ export function resolveCategories(ctx: OcciContext, refs: readonly CategoryRef[]
       if (!mixins.includes(c)) mixins.push(c);
     }
   }
-  if (kinds.length > 1) throw badRequest(`a rendering names exactly one kind, got ${kinds.map(typeId).join(' and ')} (R41)`);
-  if (needKind && kinds.length === 0) throw badRequest('the request names no kind: add a Category of class "kind" (R40)');
+  if (kinds.length > 1) throw badRequest(`an entity has exactly one kind, and this one names ${kinds.map(typeId).join(' and ')}: keep one`); // R41
+  if (needKind && kinds.length === 0) throw badRequest('the request names no kind: add its Category, e.g. Category: compute; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"'); // R40
   for (const [label, pick] of [['os_tpl', isOsTemplate], ['resource_tpl', isResourceTemplate]] as const) {
     const found = mixins.filter(pick);
     if (found.length > 1) throw badRequest(`at most one ${label} per request, got ${found.map((m) => m.term).join(', ')}`);
@@ -118,7 +118,7 @@ export function checkAttributes(
     if (!def) throw badRequest(unknownAttribute(kind, defs, name, catalogMixins));
     if (name === 'occi.core.id') continue; // server-assigned (D12); checked against the URL by the caller.
     if (!def.mutable) {
-      if (mode === 'update') throw forbidden(`attribute ${name} is immutable (R63)`);
+      if (mode === 'update') throw forbidden(`attribute ${name} is immutable: the server sets it; leave it out of the update`); // R63, D4
       continue;
     }
     out[name] = validateValue(def, value);
@@ -130,7 +130,7 @@ export function checkAttributes(
 function requireAttributes(defs: Map<string, AttributeDefinition>, values: Attributes): void {
   for (const def of defs.values()) {
     if (def.required && def.mutable && values[def.name] === undefined && def.default === undefined && !LINK_ENDS.has(def.name)) {
-      throw badRequest(`attribute ${def.name} is required (R44)`);
+      throw badRequest(`attribute ${def.name} is required: give it a value (X-OCCI-Attribute: ${def.name}=…)`); // R44
     }
   }
 }
@@ -142,12 +142,12 @@ const LINK_KIND_FOR_TARGET = new Map<Kind, Kind>([
 
 /** The local entity a link targets, of a kind the link kind accepts (D35). */
 function linkTarget(ctx: OcciContext, input: LinkInput): EntityLocation {
-  if (!input.target) throw badRequest('a link needs a target (occi.core.target) (R106)');
+  if (!input.target) throw badRequest('a link needs a target: the network or storage it links to, as occi.core.target (JSON: target.location)'); // R106
   let target: EntityLocation;
   try {
     target = entityOf(ctx, input.target);
   } catch {
-    throw badRequest(`link target ${input.target.slice(0, 200)} is not a network or storage of this server (D35)`);
+    throw badRequest(`link target ${input.target.slice(0, 200)} is not a network or storage of this server: give its URL, e.g. /network/<id>`); // D35
   }
   return target;
 }
@@ -175,9 +175,9 @@ export function resolveLink(ctx: OcciContext, input: LinkInput, mode: 'create' |
     tags: cats.tags,
   };
   if (mode === 'create') {
-    if (!input.source) throw badRequest('a link needs a source (occi.core.source) (R106)');
+    if (!input.source) throw badRequest('a link needs a source: the compute it belongs to, as occi.core.source (JSON: source.location)'); // R106
     const source = entityOf(ctx, input.source);
-    if (source.kind !== 'compute') throw badRequest(`link source ${input.source} must be a compute of this server (R107)`);
+    if (source.kind !== 'compute') throw badRequest(`link source ${input.source} must be a compute of this server, not a ${source.kind}`); // R107
     spec.source = { kind: source.kind, id: source.id };
   }
   return spec;

@@ -4,7 +4,7 @@
 // edited and sent back is accepted; only what really differs is a change
 // (R61–R68). A link that would be added by a PUT, or changed or dropped, is
 // refused with 400 naming it: links change at their own URL.
-import { badRequest } from '../errors.js';
+import { badRequest, forbidden } from '../errors.js';
 import { entityAttributes, typeId, type AttributeValue } from '../model/category.js';
 import type { EntityView, LinkInput } from '../rendering/document.js';
 import type { OcciContext } from './context.js';
@@ -124,15 +124,19 @@ export function newLinks(ctx: OcciContext, view: EntityView, links: readonly Lin
 
 /**
  * Drops from a partial update the immutable attributes it repeats unchanged
- * (a rendering sent back carries them); one given another value stays, to be
- * refused (R63).
+ * (a rendering sent back carries them); one given another value is refused
+ * with 403 (R63, D4). The id and a link's ends are checked by their callers.
  */
 export function withoutUnchangedImmutables(view: EntityView, given: Record<string, AttributeValue>): Record<string, AttributeValue> {
   const defs = entityAttributes(view.kind, view.mixins);
   const now = new Map(view.attributes);
   const out: Record<string, AttributeValue> = {};
   for (const [name, value] of Object.entries(given)) {
-    if (defs.get(name)?.mutable === false && sameValue(now.get(name), value)) continue;
+    if (defs.get(name)?.mutable === false && !LINK_ENDS.has(name)) {
+      if (sameValue(now.get(name), value)) continue;
+      const shown = now.has(name) ? `it is ${JSON.stringify(now.get(name))} now` : 'it is unset now';
+      throw forbidden(`attribute ${name} is immutable: the server sets it (${shown}); leave it out of the update`);
+    }
     out[name] = value;
   }
   return out;

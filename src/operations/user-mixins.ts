@@ -32,17 +32,17 @@ const LOCATION = /^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]+\/)+$/;
 function definition(ctx: OcciContext, ref: CategoryRef, taken: Set<string>): UserMixinRow {
   const name = `${ref.scheme}${ref.term}`;
   if (ref.class && ref.class !== 'mixin') throw badRequest(`only mixins can be defined by clients, not a ${ref.class} (${name})`);
-  if (!isTerm(ref.term)) throw badRequest(`invalid term ${JSON.stringify(ref.term.slice(0, 80))}: letters, digits, '-', '_' and '.', starting with a letter or digit (§4.2)`);
+  if (!isTerm(ref.term)) throw badRequest(`invalid term ${JSON.stringify(ref.term.slice(0, 80))}: use letters, digits, '-', '_' and '.', starting with a letter or digit`); // spec §4.2
   if (!ref.scheme) throw badRequest(`user mixin ${ref.term} needs a scheme`);
-  if (!isScheme(ref.scheme)) throw badRequest(`scheme ${JSON.stringify(ref.scheme.slice(0, 200))} must be an absolute URI ending with '#' (§4.2)`);
-  if (ref.scheme.startsWith(RESERVED_BASE)) throw badRequest(`scheme ${ref.scheme} is reserved for OCCI (R38)`);
+  if (!isScheme(ref.scheme)) throw badRequest(`scheme ${JSON.stringify(ref.scheme.slice(0, 200))} must be an absolute URI ending with '#', e.g. http://example.com/tags#`); // spec §4.2
+  if (ref.scheme.startsWith(RESERVED_BASE)) throw badRequest(`scheme ${ref.scheme} is reserved for OCCI itself: use one of your own, e.g. http://example.com/tags#`); // R38
   if (PROVIDER_SCHEME_BASES.some((b) => ref.scheme.startsWith(b))) throw badRequest(`scheme ${ref.scheme} is reserved for this provider's own mixins`);
-  if (!ref.location) throw badRequest(`user mixin ${name} needs a location (R29)`);
+  if (!ref.location) throw badRequest(`user mixin ${name} needs a location, a path ending in '/', e.g. location="/tags/${ref.term}/"`); // R29
   if (ref.attributes?.length || ref.actions?.length) {
-    throw badRequest(`user mixin ${name} cannot define attributes or actions: user mixins are tags (D39)`);
+    throw badRequest(`user mixin ${name} cannot define attributes or actions: user mixins are tags; leave them out`); // D39
   }
   if (ref.rel?.length || ref.applies?.length) {
-    throw badRequest(`user mixin ${name} cannot depend on or apply to other categories: user mixins are tags (D39)`);
+    throw badRequest(`user mixin ${name} cannot depend on or apply to other categories: user mixins are tags; leave rel, depends and applies out`); // D39
   }
   const location = pathOf(ctx, ref.location);
   if (!location.endsWith('/')) throw badRequest(`location ${ref.location} must end with '/'`);
@@ -64,7 +64,7 @@ function definition(ctx: OcciContext, ref: CategoryRef, taken: Set<string>): Use
 }
 
 export function defineUserMixins(ctx: OcciContext, refs: CategoryRef[]): void {
-  if (!ctx.userMixins) throw forbidden('user-defined mixins are disabled on this server (D11)');
+  if (!ctx.userMixins) throw forbidden('user-defined mixins are turned off on this server (setting userMixins)'); // D11
   if (refs.length === 0) throw badRequest('send at least one mixin Category with term, scheme, class="mixin" and location');
   if (refs.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} mixins per request`);
   const taken = new Set<string>();
@@ -78,7 +78,7 @@ export function deleteUserMixins(ctx: OcciContext, refs: CategoryRef[]): void {
     const found = ctx.catalog.resolve(ref);
     if (!found) throw notFound(`no mixin ${ref.scheme}${ref.term}`);
     if (found.class !== 'mixin' || found.origin !== 'user') {
-      throw forbidden(`${typeId(found)} is defined by the provider and cannot be deleted (R32)`);
+      throw forbidden(`${typeId(found)} is defined by the provider and cannot be deleted; only your own mixins can`); // R32
     }
     return found;
   });

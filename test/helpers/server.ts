@@ -109,10 +109,20 @@ export async function startServer(overrides: (c: Config) => void = () => {}): Pr
 
 const ENTITY_PATH = /^\/(?:compute|network|storage|networkinterface|storagelink)\/[^/?]+$/;
 
-/** Every JSON answer of an OCCI path is checked against the OCCI 1.2 JSON schema (R140). */
+/** A spec reference a person cannot look up: "(R54)", "(D10)", "(§4.2)", "R117" … */
+const SPEC_CODE = /\((?:[RD]\d+|§\s*\d)[^)]*\)|\b[RD]\d{1,3}\b/;
+
+/**
+ * Every answer of an OCCI path is checked: JSON against the OCCI 1.2 JSON
+ * schema (R140), and no error message cites the spec.
+ */
 function checkAnswer(method: string, path: string, status: number, contentType: string, body: string): void {
-  if (!/^application\/(?:occi\+)?json/.test(contentType) || path === '/healthz' || path === '/metrics') return;
+  if (path === '/healthz' || path === '/metrics') return;
   const what = `${method} ${path} → ${status}`;
+  if (status >= 400 && SPEC_CODE.test(body.split('\nrequest-id:')[0]!.replace(/"request_id":"[^"]*"/, ''))) {
+    throw new Error(`${what}: the error message cites the spec, which its reader cannot look up: ${body.slice(0, 300)}`);
+  }
+  if (!/^application\/(?:occi\+)?json/.test(contentType)) return;
   checkJsonAnswer(status, body, what);
   const bare = path.split('?')[0]!;
   if (method === 'GET' && status === 200 && ENTITY_PATH.test(bare)) checkAddressable(bare, body, what);

@@ -210,7 +210,7 @@ describe('security under hostile input', () => {
       ['101 locations to associate', 'POST', '/templates/os/Debian/', { 'Content-Type': 'text/uri-list' }, Array(101).fill(vm).join('\n'), 400, /at most 100 locations/],
       ['101 mixin definitions', 'POST', '/-/', PLAIN, Array.from({ length: 101 }, (_, i) => `Category: m${i}; scheme="http://example.com/many#"; class="mixin"; location="/many${i}/"`).join('\n'), 400, /at most 100 mixins/],
       ['an attribute value over 64 KiB', 'POST', '/compute/', PLAIN, `Category: ${COMPUTE_KIND}\nX-OCCI-Attribute: occi.core.title="${'a'.repeat(70_000)}"\n`, 400, /64 KiB/],
-      ['a page larger than the maximum', 'GET', '/compute/?page=1&number=1001', {}, '', 413, /maximum page size 1000/],
+      ['a page larger than the maximum', 'GET', '/compute/?page=1&number=1001', {}, '', 413, /largest page, 1000: ask for number=1000 or fewer/],
       ['page 0', 'GET', '/compute/?page=0&number=10', {}, '', 400, /start at 1/],
       ['a page without its size', 'GET', '/compute/?page=2', {}, '', 400, /both page and number/],
       ['a request target over 4 KiB', 'GET', `/compute/${'x'.repeat(5000)}`, {}, '', 400, /too long/],

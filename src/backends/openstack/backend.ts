@@ -157,7 +157,7 @@ export class OpenStackBackend implements Backend {
         case 'storage':
           return storageAction(cloud, id, action, params, this.p.storage);
         default:
-          throw badRequest(`${kind} has no actions (spec §2.5, §2.6)`);
+          throw badRequest(`a ${kind} has no actions: it follows the compute it belongs to`); // spec §2.5, §2.6
       }
     });
   }

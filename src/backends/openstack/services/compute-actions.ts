@@ -31,7 +31,7 @@ export async function computeAction(
   refuseUnsupported(cloud.dialect, 'compute', action.term);
   const state = computeState(server.status);
   if (!isApplicable(COMPUTE, state, action, OPENSTACK_LIFECYCLE)) {
-    throw conflict(`compute ${id} is ${state} (${server.status}); ${action.term} is not allowed in that state (D2)`);
+    throw conflict(`compute ${id} is ${state} (${server.status}); ${action.term} is not allowed in that state`); // D2
   }
   const settle = (targets: string[]): Promise<ActionOutcome> => settled(cloud, id, targets, d);
   switch (action.term) {

@@ -160,7 +160,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function checkBase64(v: string): string {
   const compact = v.replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    throw badRequest('occi.compute.userdata must be Base64-encoded (D19)');
+    throw badRequest('occi.compute.userdata must be Base64 text: encode the data first, e.g. base64 -w0 cloud-init.yaml'); // D19
   }
   return compact;
 }

@@ -26,7 +26,7 @@ export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, 
   checkMixinChanges(spec);
   for (const name of CREATION_ONLY) {
     if (spec.attributes[name] !== undefined && spec.attributes[name] !== null) {
-      throw forbidden(`${name} is given once, when the compute is created (D19)`);
+      throw forbidden(`${name} is given once, when the compute is created; leave it out of updates`); // D19
     }
   }
   for (const name of SIZE_ATTRIBUTES) {

@@ -144,7 +144,7 @@ export async function networkAction(cloud: Cloud, id: string, action: Action): P
   refuseUnsupported(cloud.dialect, 'network', action.term);
   const state = record(cloud, network, subnets).attributes['occi.network.state'];
   if (!isApplicable(NETWORK, state, action, OPENSTACK_LIFECYCLE)) {
-    throw conflict(`network ${id} is ${String(state)}; ${action.term} is not allowed in that state (D2)`);
+    throw conflict(`network ${id} is ${String(state)}; ${action.term} is not allowed in that state`); // D2
   }
   await cloud.neutron.updateNetwork(id, { admin_state_up: action.term === 'up' });
   return { entity: await getNetwork(cloud, id) };

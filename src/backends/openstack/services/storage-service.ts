@@ -141,7 +141,7 @@ export async function storageAction(
   const current = storageRecord(cloud, v);
   const state = current.attributes['occi.storage.state'];
   if (!isApplicable(STORAGE, state, action, OPENSTACK_LIFECYCLE)) {
-    throw conflict(`storage ${id} is ${String(state)} (${v.status}); ${action.term} is not allowed in that state (D2)`);
+    throw conflict(`storage ${id} is ${String(state)} (${v.status}); ${action.term} is not allowed in that state`); // D2
   }
   const name = `${v.name ?? v.display_name ?? id}-${new Date().toISOString().slice(0, 19)}`;
   switch (action.term) {
