@@ -156,3 +156,29 @@ export function attribute(body: string, name: string): string | undefined {
 export function pathOf(url: string): string {
   return new URL(url).pathname;
 }
+
+/** The values of a text/occi header: split on commas outside quotes and outside a `<…>` that opens a value. */
+export function headerValues(v: string | string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const value of ([] as string[]).concat(v ?? [])) {
+    let cur = '';
+    let quoted = false;
+    let angle = false;
+    for (let i = 0; i < value.length; i++) {
+      const ch = value[i]!;
+      if (ch === '\\' && quoted) {
+        cur += ch + value[++i];
+        continue;
+      }
+      if (ch === '"') quoted = !quoted;
+      if (!quoted && ch === '<' && cur.trim() === '') angle = true;
+      if (!quoted && ch === '>') angle = false;
+      if (ch === ',' && !quoted && !angle) {
+        out.push(cur.trim());
+        cur = '';
+      } else cur += ch;
+    }
+    if (cur.trim()) out.push(cur.trim());
+  }
+  return out;
+}

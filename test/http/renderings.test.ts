@@ -2,7 +2,7 @@
 // bodies, text/occi headers, and application/occi+json (R8, R10, R119).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { entityPath, eventually, INFRA, pathOf, startServer, type Reply, type TestServer } from '../helpers/server.js';
+import { entityPath, eventually, headerValues, INFRA, pathOf, startServer, type Reply, type TestServer } from '../helpers/server.js';
 
 const ACTIONS = 'http://schemas.ogf.org/occi/infrastructure/compute/action#';
 
@@ -26,32 +26,6 @@ function textRead(lines: string[]): { state?: string; title?: string; mixins: st
     mixins: lines.filter((l) => l.includes('class="mixin"')).map((l) => l.split(';')[0]),
     links: lines.filter((l) => l.startsWith('<') && !l.includes('?action=')).length,
   };
-}
-
-/** Splits a text/occi header value on commas outside quotes and angle brackets. */
-function splitValues(v: string | string[] | undefined): string[] {
-  const out: string[] = [];
-  for (const value of ([] as string[]).concat(v ?? [])) {
-    let cur = '';
-    let q = false;
-    let angle = false;
-    for (let i = 0; i < value.length; i++) {
-      const ch = value[i];
-      if (ch === '\\' && q) {
-        cur += ch + value[++i];
-        continue;
-      }
-      if (ch === '"') q = !q;
-      if (!q && ch === '<') angle = true;
-      if (!q && ch === '>') angle = false;
-      if (ch === ',' && !q && !angle) {
-        out.push(cur.trim());
-        cur = '';
-      } else cur += ch;
-    }
-    if (cur.trim()) out.push(cur.trim());
-  }
-  return out;
 }
 
 const DIALECTS: Dialect[] = [
@@ -83,9 +57,9 @@ const DIALECTS: Dialect[] = [
     },
     read: (r) => {
       assert.equal(r.body, 'OK');
-      return textRead([...splitValues(r.headers.category), ...splitValues(r.headers.link), ...splitValues(r.headers['x-occi-attribute'])]);
+      return textRead([...headerValues(r.headers.category), ...headerValues(r.headers.link), ...headerValues(r.headers['x-occi-attribute'])]);
     },
-    list: (r) => splitValues(r.headers['x-occi-location']),
+    list: (r) => headerValues(r.headers['x-occi-location']),
   },
   {
     name: 'application/occi+json',

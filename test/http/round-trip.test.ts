@@ -5,7 +5,7 @@
 // (by PUT), changing or dropping a link is a 400 naming it and saying how.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { COMPUTE_KIND, eventually, INFRA, pathOf, startServer, type Reply, type TestServer } from '../helpers/server.js';
+import { COMPUTE_KIND, eventually, headerValues, INFRA, pathOf, startServer, type Reply, type TestServer } from '../helpers/server.js';
 
 const PLAIN = { 'Content-Type': 'text/plain', Accept: 'text/plain' };
 
@@ -17,32 +17,6 @@ interface Rendering {
   edited(r: Reply, o: { title?: string; link?: (link: string, index: number) => string | undefined; extraLink?: string }): { headers: Record<string, string | string[]>; body?: string };
   links(r: Reply): string[];
   title(r: Reply): string | undefined;
-}
-
-/** Splits a text/occi header on commas outside quotes and angle brackets. */
-function splitHeader(v: string | string[] | undefined): string[] {
-  const out: string[] = [];
-  for (const value of ([] as string[]).concat(v ?? [])) {
-    let cur = '';
-    let quoted = false;
-    let angle = false;
-    for (let i = 0; i < value.length; i++) {
-      const ch = value[i]!;
-      if (ch === '\\' && quoted) {
-        cur += ch + value[++i];
-        continue;
-      }
-      if (ch === '"') quoted = !quoted;
-      if (!quoted && ch === '<' && cur.trim() === '') angle = true;
-      if (!quoted && ch === '>') angle = false;
-      if (ch === ',' && !quoted && !angle) {
-        out.push(cur.trim());
-        cur = '';
-      } else cur += ch;
-    }
-    if (cur.trim()) out.push(cur.trim());
-  }
-  return out;
 }
 
 const isOwnedLink = (value: string): boolean => !value.includes('?action=');
@@ -88,7 +62,7 @@ function textOcci(s: () => TestServer): Rendering {
     name: 'text/occi',
     get: (path) => s().request('GET', path, { headers: { Accept: 'text/occi' } }),
     edited(r, o) {
-      const all = NAMES.flatMap((name) => splitHeader(r.headers[name.toLowerCase()]).map((value) => ({ name, value })));
+      const all = NAMES.flatMap((name) => headerValues(r.headers[name.toLowerCase()]).map((value) => ({ name, value })));
       const headers: Record<string, string | string[]> = { 'Content-Type': 'text/occi', Accept: 'text/occi' };
       for (const name of NAMES) {
         const values = edit(all, o).filter((st) => st.name === name).map((st) => st.value);
@@ -96,8 +70,8 @@ function textOcci(s: () => TestServer): Rendering {
       }
       return { headers };
     },
-    links: (r) => splitHeader(r.headers.link).filter(isOwnedLink),
-    title: (r) => splitHeader(r.headers['x-occi-attribute']).map((v) => /^occi\.core\.title="(.*)"$/.exec(v)?.[1]).find((t) => t !== undefined),
+    links: (r) => headerValues(r.headers.link).filter(isOwnedLink),
+    title: (r) => headerValues(r.headers['x-occi-attribute']).map((v) => /^occi\.core\.title="(.*)"$/.exec(v)?.[1]).find((t) => t !== undefined),
   };
 }
 
