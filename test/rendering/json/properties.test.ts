@@ -9,6 +9,7 @@ import * as I from '../../../src/model/infrastructure.js';
 import type { CategoryRef, EntityView, LinkInput } from '../../../src/rendering/document.js';
 import { parseJsonBody } from '../../../src/rendering/json/parse.js';
 import { jsonRenderer } from '../../../src/rendering/json/render.js';
+import { checkJsonAnswer } from '../../helpers/occi-json.js';
 import { applyEdit, edit } from './edits.js';
 import { DEBIAN, linkView, resourceView, SMALL } from './views.js';
 
@@ -83,7 +84,9 @@ describe('render → parse round trip (D26, R109, R132, R133)', () => {
   it('a resource gives back its categories, attributes (occi.core.* folded) and links', () => {
     fc.assert(
       fc.property(resource, (view) => {
-        const p = parseJsonBody(jsonRenderer.entity(view).body);
+        const body = jsonRenderer.entity(view).body;
+        checkJsonAnswer(200, body, 'a rendered resource'); // R140, whatever it holds
+        const p = parseJsonBody(body);
         assert.equal(p.entities.length, 1);
         const e = p.entities[0]!;
         assert.deepEqual(e.categories, categoriesOf(view));
@@ -117,7 +120,9 @@ describe('render → parse round trip (D26, R109, R132, R133)', () => {
     fc.assert(
       fc.property(fc.array(resource, { maxLength: 4 }), (views) => {
         const links = views.flatMap((v) => v.links);
-        const p = parseJsonBody(jsonRenderer.collection([...links, ...views], 'mixed').body);
+        const body = jsonRenderer.collection([...links, ...views], 'mixed').body;
+        checkJsonAnswer(200, body, 'a rendered collection');
+        const p = parseJsonBody(body);
         assert.deepEqual(
           p.entities.map((e) => e.attributes['occi.core.id']),
           [...views, ...links].map((v) => v.id),
