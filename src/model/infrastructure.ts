@@ -190,8 +190,8 @@ export const SSH_KEY = mixin(S.CREDENTIALS, 'ssh_key', 'SSH key credentials', '/
   applies: [COMPUTE],
   attributes: [attr('occi.credentials.ssh.publickey', 'string', 'OpenSSH public key to inject', { required: true })],
 });
-/** Base64 text, white space allowed between characters (D19); one pass, no backtracking. */
-const BASE64_TEXT = '^\\s*(?:[A-Za-z0-9+/]\\s*)*(?:=\\s*){0,2}$';
+/** Base64 text, line breaks allowed between characters (D19); one pass, no backtracking. */
+const BASE64_TEXT = '^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*)*(?:=[\\r\\n]*){0,2}$';
 const BASE64_WORDS = 'Base64 text (letters, digits, + and /, up to two = at the end; line breaks allowed): encode the data first, e.g. base64 -w0 cloud-init.yaml';
 
 export const USER_DATA = mixin(S.COMPUTE_MIXINS, 'user_data', 'Contextualization user data', '/mixin/user_data/', {

@@ -114,7 +114,7 @@ export function familyParentMisuse(m: Mixin): string | undefined {
 /** What a listing of a family parent's location tells the reader: it has no members, and where its family is. */
 export function familyParentNote(m: Mixin): string | undefined {
   if (!FAMILY_PARENTS.includes(m)) return undefined;
-  return `${m.term} names the family of ${m.term} mixins and has no members of its own (spec 1.5): ` +
+  return `${m.term} is the parent of the ${m.term} family and has no members of its own: ` +
     `list the family with GET /-/?category=${m.term}, and the computes carrying one of them with GET /compute/?category=<its term>`;
 }
 

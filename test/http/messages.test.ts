@@ -52,6 +52,9 @@ describe('messages for people', () => {
 
   test('user data that is not Base64 is said so in words', async () => {
     await refused(create([`Category: ${COMPUTE_KIND}`, 'X-OCCI-Attribute: occi.compute.userdata="#cloud-config: {}"']), 400, /occi\.compute\.userdata must be Base64 text .*base64 -w0/);
+    await refused(create([`Category: ${COMPUTE_KIND}`, 'X-OCCI-Attribute: occi.compute.userdata="hello world"']), 400, /must be Base64 text/);
+    const wrapped = await create([`Category: ${COMPUTE_KIND}`, 'X-OCCI-Attribute: occi.compute.userdata="aGVsbG8g\\nd29ybGQ="']);
+    assert.equal(wrapped.status, 201, `line breaks inside Base64 are fine: ${wrapped.body}`);
   });
 
   test('a body sent with text/occi is named as ignored', async () => {
