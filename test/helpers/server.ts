@@ -116,7 +116,7 @@ const SPEC_CODE = /\((?:[RD]\d+|§\s*\d)[^)]*\)|\b[RD]\d{1,3}\b/;
  * Every answer of an OCCI path is checked: JSON against the OCCI 1.2 JSON
  * schema (R140), and no error message cites the spec.
  */
-function checkAnswer(method: string, path: string, status: number, contentType: string, body: string): void {
+export function checkAnswer(method: string, path: string, status: number, contentType: string, body: string): void {
   if (path === '/healthz' || path === '/metrics') return;
   const what = `${method} ${path} → ${status}`;
   if (status >= 400 && SPEC_CODE.test(body.split('\nrequest-id:')[0]!.replace(/"request_id":"[^"]*"/, ''))) {

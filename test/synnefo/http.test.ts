@@ -5,7 +5,7 @@
 // cannot do.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { attr, INFRA, OCCI_JSON, pathOf, PLAIN, startOcci, type OcciChild } from './occi-child.js';
+import { attr, entityPath, INFRA, OCCI_JSON, pathOf, PLAIN, startOcci, type OcciChild } from './occi-child.js';
 import { KEY } from './harness.js';
 import { RELEASES, startStandin, type Standin } from './standin/index.js';
 
@@ -129,7 +129,7 @@ for (const release of RELEASES) {
         });
         assert.equal(resize.status, 400, resize.body);
         assert.match(resize.json().error.message, /cannot resize a volume/);
-        assert.equal((await occi.request('DELETE', pathOf(link.json().location))).status, 200);
+        assert.equal((await occi.request('DELETE', entityPath(link.json()))).status, 200);
         assert.equal((await occi.request('DELETE', volPath)).status, 200);
         assert.equal((await occi.request('GET', volPath)).status, 404);
       }

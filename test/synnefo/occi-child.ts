@@ -1,6 +1,7 @@
 // A real snf-occi process (`snf-occi --backend openstack`, Synnefo dialect)
 // in front of a Synnefo stand-in, and a small HTTP client for it.
 import { startServerChild, type ServerChild } from '../../scripts/support/server-child.js';
+import { checkAnswer } from '../helpers/server.js';
 import type { Standin } from './standin/index.js';
 
 export interface Answer {
@@ -31,6 +32,8 @@ export async function startOcci(standin: Standin, config: Record<string, unknown
       if (token !== null) headers['X-Auth-Token'] = token;
       const res = await fetch(child.base + path, { method, headers, ...(o.body !== undefined ? { body: o.body } : {}) });
       const body = await res.text();
+      // The same checks as every other test's answers: OCCI 1.2 JSON, no spec code in a message.
+      checkAnswer(method, path, res.status, res.headers.get('content-type') ?? '', body);
       return { status: res.status, headers: res.headers, body, json: () => JSON.parse(body) };
     },
     async stop() {
@@ -39,4 +42,4 @@ export async function startOcci(standin: Standin, config: Record<string, unknown
   };
 }
 
-export { attribute as attr, pathOf } from '../helpers/server.js';
+export { attribute as attr, entityPath, pathOf } from '../helpers/server.js';
