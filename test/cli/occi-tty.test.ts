@@ -38,7 +38,7 @@ test('occi create --wait on a terminal: a live progress line, then a success mar
     assert.ok(existsSync(done), `occi did not finish; the screen shows:\n${screen}`);
     assert.equal(readFileSync(done, 'utf8').trim(), '0', screen);
     assert.match(screen, /✔ ttyvm is active\s*\nactive/, screen);
-    assert.doesNotMatch(screen, /ttyvm: waiting \(building\), [\d.]+ s\n/, 'not the plain lines of a pipe');
+    assert.doesNotMatch(screen, /ttyvm: inactive \(building\), [\d.]+ s\n/, 'not the plain lines of a pipe');
   } finally {
     await tmux(socket, ['kill-server']).catch(() => undefined);
     await server.close();

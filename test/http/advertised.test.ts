@@ -2,7 +2,8 @@
 // kind and every state the embedded cloud can reach, the actions a rendering
 // advertises are exactly those the server then runs; every other action of
 // the kind is refused with 409 (or 403 where nobody may act, the shared
-// network). The error state, which the embedded cloud never enters, and the
+// network); a compute reaches error through a failing image. The error states
+// of networks and storage, which the embedded cloud never enters, and the
 // OpenStack backend's extension are checked on the model's table.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -67,9 +68,11 @@ describe('state values inside the enums (R91, D31)', () => {
 describe('advertised actions == allowed actions, for every kind × reachable state (embedded cloud)', () => {
   let s: TestServer;
   // Short transitions: this table creates some forty entities and walks each to its state.
+  // A compute of the CentOS image fails to boot, which is how the embedded cloud reaches error.
   before(async () => (s = await startServer((c) => {
     c.local.bootMs = 20;
     c.local.actionMs = 20;
+    c.local.failingImages = ['CentOS'];
   })));
   after(() => s.close());
 
@@ -100,17 +103,19 @@ describe('advertised actions == allowed actions, for every kind × reachable sta
   };
   /** How to bring a new entity to each state: its resting state after creation, then actions. */
   const ROUTES: Record<string, Record<string, string[]>> = {
-    compute: { active: [], inactive: ['stop'], suspended: ['suspend'] },
+    compute: { active: [], inactive: ['stop'], suspended: ['suspend'], error: [] },
     network: { active: [], inactive: ['down'] },
     storage: { online: [], offline: ['offline'] },
   };
   const REACHED: Record<string, string> = { stop: 'inactive', suspend: 'suspended', down: 'inactive', offline: 'offline' };
 
   async function inState(name: string, state: string): Promise<string> {
-    const r = await s.request('POST', `/${name}/`, { headers: JSON_IO, body: JSON.stringify(CREATE[name]) });
+    const failing = name === 'compute' && state === 'error';
+    const body = failing ? { ...CREATE.compute, mixins: ['http://schemas.snf-occi.org/occi/os_tpl#CentOS'] } : CREATE[name];
+    const r = await s.request('POST', `/${name}/`, { headers: JSON_IO, body: JSON.stringify(body) });
     assert.equal(r.status, 201, r.body);
     const path = pathOf(r.headers.location!);
-    await settle(path, Object.keys(ROUTES[name]!)[0]!);
+    await settle(path, failing ? 'error' : Object.keys(ROUTES[name]!)[0]!);
     for (const term of ROUTES[name]![state]!) {
       assert.equal(await act(path, KINDS[name]!, term), 200, `${term} on the way to ${state}`);
       await settle(path, REACHED[term]!);

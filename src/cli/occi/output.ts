@@ -23,7 +23,7 @@ export function paint(on: boolean, colour: keyof typeof ANSI, text: string): str
   return on ? `\u001b[${ANSI[colour]}m${text}\u001b[0m` : text;
 }
 
-const STATE_COLOURS: Record<string, keyof typeof ANSI> = { active: 'green', online: 'green', error: 'red', inactive: 'yellow', offline: 'yellow', waiting: 'yellow', suspended: 'yellow' };
+const STATE_COLOURS: Record<string, keyof typeof ANSI> = { active: 'green', online: 'green', error: 'red', inactive: 'yellow', offline: 'yellow', suspended: 'yellow' };
 
 function pickColumns(rows: Row[], all: string[], wanted: string[]): string[] {
   if (wanted.length === 0) return all;
