@@ -34,9 +34,9 @@ async function post(url: string, token: string, body: string): Promise<string> {
 
 async function main(): Promise<void> {
   const tokens = [
-    { token: 'bench-many-0123456789', tenant: 'many' },
-    { token: 'bench-solo-0123456789', tenant: 'solo' },
-    { token: 'bench-churn-0123456789', tenant: 'churn' },
+    { token: 'bench-many-0123456789abcdef0123456789ab', tenant: 'many' },
+    { token: 'bench-solo-0123456789abcdef0123456789ab', tenant: 'solo' },
+    { token: 'bench-churn-0123456789abcdef0123456789ab', tenant: 'churn' },
   ];
   const server = await startServerChild({ tokens, logLevel: 'info', env: { SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' } });
   const base = server.base;

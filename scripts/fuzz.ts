@@ -12,8 +12,8 @@ import { formatStats, runFuzz } from './support/fuzz-run.js';
 import { startServerChild } from './support/server-child.js';
 import { runScript } from './support/run-script.js';
 
-const ALICE = 'fuzz-alice-token-0123456789';
-const BOB = 'fuzz-bob-token-0123456789';
+const ALICE = 'fuzz-alice-token-0123456789abcdef0123456789abcdef012345';
+const BOB = 'fuzz-bob-token-0123456789abcdef0123456789abcdef012345678';
 
 function setting(flag: string | undefined, env: string, fallback: number): number {
   const raw = flag ?? process.env[env];

@@ -13,9 +13,9 @@ import { runScript } from './support/run-script.js';
 const KIND = 'Category: compute; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"';
 const COMPUTES = 100;
 const TOKENS = {
-  many: 'load-many-token-0123456789',
-  solo: 'load-solo-token-0123456789',
-  churn: 'load-churn-token-0123456789',
+  many: 'load-many-token-0123456789abcdef0123456',
+  solo: 'load-solo-token-0123456789abcdef0123456',
+  churn: 'load-churn-token-0123456789abcdef0123456',
 };
 
 interface Row {

@@ -17,7 +17,7 @@ const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
 const KIND = `Category: compute; scheme="${INFRA}"; class="kind"`;
 const ACTIONS = `${INFRA.slice(0, -1)}/compute/action#`;
 const NET_LINK = `Link: </network/public>; rel="${INFRA}network"; category="${INFRA}networkinterface"`;
-const TOKENS = Array.from({ length: 3 }, (_, i) => ({ token: `soak-tenant${i}-token-0123456789`, tenant: `tenant${i}` }));
+const TOKENS = Array.from({ length: 3 }, (_, i) => ({ token: `soak-tenant${i}-token-0123456789abcdef0123456`, tenant: `tenant${i}` }));
 /** Computes each worker keeps at most: creates and deletes balance around it. */
 const POPULATION = 25;
 const MIB = 1024 * 1024;

@@ -1,8 +1,11 @@
 // Wires configuration → logger, backend, store and HTTP server.
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Backend } from './port/backend.js';
 import { openLocalCloud } from './backends/local/index.js';
 import type { Config } from './config/config.js';
+import { lockDataDir, type DataDirLock } from './data-dir/lock.js';
+import { privateFile, secureDataDir } from './data-dir/modes.js';
 import { createOcciServer, type OcciServer } from './http/server.js';
 import { UserMixinStore } from './store/user-mixin-store.js';
 
@@ -16,7 +19,19 @@ export async function openBackend(config: Config): Promise<Backend> {
     const { openOpenStackBackend } = await import('./backends/openstack/index.js');
     return openOpenStackBackend({ ...config.openstack, keystoneUrl: config.openstack.keystoneUrl! });
   }
-  return openLocalCloud({ dataDir: config.dataDir, ...config.local });
+  return openLocalCloud({ dataDir: config.dataDir, ...config.local, quotas: config.quotas });
+}
+
+/** Makes the data directory private and takes it for this server (one server per data directory). */
+export function claimDataDir(dataDir: string): DataDirLock {
+  try {
+    secureDataDir(dataDir);
+    privateFile(join(dataDir, 'store.sqlite'));
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'error';
+    throw new Error(`the data directory ${dataDir} cannot be prepared (${code}: ${(err as Error).message}); give a writable directory with --data-dir`);
+  }
+  return lockDataDir(dataDir);
 }
 
 export interface App {
@@ -26,8 +41,17 @@ export interface App {
 }
 
 export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<App> {
-  const backend = await openBackend(config);
-  const store = new UserMixinStore(config.dataDir);
-  const occi = createOcciServer({ config, backend, store, logger });
-  return { occi, logger, backend };
+  const lock = claimDataDir(config.dataDir);
+  let backend: Backend | undefined;
+  try {
+    backend = await openBackend(config);
+    const store = new UserMixinStore(config.dataDir);
+    const occi = createOcciServer({ config, backend, store, logger });
+    const shutdown = occi.shutdown;
+    return { occi: { ...occi, shutdown: () => shutdown().finally(() => lock.release()) }, logger, backend };
+  } catch (err) {
+    await backend?.close();
+    lock.release();
+    throw err;
+  }
 }

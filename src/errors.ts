@@ -27,3 +27,10 @@ export const unsupportedMediaType = (m: string): OcciError => new OcciError(415,
 export const badGateway = (m: string): OcciError => new OcciError(502, m);
 export const unavailable = (m: string): OcciError => new OcciError(503, m);
 export const gatewayTimeout = (m: string): OcciError => new OcciError(504, m);
+
+/**
+ * 403 for a request past one of the tenant's quotas. The message names the
+ * limit and its value, what the caller can do, and the setting that raises it.
+ */
+export const overQuota = (limit: string, setting: string, remedy?: string): OcciError =>
+  new OcciError(403, `over quota: ${limit} (setting ${setting}); ${remedy ? `${remedy}, or ask` : 'ask'} the operator to raise ${setting}`);

@@ -15,8 +15,8 @@ export class Metrics {
     this.add(`snf_occi_backend_calls_total{service="${service}"}`);
   }
 
-  /** The exposition text, with HELP and TYPE lines per metric family. */
-  render(): string {
+  /** The exposition text, with HELP and TYPE lines per metric family; `gauges` are values the caller reads now. */
+  render(gauges: readonly Gauge[] = []): string {
     const families: Array<[string, string]> = [
       ['snf_occi_requests_total', 'OCCI requests answered, by method and status'],
       ['snf_occi_backend_calls_total', 'HTTP calls made to the cloud, by service'],
@@ -26,9 +26,20 @@ export class Metrics {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
       for (const [key, value] of [...this.counters].sort()) if (key.startsWith(`${name}{`)) lines.push(`${key} ${value}`);
     }
+    for (const g of gauges) {
+      lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`);
+      for (const [labels, value] of g.values) lines.push(`${g.name}{${labels}} ${value}`);
+    }
     lines.push(`# HELP process_resident_memory_bytes Resident memory`, `# TYPE process_resident_memory_bytes gauge`, `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
     return lines.join('\n') + '\n';
   }
+}
+
+export interface Gauge {
+  name: string;
+  help: string;
+  /** Label text (`cache="catalog"`) and value. */
+  values: ReadonlyArray<[string, number]>;
 }
 
 export const metrics = new Metrics();

@@ -18,14 +18,14 @@ test('file < environment < flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'snf-occi-config-'));
   try {
     const file = join(dir, 'c.json');
-    writeFileSync(file, JSON.stringify({ port: 9000, logLevel: 'warn', limits: { maxPageSize: 50 }, local: { tokens: [{ token: 'abcdefgh1', tenant: 't' }] } }));
+    writeFileSync(file, JSON.stringify({ port: 9000, logLevel: 'warn', limits: { maxPageSize: 50 }, local: { tokens: [{ token: 'abcdefgh1abcdefgh1abcdefgh1abcdefgh1', tenant: 't' }] } }));
     const c = loadConfig({ file, env: { SNF_OCCI_PORT: '9100', SNF_OCCI_PUBLIC_URL: 'https://occi.example.org/' }, flags: { port: '9200' } });
     assert.equal(c.port, 9200);
     assert.equal(c.logLevel, 'warn');
     assert.equal(c.limits.maxPageSize, 50);
     assert.equal(c.limits.maxBodyBytes, 1024 * 1024, 'untouched defaults stay');
     assert.equal(c.publicUrl, 'https://occi.example.org');
-    assert.deepEqual(c.local.tokens, [{ token: 'abcdefgh1', tenant: 't' }]);
+    assert.deepEqual(c.local.tokens, [{ token: 'abcdefgh1abcdefgh1abcdefgh1abcdefgh1', tenant: 't' }]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,6 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { coerce, merge, setPath, type Tree } from './merge.js';
+import { validateTokens } from './tokens.js';
+import { defaultQuotas, defaultRateLimit, TENANT_LIMIT_ENV_VARS, validateTenantLimits, type Quotas, type RateLimit } from './tenant-limits.js';
 
 export type BackendChoice = 'local' | 'openstack';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -26,6 +29,10 @@ export interface Config {
     maxBatch: number;
   };
   shutdownGraceMs: number;
+  /** What one tenant may hold (see tenant-limits.ts). */
+  quotas: Quotas;
+  /** How fast one token may call. */
+  rateLimit: RateLimit;
   userMixins: boolean;
   allowNamespaceDelete: boolean;
   /** Serve GET /metrics (counts only, no token needed). */
@@ -96,6 +103,8 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
       maxBatch: 100,
     },
     shutdownGraceMs: 10_000,
+    quotas: defaultQuotas(),
+    rateLimit: defaultRateLimit(),
     userMixins: true,
     allowNamespaceDelete: false,
     metrics: true,
@@ -150,48 +159,8 @@ export const ENV_VARS: Record<string, string> = {
   SNF_OCCI_SYNNEFO_RELEASE: 'openstack.synnefoRelease',
   SNF_OCCI_HOSTNAME_PATTERN: 'compute.hostnamePattern',
   SNF_OCCI_DEFAULT_ARCHITECTURE: 'compute.defaultArchitecture',
+  ...TENANT_LIMIT_ENV_VARS,
 };
-
-type Tree = Record<string, unknown>;
-
-function setPath(tree: Tree, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node = tree;
-  for (const p of parts.slice(0, -1)) {
-    if (typeof node[p] !== 'object' || node[p] === null) node[p] = {};
-    node = node[p] as Tree;
-  }
-  node[parts[parts.length - 1]] = value;
-}
-
-function merge(base: Tree, over: Tree): Tree {
-  const out: Tree = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === undefined) continue;
-    const b = out[k];
-    out[k] = typeof v === 'object' && v !== null && !Array.isArray(v) && typeof b === 'object' && b !== null ? merge(b as Tree, v as Tree) : v;
-  }
-  return out;
-}
-
-/** Values from env and flags arrive as strings: convert them to the type the default has. */
-function coerce(path: string, raw: string, problems: string[], template: Config): unknown {
-  const sample = path.split('.').reduce<unknown>((n, p) => (n as Tree | undefined)?.[p], template);
-  if (typeof sample === 'number') {
-    const n = Number(raw);
-    if (raw.trim() !== '' && Number.isFinite(n)) return n;
-    problems.push(`${path}: "${raw}" is not a number`);
-    return sample; // reported once, not again by the range checks
-  }
-  if (Array.isArray(sample)) return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (typeof sample === 'boolean') {
-    if (/^(1|true|yes|on)$/i.test(raw)) return true;
-    if (/^(0|false|no|off)$/i.test(raw)) return false;
-    problems.push(`${path}: "${raw}" is not a boolean (true/false)`);
-    return sample;
-  }
-  return raw;
-}
 
 export interface ConfigSources {
   env?: NodeJS.ProcessEnv;
@@ -264,9 +233,8 @@ function validate(c: Config, problems: string[]): void {
   if (!Array.isArray(c.local.failingImages) || c.local.failingImages.some((t) => typeof t !== 'string')) {
     problems.push('local.failingImages: must be a list of image terms, e.g. ["CentOS"]');
   }
-  if (!Array.isArray(c.local.tokens) || c.local.tokens.some((t) => typeof t?.token !== 'string' || t.token.length < 8 || typeof t.tenant !== 'string' || t.tenant === '')) {
-    problems.push('local.tokens: must be a list of {"token": "<at least 8 characters>", "tenant": "<name>"}');
-  }
+  validateTenantLimits(c, int);
+  validateTokens(c.local.tokens, problems);
   if (!Array.isArray(c.cors?.origins) || c.cors.origins.some((o) => typeof o !== 'string' || (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)))) {
     problems.push('cors.origins: must be a list of origins such as https://app.example.org, or "*"');
   }

@@ -21,12 +21,17 @@ import { metrics } from '../metrics.js';
 import { VERSION } from '../version.js';
 import { filterPayload, parsePayload, readBody } from './body.js';
 import { dispatch } from './dispatch.js';
+import { cacheGauges } from './cache-gauges.js';
+import { PipelineGuard, settleRefusedBody } from './connection-edges.js';
 import { Cors } from './cors.js';
 import { authRequest } from './credentials.js';
+import { Deadline } from './deadline.js';
 import { DiscoveryCache } from './discovery-cache.js';
+import { RateLimiter } from './rate-limit.js';
 import { respond, type Response } from './respond.js';
 import { allowedMethods, route } from './router.js';
 import { queryFilter, withQueryFilter } from './query-params.js';
+import { storageFailure } from './storage-failure.js';
 import { parseTarget } from './target.js';
 import { requestedOcciVersion } from './version-check.js';
 
@@ -56,8 +61,11 @@ function closeWith(socket: Socket, answer: string): void {
 }
 
 const MAX_ERROR_CHARS = 1000;
-/** Bodies up to this many times the limit are drained after a 413 rather than cut off. */
+/** Bodies up to this many times the limit are drained after a 413 rather than cut off, for at most DRAIN_MS. */
 const DRAIN_FACTOR = 16;
+const DRAIN_MS = 10_000;
+/** Longest Host a base URL is made from (a DNS name is at most 253 characters). */
+const MAX_HOST = 260;
 
 const STATUS_TEXT: Record<number, string> = http.STATUS_CODES as Record<number, string>;
 
@@ -90,6 +98,8 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   const { config, backend, store, logger } = opts;
   const catalogs = new CatalogCache(backend, store);
   const discoveryCache = new DiscoveryCache();
+  const rateLimiter = new RateLimiter(config.rateLimit);
+  const pipelines = new PipelineGuard(config.limits.requestTimeoutMs);
   const cors = new Cors(config.cors.origins);
   const limits = config.limits;
   let inFlight = 0;
@@ -99,7 +109,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   function baseUrl(req: IncomingMessage): string {
     if (config.publicUrl) return config.publicUrl;
     const host = header(req.headers.host);
-    const safe = host && HOST.test(host) ? host : `${config.host}:${(server.address() as AddressInfo | null)?.port ?? config.port}`;
+    const safe = host && host.length <= MAX_HOST && HOST.test(host) ? host : `${config.host}:${(server.address() as AddressInfo | null)?.port ?? config.port}`;
     return `${config.tls ? 'https' : 'http'}://${safe}`;
   }
 
@@ -119,6 +129,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     let status = 500;
     let message = 'internal error; the request id identifies it in the server log';
     let extra: Record<string, string> = {};
+    const storage = storageFailure(err);
+    if (storage) {
+      log.err = err;
+      err = storage;
+    }
     if (err instanceof OcciError) {
       status = err.status;
       // Messages may quote what the client sent: never echo more than a screenful of it.
@@ -134,11 +149,6 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       rendered = textPlainRenderer.error(status, message, requestId);
     }
     for (const [k, v] of Object.entries(extra)) rendered.headers[k] = v;
-    // A client still sending the body it was refused for must be able to read the 413: node drops
-    // the rest of the body and keeps the connection, unless there is too much to swallow.
-    if (status === 413 && Number(res.req.headers['content-length'] ?? 0) > limits.maxBodyBytes * DRAIN_FACTOR) {
-      rendered.headers['Connection'] = 'close';
-    }
     send(res, { status, rendered }, requestId, log);
   }
 
@@ -161,7 +171,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         return send(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, requestId, log);
       }
       if (path === '/metrics' && config.metrics) {
-        return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: metrics.render() } }, requestId, log);
+        return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: metrics.render(cacheGauges(catalogs, discoveryCache, rateLimiter)) } }, requestId, log);
       }
       if (path === '/healthz') {
         const rendered = { headers: { 'Content-Type': 'application/json' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
@@ -175,6 +185,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       if (draining) throw new OcciError(503, 'the server is shutting down');
       if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later'); // R148
       const creds = await deadline.race(backend.authenticate(authRequest(req.headers)));
+      rateLimiter.take(creds.token);
       const catalog = await deadline.race(catalogs.get(creds));
       const ctx: OcciContext = {
         backend,
@@ -187,6 +198,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         allowNamespaceDelete: config.allowNamespaceDelete,
         userMixins: config.userMixins,
         computeDefaults: { hostnamePattern: config.compute.hostnamePattern, architecture: config.compute.defaultArchitecture },
+        quotas: config.quotas,
       };
       const r = route(catalog, path);
       if (method === 'OPTIONS') {
@@ -201,6 +213,8 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const response = discoveryCache.lookup(ctx, renderer, call) ?? respond(renderer, await deadline.race(dispatch(ctx, call)));
       send(res, response, requestId, log);
     } catch (err) {
+      // A client still sending the body it was refused for must be able to read the 413.
+      if (err instanceof OcciError && err.status === 413) await settleRefusedBody(req, res, { maxBytes: limits.maxBodyBytes * DRAIN_FACTOR, maxMs: DRAIN_MS });
       sendError(res, renderer, err, requestId, log);
     } finally {
       deadline.clear();
@@ -214,6 +228,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++;
+    pipelines.track(req, res);
     res.on('close', () => {
       inFlight--;
       if (inFlight === 0 && idle) idle();
@@ -238,10 +253,13 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     if (!socket.writable) return socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const body = `${STATUS_TEXT[status]}: ${status === 431 ? `request headers larger than ${limits.maxHeaderBytes} bytes` : 'malformed request'}\n`;
-    closeWith(
-      socket,
-      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: ${SERVER_HEADER}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    // Requests before the bad one on this connection get their own answers first.
+    pipelines.afterEarlierAnswers(socket, () =>
+      closeWith(
+        socket,
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: ${SERVER_HEADER}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      ),
     );
   });
 
@@ -275,26 +293,4 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       store.close();
     },
   };
-}
-
-/** One deadline for all the work of a request: authentication, catalogue and operation (504 past it). */
-class Deadline {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly expired: Promise<never>;
-
-  constructor(ms: number) {
-    this.expired = new Promise<never>((_, reject) => {
-      this.timer = setTimeout(() => reject(new OcciError(504, `the request took longer than ${ms} ms`)), ms);
-    });
-    // Nobody may be racing when it fires; that is not an unhandled rejection.
-    this.expired.catch(() => undefined);
-  }
-
-  race<T>(work: Promise<T>): Promise<T> {
-    return Promise.race([work, this.expired]);
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
-  }
 }

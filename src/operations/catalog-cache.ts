@@ -1,8 +1,11 @@
 // Catalogues are rebuilt only when the provider's templates or the tenant's
 // user mixins change: GET /-/ and entity renderings need one on every request.
+// They are kept per tenant as the backend authenticated it, never per header a
+// client chooses (X-Project-Id, Host), in an LRU bounded in entries and bytes.
 import type { Backend, Credentials } from '../port/backend.js';
 import { typeId, type Mixin } from '../model/category.js';
 import type { UserMixinStore } from '../store/user-mixin-store.js';
+import { estimateBytes, Lru } from '../lru.js';
 import { Catalog } from './catalog.js';
 import { userMixin } from './user-mixins.js';
 
@@ -10,30 +13,43 @@ interface Entry {
   provider: readonly Mixin[];
   userVersion: number;
   catalog: Catalog;
+  /** Estimated once, when the entry is made. */
+  bytes: number;
 }
 
-const MAX_ENTRIES = 1000;
+export const CATALOG_CACHE_BOUNDS = { maxEntries: 1000, maxBytes: 16 * 1024 * 1024 };
+
+/** What one category costs in the catalogue's indexes (by id, by term, by location). */
+const INDEX_BYTES_PER_CATEGORY = 256;
 
 export class CatalogCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: Lru<Entry>;
 
   constructor(
     private readonly backend: Backend,
     private readonly store: UserMixinStore,
-  ) {}
+    bounds = CATALOG_CACHE_BOUNDS,
+  ) {
+    this.entries = new Lru<Entry>({ ...bounds, sizeOf: (e) => e.bytes });
+  }
 
   async get(creds: Credentials): Promise<Catalog> {
     const p = await this.backend.providerMixins(creds);
     const provider = [...p.os, ...p.resource, ...p.other];
-    const key = `${creds.tenant}\u0000${creds.project ?? ''}`;
+    const key = creds.tenant;
     const userVersion = this.store.version(creds.tenant);
     const hit = this.entries.get(key);
     if (hit && hit.userVersion === userVersion && sameMixins(hit.provider, provider)) return hit.catalog;
     const users = this.store.list(creds.tenant).map(userMixin);
     const catalog = new Catalog(provider, users);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { provider, userVersion, catalog });
+    const bytes = estimateBytes([provider, users]) + catalog.all.length * INDEX_BYTES_PER_CATEGORY;
+    this.entries.set(key, { provider, userVersion, catalog, bytes });
     return catalog;
+  }
+
+  /** Entries held and their estimated bytes (for tests and the reliability scripts). */
+  get usage(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.entries.bytes };
   }
 }
 

@@ -11,6 +11,15 @@ export interface Limits {
   maxBatch: number;
 }
 
+/** What one tenant may define as user mixins (the quotas.* settings of the same names). */
+export interface MixinQuotas {
+  userMixins: number;
+  mixinSchemeLength: number;
+  mixinTermLength: number;
+  mixinTitleLength: number;
+  mixinLocationLength: number;
+}
+
 export interface OcciContext {
   readonly backend: Backend;
   readonly store: UserMixinStore;
@@ -25,6 +34,7 @@ export interface OcciContext {
   readonly allowNamespaceDelete: boolean;
   /** Whether clients may define their own mixins (D11). */
   readonly userMixins: boolean;
+  readonly quotas: MixinQuotas;
   /** What computes show when their cloud says nothing of their own (settings compute.*). */
   readonly computeDefaults?: ComputeDefaults;
 }

@@ -1,7 +1,7 @@
 // User-defined mixins (spec §1.11, §3.4; D11, D39): tags a client creates and
 // deletes through the query interface. They have no attributes or actions and
 // apply to every kind.
-import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound, overQuota } from '../errors.js';
 import { attributeMap, isScheme, isTerm, typeId, type Mixin } from '../model/category.js';
 import { PROVIDER_SCHEME_BASES, RESERVED_BASE } from '../model/schemes.js';
 import { PROVIDER_MIXIN_PATHS } from '../model/templates.js';
@@ -28,8 +28,25 @@ export function userMixin(row: UserMixinRow): Mixin {
 /** Path segments of unreserved and sub-delim characters: no percent-encoding, since request paths are matched decoded. */
 const LOCATION = /^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]+\/)+$/;
 
+/** Scheme, term, title and location within the tenant's quotas (checked first: nothing longer is looked at further). */
+function checkLengths(ctx: OcciContext, ref: CategoryRef): void {
+  const q = ctx.quotas;
+  const fields: Array<[string, string | undefined, number, string]> = [
+    ['scheme', ref.scheme, q.mixinSchemeLength, 'quotas.mixinSchemeLength'],
+    ['term', ref.term, q.mixinTermLength, 'quotas.mixinTermLength'],
+    ['title', ref.title, q.mixinTitleLength, 'quotas.mixinTitleLength'],
+    ['location', ref.location, q.mixinLocationLength, 'quotas.mixinLocationLength'],
+  ];
+  for (const [field, value, max, setting] of fields) {
+    if (value !== undefined && value.length > max) {
+      throw overQuota(`a user mixin's ${field} may have at most ${max} characters, this one has ${value.length}`, setting, `shorten it`);
+    }
+  }
+}
+
 /** Checks one definition sent to POST /-/ and returns the row to store (R28–R30, R38). */
 function definition(ctx: OcciContext, ref: CategoryRef, taken: Set<string>): UserMixinRow {
+  checkLengths(ctx, ref);
   const name = `${ref.scheme}${ref.term}`;
   if (ref.class && ref.class !== 'mixin') throw badRequest(`only mixins can be defined by clients, not a ${ref.class} (${name})`);
   if (!isTerm(ref.term)) throw badRequest(`invalid term ${JSON.stringify(ref.term.slice(0, 80))}: use letters, digits, '-', '_' and '.', starting with a letter or digit`); // spec §4.2
@@ -69,6 +86,11 @@ export function defineUserMixins(ctx: OcciContext, refs: CategoryRef[]): void {
   if (refs.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} mixins per request`);
   const taken = new Set<string>();
   const rows = refs.map((r) => definition(ctx, r, taken));
+  const max = ctx.quotas.userMixins;
+  const defined = ctx.store.list(ctx.creds.tenant).length;
+  if (defined + rows.length > max) {
+    throw overQuota(`a tenant may define at most ${max} user mixins, ${defined} are defined and this request adds ${rows.length}`, 'quotas.userMixins', 'delete some');
+  }
   ctx.store.add(ctx.creds.tenant, rows);
 }
 

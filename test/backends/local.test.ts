@@ -2,7 +2,7 @@
 // clock, then what only the embedded cloud does (tokens, persistence, flavors,
 // save, the public network, addresses, rollback, timing).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -25,8 +25,8 @@ after(() => {
 });
 
 const TOKENS = [
-  { token: 'alice-secret', tenant: 'alice' },
-  { token: 'bob-secret', tenant: 'bob' },
+  { token: 'alice-secret-0123456789abcdef01234567', tenant: 'alice' },
+  { token: 'bob-secret-0123456789abcdef0123456789', tenant: 'bob' },
 ];
 
 interface Harness {
@@ -47,8 +47,8 @@ async function harness(options: Partial<LocalCloudOptions> = {}, existing?: { di
     cloud,
     dir,
     clock,
-    alice: await cloud.authenticate({ token: 'alice-secret' }),
-    bob: await cloud.authenticate({ token: 'bob-secret' }),
+    alice: await cloud.authenticate({ token: 'alice-secret-0123456789abcdef01234567' }),
+    bob: await cloud.authenticate({ token: 'bob-secret-0123456789abcdef0123456789' }),
     advance: (ms) => {
       clock.t += ms;
     },
@@ -100,11 +100,11 @@ describe('local cloud: tokens', () => {
     } finally {
       await cloud.close();
     }
+    // Configured tokens are then the only valid ones: the demo token is revoked and its file removed.
     const again = openLocalCloud({ dataDir: dir, tokens: TOKENS });
     try {
-      const token = initialToken(dir);
-      assert.equal((await again.authenticate({ token })).tenant, 'demo', 'reopening keeps the token');
-      assert.equal((await again.authenticate({ token: 'bob-secret' })).tenant, 'bob');
+      assert.equal((await again.authenticate({ token: 'bob-secret-0123456789abcdef0123456789' })).tenant, 'bob');
+      assert.ok(!existsSync(join(dir, 'token')), 'the demo token file is removed');
     } finally {
       await again.close();
     }
@@ -113,14 +113,14 @@ describe('local cloud: tokens', () => {
   it('adds configured tokens idempotently and refuses unknown ones (R149)', async () => {
     const h = await harness({ tokens: [...TOKENS, ...TOKENS] });
     assert.equal(h.alice.tenant, 'alice');
-    assert.equal(h.alice.token, 'alice-secret');
-    await rejectsWith(h.cloud.authenticate({ token: 'alice-secret2' }), 401, /invalid token/);
+    assert.equal(h.alice.token, 'alice-secret-0123456789abcdef01234567');
+    await rejectsWith(h.cloud.authenticate({ token: 'alice-secret-0123456789abcdef01234567x' }), 401, /invalid token/);
     await rejectsWith(h.cloud.authenticate({ token: undefined }), 401, /missing token/);
     await h.cloud.close();
   });
 
   it('initialToken throws a clear error when the data dir has no token file', () => {
-    assert.throws(() => initialToken(tempDir()), /no token file at .*token/);
+    assert.throws(() => initialToken(tempDir()), /no demo token at .*token/);
   });
 });
 

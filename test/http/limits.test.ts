@@ -35,7 +35,7 @@ describe('limits and malformed requests', () => {
     socket.on('data', (d) => (out += d.toString()));
     const closed = new Promise<string>((resolve) => socket.on('close', () => resolve('closed')));
     socket.on('error', () => undefined);
-    socket.write(`POST /compute/ HTTP/1.1\r\nHost: x\r\nX-Auth-Token: alice-token-0123456789\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(`POST /compute/ HTTP/1.1\r\nHost: x\r\nX-Auth-Token: alice-token-0123456789abcdef0123456789\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`);
     for (let i = 0; i < body.length; i += 4000) {
       socket.write(body.slice(i, i + 4000));
       await new Promise((r) => setTimeout(r, 5));
@@ -48,7 +48,7 @@ describe('limits and malformed requests', () => {
   });
 
   test('413 closes the connection when the declared body is far too large to drain', async () => {
-    const reply = await raw(s.port, `POST /compute/ HTTP/1.1\r\nHost: x\r\nX-Auth-Token: alice-token-0123456789\r\nContent-Type: text/plain\r\nContent-Length: 100000000\r\n\r\nxx`);
+    const reply = await raw(s.port, `POST /compute/ HTTP/1.1\r\nHost: x\r\nX-Auth-Token: alice-token-0123456789abcdef0123456789\r\nContent-Type: text/plain\r\nContent-Length: 100000000\r\n\r\nxx`);
     assert.match(reply, /^HTTP\/1\.1 413 /);
     assert.match(reply, /Connection: close/i);
   });
@@ -75,7 +75,7 @@ describe('limits and malformed requests', () => {
       const r = await s.request('GET', path);
       assert.equal(r.status, 400, path);
     }
-    const reply = await raw(s.port, 'GET http://evil.example.org/-/ HTTP/1.1\r\nHost: evil.example.org\r\nX-Auth-Token: alice-token-0123456789\r\nConnection: close\r\n\r\n');
+    const reply = await raw(s.port, 'GET http://evil.example.org/-/ HTTP/1.1\r\nHost: evil.example.org\r\nX-Auth-Token: alice-token-0123456789abcdef0123456789\r\nConnection: close\r\n\r\n');
     assert.match(reply, /^HTTP\/1\.1 400 /);
   });
 

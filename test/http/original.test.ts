@@ -9,7 +9,7 @@ describe('the original curl requests', () => {
   before(async () => (s = await startServer()));
   after(() => s.close());
 
-  const auth = (): Record<string, string> => ({ 'Auth-Token': 'alice-token-0123456789' });
+  const auth = (): Record<string, string> => ({ 'Auth-Token': 'alice-token-0123456789abcdef0123456789' });
 
   test('GET /-/ with Auth-Token lists the model (R18)', async () => {
     const r = await s.request('GET', '/-/', { headers: auth(), token: null });
@@ -30,7 +30,7 @@ describe('the original curl requests', () => {
         headers: {
           Category: [`compute; ${kindScheme}  class="kind";`, `C2R2048D20; ${tplScheme} `, `Debian; ${tplScheme}`],
           'X-OCCI-Attribute': 'occi.core.title = newVM',
-          'Auth-Token': 'alice-token-0123456789',
+          'Auth-Token': 'alice-token-0123456789abcdef0123456789',
           'Content-type': 'text/occi',
         },
       });

@@ -204,9 +204,9 @@ describe('authentication forms and maintenance', () => {
   test('R149: Authorization Bearer, and Basic with the token as password, are accepted', async () => {
     const s = await startServer();
     try {
-      const bearer = await s.request('GET', '/-/', { token: null, headers: { Authorization: 'Bearer alice-token-0123456789' } });
+      const bearer = await s.request('GET', '/-/', { token: null, headers: { Authorization: 'Bearer alice-token-0123456789abcdef0123456789' } });
       assert.equal(bearer.status, 200);
-      const basic = await s.request('GET', '/-/', { token: null, headers: { Authorization: `Basic ${Buffer.from('alice:alice-token-0123456789').toString('base64')}` } });
+      const basic = await s.request('GET', '/-/', { token: null, headers: { Authorization: `Basic ${Buffer.from('alice:alice-token-0123456789abcdef0123456789').toString('base64')}` } });
       assert.equal(basic.status, 200);
       const wrong = await s.request('GET', '/-/', { token: null, headers: { Authorization: `Basic ${Buffer.from('alice:nope-nope-nope').toString('base64')}` } });
       assert.equal(wrong.status, 401);

@@ -20,7 +20,8 @@ const TOKENS = [
 const NET_LINK = `Link: </network/public>; rel="${INFRA}network"; category="${INFRA}networkinterface"`;
 
 function start(dataDir?: string): Promise<ServerChild> {
-  return startServerChild({ dataDir, tokens: TOKENS, env: { SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' } });
+  // Half the computes take a public address: far more than one tenant may hold by default.
+  return startServerChild({ dataDir, tokens: TOKENS, config: { quotas: { sharedAddresses: 253 } }, env: { SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' } });
 }
 
 async function call(server: ServerChild, method: string, path: string, body?: string): Promise<{ status: number; text: string; location: string | null }> {

@@ -1,12 +1,15 @@
 // Opens the embedded cloud's SQLite database: WAL journal, foreign keys on,
 // schema brought up to date.
 import Database from 'better-sqlite3';
+import { privateFile } from '../../data-dir/modes.js';
 import { migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
 /** `file` is a path, or undefined for a private in-memory database (tests). */
 export function openDatabase(file: string | undefined): Db {
+  // Private from the start: SQLite gives its -wal and -shm files the database file's mode.
+  if (file !== undefined) privateFile(file);
   const db = new Database(file ?? ':memory:');
   try {
     db.pragma('journal_mode = WAL');

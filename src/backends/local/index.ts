@@ -1,8 +1,8 @@
 // The embedded cloud: a small IaaS on SQLite behind the backend port, so
 // snf-occi runs with no cloud at all. Per tenant, persistent, with states
 // that move over time (see clock.ts) and refusals where a state forbids.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { secureDataDir } from '../../data-dir/modes.js';
 import { badRequest, notFound, unauthorized } from '../../errors.js';
 import type { Action } from '../../model/category.js';
 import type {
@@ -26,6 +26,7 @@ import { StateClock } from './clock.js';
 import { Computes } from './computes.js';
 import type { Context, EntityStore, ResourceStore } from './context.js';
 import { type Db, openDatabase } from './database.js';
+import { settledThenRun } from './degraded.js';
 import { Ids } from './ids.js';
 import { NetworkInterfaces } from './interfaces.js';
 import { Links } from './links.js';
@@ -33,12 +34,15 @@ import { Networks } from './networks.js';
 import { StorageLinks } from './storage-links.js';
 import { Storages } from './storages.js';
 import { Catalogue } from './templates.js';
-import { TokenStore, createInitialToken, readInitialToken } from './tokens.js';
+import { QuotaGuard, type LocalQuotas } from './quotas.js';
+import { TokenStore, readInitialToken, settleTokens } from './tokens.js';
 
 export interface LocalCloudOptions {
   dataDir: string;
-  /** Tokens to accept besides those stored; added (idempotently) at open. */
+  /** The valid tokens (at least 32 characters each); when none, the demo token of a new data dir (see tokens.ts). */
   tokens?: Array<{ token: string; tenant: string }>;
+  /** Per-tenant limits; those not given are not enforced. */
+  quotas?: Partial<LocalQuotas>;
   /** How long a new compute builds before it is active (ms, default 3000). */
   bootMs?: number;
   /** How long an action's transition takes (ms, default 1000). */
@@ -68,18 +72,20 @@ export class LocalCloud implements Backend {
   private readonly stores: Record<EntityKindTerm, EntityStore>;
   private readonly resources: Record<ResourceKindTerm, ResourceStore>;
   private readonly links: Links;
+  private readonly quotas: QuotaGuard;
   /** Work waiting for the running transaction to commit. */
   private onCommit: Array<() => void> = [];
 
   constructor(options: LocalCloudOptions) {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    secureDataDir(options.dataDir);
     this.db = openDatabase(options.memory ? undefined : join(options.dataDir, DATABASE_FILE));
     try {
-      this.tokens = new TokenStore(this.db);
-      this.db.transaction(() => {
-        if (this.tokens.isEmpty()) createInitialToken(this.tokens, options.dataDir);
-        for (const t of options.tokens ?? []) this.tokens.add(t.token, t.tenant);
+      this.tokens = this.db.transaction(() => {
+        const tokens = new TokenStore(this.db);
+        settleTokens(tokens, options.dataDir, options.tokens ?? []);
+        return tokens;
       })();
+      this.quotas = new QuotaGuard(this.db, options.quotas ?? {});
       this.clock = new StateClock(this.db, options.now ?? Date.now);
       this.catalogue = new Catalogue(this.db, {
         os: options.defaultOsTemplate ?? 'Debian',
@@ -115,10 +121,7 @@ export class LocalCloud implements Backend {
   private run<T>(fn: () => T): Promise<T> {
     this.onCommit = [];
     try {
-      const out = this.db.transaction(() => {
-        this.clock.settle();
-        return fn();
-      })();
+      const out = settledThenRun(this.db, () => this.clock.settle(), fn);
       for (const f of this.onCommit) f();
       return Promise.resolve(out);
     } catch (e) {
@@ -151,6 +154,7 @@ export class LocalCloud implements Backend {
 
   createResource(c: Credentials, spec: ResourceSpec): Promise<ResourceRecord> {
     return this.run(() => {
+      this.quotas.resource(c.tenant, spec);
       const store = this.resources[spec.kind];
       return store.get(c.tenant, store.create(c.tenant, spec)) as ResourceRecord;
     });
@@ -161,6 +165,7 @@ export class LocalCloud implements Backend {
       if (spec.source.kind !== 'compute' || !this.computes.row(c.tenant, spec.source.id)) {
         throw notFound(`source compute ${spec.source.id} not found`);
       }
+      this.quotas.links(c.tenant, spec.source.id, [spec]);
       const id = this.links.create(c.tenant, spec.source.id, spec);
       return this.stores[spec.kind].get(c.tenant, id) as LinkRecord;
     });
@@ -180,6 +185,7 @@ export class LocalCloud implements Backend {
         if (!this.stores[kind].get(c.tenant, id)) throw notFound(`${kind} ${id} not found`);
         throw badRequest(`${kind} has no actions`);
       }
+      if (kind === 'compute' && action.term === 'save' && this.computes.row(c.tenant, id)) this.quotas.savedImage(c.tenant);
       return this.resources[kind].action(c.tenant, id, action, params);
     });
   }

@@ -160,12 +160,23 @@ CREATE INDEX network_interfaces_tenant ON network_interfaces (tenant);
 CREATE INDEX network_interfaces_network ON network_interfaces (network_id);
 `;
 
+// 3: tokens are stored as HMAC-SHA256 under a per-data-dir key (keyed = 1);
+// rows of older versions are plain SHA-256 (keyed = 0) until re-keyed.
+const SCHEMA_3 = `
+ALTER TABLE tokens ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE secrets (
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.exec(SCHEMA_1);
     seed(db);
   },
   (db) => db.exec(SCHEMA_2),
+  (db) => db.exec(SCHEMA_3),
 ];
 
 /** Applies the migrations the database has not seen yet. */

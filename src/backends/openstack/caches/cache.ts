@@ -1,14 +1,23 @@
 // A small bounded cache with per-entry expiry and shared in-flight loads, for
-// validated tokens and per-project templates. Oldest entries go first.
+// validated tokens and per-project templates. Bounded in entries and in
+// estimated bytes (a project with thousands of images weighs accordingly);
+// least recently used entries go first.
+import { estimateBytes, Lru } from '../../../lru.js';
+
+/** The default byte budget of one cache. */
+export const CACHE_MAX_BYTES = 16 * 1024 * 1024;
 
 export class BoundedCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  private readonly entries: Lru<{ value: V; expiresAt: number }>;
   private readonly inflight = new Map<string, Promise<V>>();
 
   constructor(
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    maxBytes = CACHE_MAX_BYTES,
+  ) {
+    this.entries = new Lru({ maxEntries, maxBytes, sizeOf: (e) => estimateBytes(e.value) });
+  }
 
   get(key: string): V | undefined {
     const e = this.entries.get(key);
@@ -22,12 +31,7 @@ export class BoundedCache<V> {
 
   set(key: string, value: V, ttlMs: number): void {
     if (ttlMs <= 0) return;
-    this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
   }
 
   delete(key: string): void {
@@ -36,7 +40,7 @@ export class BoundedCache<V> {
 
   /** Deletes every entry whose key starts with `prefix`. */
   deletePrefix(prefix: string): void {
-    for (const k of [...this.entries.keys()]) if (k.startsWith(prefix)) this.entries.delete(k);
+    this.entries.deletePrefix(prefix);
   }
 
   /** The cached value, or the result of `load` (one load per key at a time), kept for `ttl(value)` ms. */
@@ -62,5 +66,10 @@ export class BoundedCache<V> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Estimated bytes held. */
+  get bytes(): number {
+    return this.entries.bytes;
   }
 }

@@ -83,11 +83,73 @@ export interface CloudFailure {
 export function errorForStatus(f: CloudFailure): OcciError {
   const raw = cloudMessage(f.body);
   const message = sanitize(raw ?? `${f.service} answered HTTP ${f.status}`, f.secrets);
+  const limited = limitError(f, message);
+  if (limited) return limited;
   if (PASS_THROUGH.has(f.status)) return new OcciError(f.status, message);
   if (f.status === 401) {
     return new OcciError(401, `${f.service} rejected the token: ${message}`, { 'WWW-Authenticate': f.challenge });
   }
   return new OcciError(502, `${f.service} failed (HTTP ${f.status}): ${message}`);
+}
+
+/**
+ * The cloud's own quotas rule on this backend. Nova says "Quota exceeded for
+ * instances: …" with 403 (413 `overLimit` before microversion 2.x), Neutron
+ * answers 409 with type OverQuota, Cinder 413 `overLimit` ("…exceeded for
+ * quota 'volumes'", "…exceeds allowed gigabytes quota"), Synnefo 413
+ * "Resource Limit Exceeded". Each becomes a 403 naming the quota when the
+ * message does. An `overLimit` that is a rate limit, not a quota, is a 429.
+ */
+function limitError(f: CloudFailure, message: string): OcciError | undefined {
+  if (f.status !== 403 && f.status !== 409 && f.status !== 413 && f.status !== 429) return undefined;
+  const shape = errorShape(f.body);
+  if (f.status === 429 || (shape.key === 'overLimit' && RATE.test(message))) {
+    const wait = Math.max(1, Math.ceil(Number(shape.retryAfter) || 1));
+    return new OcciError(429, `the cloud limits the rate of requests: ${message}; retry after ${wait} s`, { 'Retry-After': String(wait) });
+  }
+  if (!(QUOTA.test(message) || shape.type === 'OverQuota' || shape.key === 'overLimit')) return undefined;
+  const which = quotaName(message);
+  return new OcciError(
+    403,
+    `over the cloud's quota${which ? ` for ${which}` : ''}: ${message}. Free some of it, or ask the cloud's administrators to raise the project's quota`,
+  );
+}
+
+/** How the clouds word "over quota" (a 403 that merely mentions quotas, such as a policy refusal, is not one). */
+const QUOTA = /quota exceeded|exceeded for quota|exceeds? (?:the )?(?:allowed |available )?[\w-]* ?quota|ExceedsAvailableQuota|limit ?exceeded|over ?quota|maximum number of [\w ]+ exceeded/i;
+const RATE = /rate.?limit/i;
+
+/** The quota a message names: Nova, Neutron, Cinder and Synnefo wordings. */
+function quotaName(message: string): string | undefined {
+  const patterns = [
+    /Quota exceeded for resources: \[([^\]]*)\]/i,
+    /Quota exceeded for ([\w-]+(?:, [\w-]+)*)/i,
+    /exceeded for quota '([\w-]+)'/i,
+    /allowed ([\w-]+) quota/i,
+    /Limit for resource '([^']+)'/i,
+  ];
+  for (const p of patterns) {
+    const m = p.exec(message);
+    if (m) return m[1]!.replace(/['"]/g, '').trim();
+  }
+  return undefined;
+}
+
+/** The wrapper key of an OpenStack error body (`overLimit`, `forbidden` …), Neutron's error type and any retryAfter. */
+function errorShape(body: string): { key?: string; type?: string; retryAfter?: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return {};
+  }
+  if (!isRecord(parsed)) return {};
+  const key = Object.keys(parsed)[0];
+  const inner = key === undefined ? undefined : parsed[key];
+  if (!isRecord(inner)) return { key };
+  const type = typeof inner.type === 'string' ? inner.type : undefined;
+  const retryAfter = typeof inner.retryAfter === 'string' || typeof inner.retryAfter === 'number' ? String(inner.retryAfter) : undefined;
+  return { key, type, retryAfter };
 }
 
 /** The OcciError for a request that got no HTTP answer at all. */

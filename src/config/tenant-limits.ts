@@ -1,0 +1,79 @@
+// What one tenant may hold and how fast one token may call: the quotas of the
+// embedded cloud and of user mixins, and the per-token rate limit. Defaults
+// are far above what a person or a script of normal size needs; they exist
+// so that one tenant cannot fill the disk, the shared network or the memory
+// of the server for everybody else.
+
+export interface Quotas {
+  /** Entities of each kind one tenant may own (embedded cloud). */
+  compute: number;
+  network: number;
+  storage: number;
+  networkinterface: number;
+  storagelink: number;
+  /** Links (interfaces and storage links together) one compute may have (embedded cloud). */
+  linksPerCompute: number;
+  /** Addresses one tenant may hold on networks shared by every tenant, such as `public` (embedded cloud). */
+  sharedAddresses: number;
+  /** OS templates one tenant may save from its computes (embedded cloud). */
+  savedImages: number;
+  /** User-defined mixins one tenant may define (every backend). */
+  userMixins: number;
+  /** Longest scheme, term, title and location of a user mixin, in characters. */
+  mixinSchemeLength: number;
+  mixinTermLength: number;
+  mixinTitleLength: number;
+  mixinLocationLength: number;
+}
+
+export interface RateLimit {
+  /** Requests per second one token may make in the long run; 0 turns the limit off. */
+  perSecond: number;
+  /** Requests one token may make at once after a pause (the bucket's size). */
+  burst: number;
+  /** Tokens whose buckets are remembered; the least recently seen go first. */
+  maxClients: number;
+}
+
+export function defaultQuotas(): Quotas {
+  return {
+    compute: 10_000,
+    network: 1_000,
+    storage: 10_000,
+    networkinterface: 20_000,
+    storagelink: 20_000,
+    linksPerCompute: 64,
+    sharedAddresses: 16,
+    savedImages: 100,
+    userMixins: 1_000,
+    mixinSchemeLength: 512,
+    mixinTermLength: 128,
+    mixinTitleLength: 1_024,
+    mixinLocationLength: 512,
+  };
+}
+
+export function defaultRateLimit(): RateLimit {
+  return { perSecond: 100, burst: 500, maxClients: 10_000 };
+}
+
+/** Environment variables of these settings (see config.ts ENV_VARS). */
+export const TENANT_LIMIT_ENV_VARS: Record<string, string> = {
+  SNF_OCCI_RATE_LIMIT: 'rateLimit.perSecond',
+  SNF_OCCI_RATE_BURST: 'rateLimit.burst',
+  ...Object.fromEntries(Object.keys(defaultQuotas()).map((name) => [`SNF_OCCI_QUOTA_${snake(name)}`, `quotas.${name}`])),
+};
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+export function validateTenantLimits(
+  c: { quotas: Quotas; rateLimit: RateLimit },
+  int: (path: string, v: unknown, min: number, max: number) => void,
+): void {
+  for (const name of Object.keys(defaultQuotas()) as Array<keyof Quotas>) int(`quotas.${name}`, c.quotas?.[name], 0, 1_000_000_000);
+  int('rateLimit.perSecond', c.rateLimit?.perSecond, 0, 1_000_000);
+  int('rateLimit.burst', c.rateLimit?.burst, 1, 10_000_000);
+  int('rateLimit.maxClients', c.rateLimit?.maxClients, 1, 10_000_000);
+}
