@@ -8,12 +8,15 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { seedWorld } from './support/fixtures.js';
+import { heapReporting, sample } from './support/heap-sample.js';
+import { formatHostile, hostileTenant } from './support/hostile.js';
 import { formatStats, runFuzz } from './support/fuzz-run.js';
 import { startServerChild } from './support/server-child.js';
 import { runScript } from './support/run-script.js';
 
 const ALICE = 'fuzz-alice-token-0123456789abcdef0123456789abcdef012345';
 const BOB = 'fuzz-bob-token-0123456789abcdef0123456789abcdef012345678';
+const HOSTILE = 'fuzz-hostile-token-0123456789abcdef01234';
 
 function setting(flag: string | undefined, env: string, fallback: number): number {
   const raw = flag ?? process.env[env];
@@ -30,11 +33,15 @@ async function main(): Promise<number> {
   const seconds = setting(values.seconds, 'FUZZ_SECONDS', 120);
   const connections = Math.max(1, setting(values.connections, 'FUZZ_CONNECTIONS', 8));
   const seed = setting(values.seed, 'FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
+  const heap = heapReporting();
   const server = await startServerChild({
     tokens: [
       { token: ALICE, tenant: 'alice' },
       { token: BOB, tenant: 'bob' },
+      { token: HOSTILE, tenant: 'hostile' },
     ],
+    nodeArgs: heap.nodeArgs,
+    onStderrLine: heap.onStderrLine,
     env: { SNF_OCCI_BOOT_MS: '50', SNF_OCCI_ACTION_MS: '50' },
   });
   try {
@@ -51,10 +58,13 @@ async function main(): Promise<number> {
         if (Math.round(s.seconds) % 10 === 0) process.stdout.write(`  … ${s.sent} sent, ${s.serverErrors} 5xx, ${s.drops} dropped\n`);
       },
     });
+    process.stdout.write(`${formatStats(stats)}\n`);
+    // Then a hostile tenant on the same server.
+    const hostile = await hostileTenant(server, HOSTILE, { collect: async () => void (await sample(server, heap.lines, 0, 0)) });
     const alive = server.child.exitCode === null && server.child.signalCode === null;
-    process.stdout.write(`${formatStats(stats)}\nserver still running: ${alive ? 'yes' : 'NO'}\n`);
+    process.stdout.write(`${formatHostile(hostile)}\nserver still running: ${alive ? 'yes' : 'NO'}\n`);
     if (server.errors.length) process.stdout.write(`server error log (first ${server.errors.length}):\n${server.errors.join('\n')}\n`);
-    const bad = stats.serverErrors + stats.drops + stats.leaks + stats.healthFailures.length > 0 || !alive;
+    const bad = stats.serverErrors + stats.drops + stats.leaks + stats.healthFailures.length + hostile.serverErrors > 0 || !alive || !hostile.withinLimit;
     return bad ? 1 : 0;
   } finally {
     await server.stop();

@@ -7,6 +7,8 @@ import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEntity } from './support/fixtures.js';
+import { heapReporting, sample } from './support/heap-sample.js';
+import { formatHostile, hostileTenant } from './support/hostile.js';
 import { memoryOf, startServerChild } from './support/server-child.js';
 import { runScript } from './support/run-script.js';
 
@@ -16,6 +18,7 @@ const TOKENS = {
   many: 'load-many-token-0123456789abcdef0123456',
   solo: 'load-solo-token-0123456789abcdef0123456',
   churn: 'load-churn-token-0123456789abcdef0123456',
+  hostile: 'load-hostile-token-0123456789abcdef0123456',
 };
 
 interface Row {
@@ -61,8 +64,11 @@ async function main(): Promise<number> {
   const seconds = Number(values.seconds ?? process.env.LOAD_SECONDS ?? 10);
   const levels = String(values.connections ?? process.env.LOAD_CONNECTIONS ?? '64,256').split(',').map(Number);
   if (!(seconds > 0) || levels.some((n) => !(n > 0))) throw new Error('--seconds and --connections must be positive numbers');
+  const heap = heapReporting();
   const server = await startServerChild({
     tokens: Object.entries(TOKENS).map(([tenant, token]) => ({ token, tenant })),
+    nodeArgs: heap.nodeArgs,
+    onStderrLine: heap.onStderrLine,
     env: { SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' },
   });
   const base = server.base;
@@ -101,6 +107,8 @@ async function main(): Promise<number> {
       );
       process.stdout.write(`  done at ${connections} connections\n`);
     }
+    // Last, a hostile tenant on the same server, with many connections.
+    const hostile = await hostileTenant(server, TOKENS.hostile, { connections: 64, collect: async () => void (await sample(server, heap.lines, 0, 0)) });
     const memory = memoryOf(server.pid);
     const line = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`;
     const out = [
@@ -112,9 +120,10 @@ async function main(): Promise<number> {
       `server memory: RSS ${memory.rssMiB} MiB, peak (VmHWM) ${memory.peakMiB} MiB; error log lines: ${server.errors.length}`,
       ...rows.filter((r) => r.detail !== '').map((r) => `errors of ${r.scenario} at ${r.connections}: ${r.detail}`),
       ...server.errors.slice(0, 5),
+      formatHostile(hostile),
     ];
     process.stdout.write(out.join('\n') + '\n');
-    return rows.some((r) => r.errors > 0) || server.errors.length > 0 ? 1 : 0;
+    return rows.some((r) => r.errors > 0) || server.errors.length > 0 || hostile.serverErrors > 0 || !hostile.withinLimit ? 1 : 0;
   } finally {
     await server.stop();
     rmSync(server.dataDir, { recursive: true, force: true });

@@ -7,10 +7,11 @@
 //   --seconds S / SOAK_SECONDS (600)   --report-every S / SOAK_REPORT_SECONDS (60)
 //   --workers N / SOAK_WORKERS (8)
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Prng } from './support/prng.js';
-import { memoryOf, startServerChild, type ServerChild } from './support/server-child.js';
+import { heapReporting, levelled, sample, type Sample } from './support/heap-sample.js';
+import { formatHostile, hostileTenant } from './support/hostile.js';
+import { memoryOf, startServerChild } from './support/server-child.js';
 import { runScript } from './support/run-script.js';
 
 const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
@@ -18,17 +19,9 @@ const KIND = `Category: compute; scheme="${INFRA}"; class="kind"`;
 const ACTIONS = `${INFRA.slice(0, -1)}/compute/action#`;
 const NET_LINK = `Link: </network/public>; rel="${INFRA}network"; category="${INFRA}networkinterface"`;
 const TOKENS = Array.from({ length: 3 }, (_, i) => ({ token: `soak-tenant${i}-token-0123456789abcdef0123456`, tenant: `tenant${i}` }));
+const HOSTILE = { token: 'soak-hostile-token-0123456789abcdef0123456', tenant: 'hostile' };
 /** Computes each worker keeps at most: creates and deletes balance around it. */
 const POPULATION = 25;
-const MIB = 1024 * 1024;
-
-interface Sample {
-  at: number;
-  requests: number;
-  rssMiB: number;
-  heapUsedMiB: number;
-  heapTotalMiB: number;
-}
 
 interface Counters {
   requests: number;
@@ -198,47 +191,17 @@ class Worker {
   }
 }
 
-/** Asks the server (heap-report.js preloaded) for its heap after a full GC, and reads its RSS. */
-function sample(server: ServerChild, heapLines: string[], at: number, requests: number): Promise<Sample> {
-  return new Promise((resolve) => {
-    const before = heapLines.length;
-    server.child.kill('SIGUSR2');
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (heapLines.length === before && Date.now() - started < 5000) return;
-      clearInterval(poll);
-      const report = heapLines.length > before ? (JSON.parse(heapLines[heapLines.length - 1]) as { heapReport: { heapUsed: number; heapTotal: number } }).heapReport : { heapUsed: NaN, heapTotal: NaN };
-      const mem = memoryOf(server.pid);
-      resolve({ at, requests, rssMiB: mem.rssMiB, heapUsedMiB: Math.round((report.heapUsed / MIB) * 10) / 10, heapTotalMiB: Math.round((report.heapTotal / MIB) * 10) / 10 });
-    }, 20);
-  });
-}
-
-/** Growth of a figure over the last part of the run compared with what is allowed: levelled off or not. */
-function levelled(samples: Sample[], pick: (s: Sample) => number, slackMiB: number): { growth: number; flat: boolean; over: string } {
-  // The first sample is taken once warm; judge the second half of what follows.
-  const warm = samples.slice(1);
-  const from = warm[Math.floor((warm.length - 1) / 2)] ?? samples[0];
-  const last = samples[samples.length - 1];
-  const growth = Math.round((pick(last) - pick(from)) * 10) / 10;
-  const allowed = Math.max(slackMiB, pick(from) * 0.05);
-  return { growth, flat: growth <= allowed, over: `${Math.round(from.at)}–${Math.round(last.at)} s` };
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { seconds: { type: 'string' }, 'report-every': { type: 'string' }, workers: { type: 'string' } } });
   const seconds = setting(values.seconds, 'SOAK_SECONDS', 600);
   const every = setting(values['report-every'], 'SOAK_REPORT_SECONDS', 60);
   const workers = setting(values.workers, 'SOAK_WORKERS', 8);
-  const heapLines: string[] = [];
-  const server = await startServerChild({
-    tokens: TOKENS,
-    nodeArgs: ['--expose-gc', '--import', fileURLToPath(new URL('./support/heap-report.js', import.meta.url))],
-    env: { SNF_OCCI_BOOT_MS: '200', SNF_OCCI_ACTION_MS: '100' },
-    onStderrLine: (line) => {
-      if (line.startsWith('{"heapReport"')) heapLines.push(line);
-    },
-  });
+  const heap = heapReporting();
+  const heapLines = heap.lines;
+  const server = await startServerChild({ tokens: [...TOKENS, HOSTILE], nodeArgs: heap.nodeArgs, onStderrLine: heap.onStderrLine, env: { SNF_OCCI_BOOT_MS: '200', SNF_OCCI_ACTION_MS: '100' } });
+  // First a hostile tenant, then the soak: memory must level off after it too.
+  const hostile = await hostileTenant(server, HOSTILE.token, { collect: async () => void (await sample(server, heapLines, 0, 0)) });
+  process.stdout.write(`${formatHostile(hostile)}\n`);
   const counters: Counters = { requests: 0, byStatus: new Map(), serverErrors: 0, drops: 0, examples: [], unexpected: new Map() };
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
@@ -292,7 +255,7 @@ async function main(): Promise<number> {
       `over ${rss.over}: RSS ${rss.growth >= 0 ? '+' : ''}${rss.growth} MiB, heap ${heap.growth >= 0 ? '+' : ''}${heap.growth} MiB → memory levelled off: ${rss.flat && heap.flat ? 'yes' : 'NO'}`,
     ];
     process.stdout.write(out.join('\n') + '\n');
-    return counters.serverErrors + counters.drops > 0 || !alive ? 1 : 0;
+    return counters.serverErrors + counters.drops + hostile.serverErrors > 0 || !alive || !hostile.withinLimit ? 1 : 0;
   } finally {
     await server.stop();
     rmSync(server.dataDir, { recursive: true, force: true });

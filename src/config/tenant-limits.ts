@@ -45,11 +45,11 @@ export function defaultQuotas(): Quotas {
     linksPerCompute: 64,
     sharedAddresses: 16,
     savedImages: 100,
-    userMixins: 1_000,
-    mixinSchemeLength: 512,
-    mixinTermLength: 128,
-    mixinTitleLength: 1_024,
-    mixinLocationLength: 512,
+    userMixins: 500,
+    mixinSchemeLength: 256,
+    mixinTermLength: 64,
+    mixinTitleLength: 256,
+    mixinLocationLength: 256,
   };
 }
 

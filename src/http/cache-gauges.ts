@@ -26,6 +26,5 @@ export function cacheGauges(catalogs: CatalogCache, discovery: DiscoveryCache, r
         ['cache="discovery"', d.bytes],
       ],
     },
-    { name: 'snf_occi_discovery_base_urls', help: 'Distinct base URLs the cached discovery renderings are for', values: [['', d.bases]] },
   ];
 }

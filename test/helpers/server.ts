@@ -5,7 +5,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createApp, createLogger } from '../../src/app.js';
+import { createApp, createLogger, type App } from '../../src/app.js';
 import { defaults, type Config } from '../../src/config/config.js';
 import { checkAddressable, checkJsonAnswer } from './occi-json.js';
 
@@ -39,6 +39,8 @@ export interface TestServer {
   dataDir: string;
   logs: string[];
   config: Config;
+  /** The server's parts (backend, logger), for tests that reach inside. */
+  app: App;
   request(method: string, path: string, options?: RequestOptions): Promise<Reply>;
   close(): Promise<void>;
 }
@@ -101,6 +103,7 @@ export async function startServer(overrides: (c: Config) => void = () => {}): Pr
     dataDir,
     logs,
     config,
+    app,
     request,
     close: async () => {
       await app.occi.shutdown();
