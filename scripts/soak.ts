@@ -198,7 +198,14 @@ async function main(): Promise<number> {
   const workers = setting(values.workers, 'SOAK_WORKERS', 8);
   const heap = heapReporting();
   const heapLines = heap.lines;
-  const server = await startServerChild({ tokens: [...TOKENS, HOSTILE], nodeArgs: heap.nodeArgs, onStderrLine: heap.onStderrLine, env: { SNF_OCCI_BOOT_MS: '200', SNF_OCCI_ACTION_MS: '100' } });
+  const server = await startServerChild({
+    tokens: [...TOKENS, HOSTILE],
+    nodeArgs: heap.nodeArgs,
+    onStderrLine: heap.onStderrLine,
+    // A third of the creates take a public address: more than one tenant may hold by default.
+    config: { quotas: { sharedAddresses: 64 } },
+    env: { SNF_OCCI_BOOT_MS: '200', SNF_OCCI_ACTION_MS: '100' },
+  });
   // First a hostile tenant, then the soak: memory must level off after it too.
   const hostile = await hostileTenant(server, HOSTILE.token, { collect: async () => void (await sample(server, heapLines, 0, 0)) });
   process.stdout.write(`${formatHostile(hostile)}\n`);

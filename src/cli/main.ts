@@ -2,8 +2,11 @@
 // The snf-occi command: `snf-occi` serves; `snf-occi token` prints the
 // embedded cloud's token; `snf-occi --help` documents everything.
 import { parseArgs } from 'node:util';
-import { createApp, createLogger } from '../app.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { claimDataDir, createApp, createLogger } from '../app.js';
 import { initialToken, openLocalCloud } from '../backends/local/index.js';
+import { TOKEN_FILE } from '../backends/local/tokens.js';
 import { ConfigError, ENV_VARS, loadConfig, type Config } from '../config/config.js';
 import { VERSION } from '../version.js';
 
@@ -71,9 +74,16 @@ function parse(argv: string[]): { command: string; config: Config; version: bool
 }
 
 async function printToken(config: Config): Promise<void> {
-  // Opening the cloud creates the data directory and its first token if needed.
-  const cloud = openLocalCloud({ dataDir: config.dataDir, ...config.local });
-  await cloud.close();
+  if (!existsSync(join(config.dataDir, TOKEN_FILE))) {
+    // A new data directory: opening the cloud makes it and its demo token (none when tokens are configured).
+    // Not under a running server, whose tokens it would decide again.
+    const lock = claimDataDir(config.dataDir);
+    try {
+      await openLocalCloud({ dataDir: config.dataDir, ...config.local }).close();
+    } finally {
+      lock.release();
+    }
+  }
   process.stdout.write(`${initialToken(config.dataDir)}\n`);
 }
 

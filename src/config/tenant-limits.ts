@@ -3,28 +3,14 @@
 // are far above what a person or a script of normal size needs; they exist
 // so that one tenant cannot fill the disk, the shared network or the memory
 // of the server for everybody else.
+import type { LocalQuotas } from '../backends/local/quotas.js';
+import type { MixinQuotas } from '../operations/context.js';
 
-export interface Quotas {
-  /** Entities of each kind one tenant may own (embedded cloud). */
-  compute: number;
-  network: number;
-  storage: number;
-  networkinterface: number;
-  storagelink: number;
-  /** Links (interfaces and storage links together) one compute may have (embedded cloud). */
-  linksPerCompute: number;
-  /** Addresses one tenant may hold on networks shared by every tenant, such as `public` (embedded cloud). */
-  sharedAddresses: number;
-  /** OS templates one tenant may save from its computes (embedded cloud). */
-  savedImages: number;
-  /** User-defined mixins one tenant may define (every backend). */
-  userMixins: number;
-  /** Longest scheme, term, title and location of a user mixin, in characters. */
-  mixinSchemeLength: number;
-  mixinTermLength: number;
-  mixinTitleLength: number;
-  mixinLocationLength: number;
-}
+/**
+ * The embedded cloud's quotas (counted from its database) and the user-mixin
+ * ones (checked by the operations, on every backend); see their fields there.
+ */
+export interface Quotas extends LocalQuotas, MixinQuotas {}
 
 export interface RateLimit {
   /** Requests per second one token may make in the long run; 0 turns the limit off. */

@@ -3,8 +3,9 @@
 // is made once per tenant (the one the backend authenticated) and media type,
 // with a placeholder for the base, and each answer puts the request's base in
 // its place: distinct Host headers cost one string join each and keep no
-// state, whatever their number. One LRU bounded in entries and bytes holds
-// every template.
+// state, whatever their number. The answers for the last few bases are kept
+// with the template, so the usual case (one or two names for the server)
+// costs nothing at all. One LRU bounded in entries and bytes holds it all.
 import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../operations/catalog.js';
 import type { OcciContext } from '../operations/context.js';
@@ -23,9 +24,14 @@ interface Template {
   status: number;
   headers: Array<[string, Parts | Parts[]]>;
   body: Parts;
+  /** Answers already made, by base URL, the most recent last. */
+  made: Map<string, Response>;
 }
 
-export const DISCOVERY_CACHE_BOUNDS = { maxEntries: 512, maxBytes: 8 * 1024 * 1024 };
+/** Answers kept per template (the template's size in the LRU counts them). */
+const MADE_PER_TEMPLATE = 4;
+
+export const DISCOVERY_CACHE_BOUNDS = { maxEntries: 1024, maxBytes: 16 * 1024 * 1024 };
 
 /** Unguessable, so no title or term a client writes can be taken for it. */
 const PLACEHOLDER = `http://base-${randomBytes(8).toString('hex')}.invalid`;
@@ -39,6 +45,10 @@ function sizeOf(t: Template): number {
   let chars = 0;
   for (const part of t.body) chars += part.length;
   for (const [name, value] of t.headers) chars += name.length + value.flat().reduce((n, p) => n + p.length, 0);
+  for (const made of t.made.values()) {
+    chars += made.rendered.body.length;
+    for (const v of Object.values(made.rendered.headers)) chars += typeof v === 'string' ? v.length : v.join('').length;
+  }
   return chars * 2;
 }
 
@@ -62,19 +72,31 @@ export class DiscoveryCache {
         status: r.status,
         headers: Object.entries(r.rendered.headers).map(([name, v]) => [name, Array.isArray(v) ? v.map(split) : split(v)]),
         body: split(r.rendered.body),
+        made: new Map(),
       };
       this.templates.set(key, template);
     }
-    const base = ctx.base;
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, v] of template.headers) {
-      headers[name] = typeof v[0] === 'string' ? (v as Parts).join(base) : (v as Parts[]).map((p) => p.join(base));
-    }
-    return { status: template.status, rendered: { headers, body: template.body.join(base) } };
+    const kept = template.made.get(ctx.base);
+    if (kept) return kept;
+    const made = answer(template, ctx.base);
+    this.templates.set(key, template); // counted again, with the answer it now keeps
+    return made;
   }
 
   /** Templates held and their estimated bytes. */
   get usage(): { entries: number; bytes: number } {
     return { entries: this.templates.size, bytes: this.templates.bytes };
   }
+}
+
+/** The template's answer for `base`, kept with it (the oldest kept going). */
+function answer(t: Template, base: string): Response {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, v] of t.headers) {
+    headers[name] = typeof v[0] === 'string' ? (v as Parts).join(base) : (v as Parts[]).map((p) => p.join(base));
+  }
+  const made: Response = { status: t.status, rendered: { headers, body: t.body.join(base) } };
+  if (t.made.size >= MADE_PER_TEMPLATE) t.made.delete(t.made.keys().next().value as string);
+  t.made.set(base, made);
+  return made;
 }

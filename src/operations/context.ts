@@ -13,7 +13,9 @@ export interface Limits {
 
 /** What one tenant may define as user mixins (the quotas.* settings of the same names). */
 export interface MixinQuotas {
+  /** User-defined mixins one tenant may define. */
   userMixins: number;
+  /** Longest scheme, term, title and location of a user mixin, in characters. */
   mixinSchemeLength: number;
   mixinTermLength: number;
   mixinTitleLength: number;

@@ -6,7 +6,9 @@ import { overQuota } from '../../errors.js';
 import type { EntityKindTerm, LinkSpec, ResourceSpec } from '../../port/backend.js';
 import type { Db } from './database.js';
 
+/** What one tenant may hold in the embedded cloud (the quotas.* settings of the same names). */
 export interface LocalQuotas {
+  /** Entities of each kind. */
   compute: number;
   network: number;
   storage: number;
