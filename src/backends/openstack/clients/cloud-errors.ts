@@ -94,11 +94,13 @@ export function errorForStatus(f: CloudFailure): OcciError {
 
 /**
  * The cloud's own quotas rule on this backend. Nova says "Quota exceeded for
- * instances: …" with 403 (413 `overLimit` before microversion 2.x), Neutron
- * answers 409 with type OverQuota, Cinder 413 `overLimit` ("…exceeded for
- * quota 'volumes'", "…exceeds allowed gigabytes quota"), Synnefo 413
- * "Resource Limit Exceeded". Each becomes a 403 naming the quota when the
- * message does. An `overLimit` that is a rate limit, not a quota, is a 429.
+ * instances: …" with 403 (413 `overLimit` on older clouds), Neutron answers
+ * 409 with type OverQuota, Cinder 413 `overLimit` ("…exceeded for quota
+ * 'volumes'", "…exceeds allowed gigabytes quota"), Synnefo 413 "Resource
+ * Limit Exceeded" with the resource in its details. Each becomes an answer
+ * naming the quota when the cloud does: 403 for a refusal the cloud gave as
+ * 403 or 409, 413 where the cloud itself answered 413 (its clients know that
+ * status as the quota's). An `overLimit` that is a rate limit is a 429.
  */
 function limitError(f: CloudFailure, message: string): OcciError | undefined {
   if (f.status !== 403 && f.status !== 409 && f.status !== 413 && f.status !== 429) return undefined;
@@ -108,10 +110,12 @@ function limitError(f: CloudFailure, message: string): OcciError | undefined {
     return new OcciError(429, `the cloud limits the rate of requests: ${message}; retry after ${wait} s`, { 'Retry-After': String(wait) });
   }
   if (!(QUOTA.test(message) || shape.type === 'OverQuota' || shape.key === 'overLimit')) return undefined;
-  const which = quotaName(message);
+  const details = shape.details ? sanitize(shape.details, f.secrets) : undefined;
+  const which = quotaName(details ? `${message} ${details}` : message);
+  const said = `${message.replace(/\.+$/, '')}${details ? ` (${details.replace(/\.+$/, '')})` : ''}`;
   return new OcciError(
-    403,
-    `over the cloud's quota${which ? ` for ${which}` : ''}: ${message}. Free some of it, or ask the cloud's administrators to raise the project's quota`,
+    f.status === 413 ? 413 : 403,
+    `over the cloud's quota${which ? ` for ${which}` : ''}: ${said}. Free some of it, or ask the cloud's administrators to raise the project's quota`,
   );
 }
 
@@ -135,8 +139,8 @@ function quotaName(message: string): string | undefined {
   return undefined;
 }
 
-/** The wrapper key of an OpenStack error body (`overLimit`, `forbidden` …), Neutron's error type and any retryAfter. */
-function errorShape(body: string): { key?: string; type?: string; retryAfter?: string } {
+/** The wrapper key of an OpenStack error body (`overLimit`, `forbidden` …), Neutron's error type, Synnefo's details and any retryAfter. */
+function errorShape(body: string): { key?: string; type?: string; details?: string; retryAfter?: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -148,8 +152,9 @@ function errorShape(body: string): { key?: string; type?: string; retryAfter?: s
   const inner = key === undefined ? undefined : parsed[key];
   if (!isRecord(inner)) return { key };
   const type = typeof inner.type === 'string' ? inner.type : undefined;
+  const details = typeof inner.details === 'string' && inner.details !== '' ? inner.details : undefined;
   const retryAfter = typeof inner.retryAfter === 'string' || typeof inner.retryAfter === 'number' ? String(inner.retryAfter) : undefined;
-  return { key, type, retryAfter };
+  return { key, type, details, retryAfter };
 }
 
 /** The OcciError for a request that got no HTTP answer at all. */
