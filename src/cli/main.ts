@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { claimDataDir, createApp, createLogger } from '../app.js';
 import { initialToken, openLocalCloud } from '../backends/local/index.js';
 import { TOKEN_FILE } from '../backends/local/tokens.js';
+import { DataDirBusyError } from '../data-dir/lock.js';
 import { ConfigError, ENV_VARS, loadConfig, type Config } from '../config/config.js';
 import { VERSION } from '../version.js';
 
@@ -77,7 +78,14 @@ async function printToken(config: Config): Promise<void> {
   if (!existsSync(join(config.dataDir, TOKEN_FILE))) {
     // A new data directory: opening the cloud makes it and its demo token (none when tokens are configured).
     // Not under a running server, whose tokens it would decide again.
-    const lock = claimDataDir(config.dataDir);
+    let lock;
+    try {
+      lock = claimDataDir(config.dataDir);
+    } catch (err) {
+      if (!(err instanceof DataDirBusyError)) throw err;
+      const who = err.holderPid === undefined ? 'a server' : `a server (PID ${err.holderPid})`;
+      throw new Error(`${who} runs on ${config.dataDir} with configured tokens (local.tokens), so there is no demo token; use one of those`);
+    }
     try {
       await openLocalCloud({ dataDir: config.dataDir, ...config.local }).close();
     } finally {

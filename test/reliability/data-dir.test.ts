@@ -6,14 +6,17 @@
 // keep working).
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { initialToken, openLocalCloud } from '../../src/backends/local/index.js';
-import { startServerChild, type ServerChild } from '../../scripts/support/server-child.js';
+import { MAIN, startServerChild, type ServerChild } from '../../scripts/support/server-child.js';
 
+const run = promisify(execFile);
 const A = { token: 'a'.repeat(16) + '-0123456789abcdef0123', tenant: 'alice' };
 const B = { token: 'b'.repeat(16) + '-0123456789abcdef0123', tenant: 'bob' };
 
@@ -85,6 +88,13 @@ describe('data directory', () => {
     try {
       assert.equal(await status(s1, B.token), 200);
       assert.ok(!existsSync(join(dataDir, 'token')), 'no demo token beside configured ones');
+      const cli = await run(process.execPath, [MAIN, 'token', '--data-dir', dataDir]).then(
+        () => assert.fail('snf-occi token printed a token'),
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.equal(cli.code, 1);
+      assert.match(cli.stderr, new RegExp(`a server \\(PID ${s1.pid}\\) runs on .* with configured tokens \\(local\\.tokens\\), so there is no demo token`));
+      assert.equal(await status(s1, A.token), 200, 'and the server\'s tokens are untouched');
     } finally {
       await s1.stop();
     }
