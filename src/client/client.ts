@@ -8,7 +8,8 @@ import { Transport, type Answer, type TransportOptions } from './http.js';
 import type { Locator } from './read-json.js';
 import { jsonCategories } from './read-json.js';
 import { textCategories, textStructures } from './read-text.js';
-import type { AttributeValue, CategoryInfo, Entity, Link, Page, Rendering, RenderingChoice } from './types.js';
+import type { AttributeValue, CategoryInfo, Entity, Link, Page, RawAnswer, Rendering, RenderingChoice } from './types.js';
+import { mapLimit, matches } from './listing.js';
 import { Endpoint, withQuery } from './urls.js';
 import { poll, type WaitOptions } from './wait.js';
 import * as W from './write.js';
@@ -54,24 +55,6 @@ export interface ActionResult {
 }
 
 const ACCEPT_AUTO = `${W.OCCI_JSON}, text/plain;q=0.5`;
-
-/** Runs `f` over `items`, at most `limit` at a time, keeping the order. */
-async function mapLimit<T, R>(items: T[], limit: number, f: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-const matches = (e: Entity, o: ListOptions): boolean =>
-  Object.entries(o.attributes ?? {}).every(([n, v]) => String(e.attributes[n]) === String(v)) &&
-  (o.categories ?? []).every((c) => e.kind === c || e.mixins.includes(c));
 
 export class OcciClient {
   readonly endpoint: Endpoint;
@@ -120,6 +103,13 @@ export class OcciClient {
     const c = d.kinds.find((k) => k.term === name || k.id === name) ?? d.mixin(name, d.mixins, 'kind or mixin');
     if (!c.location) throw new ProtocolError(`${c.id} has no location to list`);
     return c.location;
+  }
+
+  /** A URL in the media type of the caller's choice (text/plain, text/occi …), as the server wrote it: for showing, not reading. */
+  async raw(url: string, mediaType: string): Promise<RawAnswer> {
+    const abs = this.endpoint.resolve(url);
+    const a = await this.http.request({ method: 'GET', url: abs, headers: { Accept: mediaType } });
+    return { url: abs, status: a.status, headers: Object.fromEntries(a.headers), body: a.body };
   }
 
   async get(url: string): Promise<Entity> {

@@ -3,7 +3,7 @@
 // short name. Names that match nothing or several things are errors that
 // list the candidates and the closest match.
 import { splitTypeId } from '../model/category.js';
-import { CORE, INFRA } from '../model/schemes.js';
+import { CORE, INFRA, PROVIDER_SCHEME_BASES, RESERVED_BASE } from '../model/schemes.js';
 import { LookupError } from './errors.js';
 import { bareId } from './urls.js';
 import type { AttributeInfo, CategoryInfo, Rendering } from './types.js';
@@ -66,6 +66,18 @@ export class Discovery {
 
   category(id: string): CategoryInfo | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * User-defined mixins (tags): a location to tag entities at, nothing else —
+   * no attributes, actions, relations or kinds they apply to — and a scheme
+   * outside OCCI's and the provider's own.
+   */
+  tags(): CategoryInfo[] {
+    const provider = [RESERVED_BASE, ...PROVIDER_SCHEME_BASES];
+    return this.mixins.filter(
+      (m) => !!m.location && m.attributes.length === 0 && m.actions.length === 0 && m.rel.length === 0 && m.applies.length === 0 && !provider.some((b) => m.scheme.startsWith(b)),
+    );
   }
 
   /** A kind by term (`compute`), type id, or collection URL. */

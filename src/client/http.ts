@@ -1,6 +1,7 @@
 // One HTTP exchange with an OCCI server over fetch (Node and browsers alike):
 // credentials (token, HTTP basic, the Keystone handshake), a timeout, a bound
 // on the answer's size, the debug hook, and errors turned into typed ones.
+import { base64 } from './contextualize.js';
 import { ConnectionError, httpError, ProtocolError } from './errors.js';
 import { cacheKey, isFresh, issueToken, keystoneChallenge, MemoryTokenCache, type KeystoneCredentials, type TokenCache } from './keystone.js';
 import type { Exchange } from './types.js';
@@ -42,13 +43,6 @@ export interface RequestSpec {
   /** Statuses that are not errors although >= 400 (e.g. 404 while waiting for a deletion). */
   accept?: number[];
   signal?: AbortSignal;
-}
-
-/** Base64 of UTF-8 text, without Buffer (browsers have none). */
-function base64(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 async function readBounded(res: Response, max: number, url: string): Promise<string> {

@@ -82,3 +82,11 @@ export interface Exchange {
   responseBody: string;
   ms: number;
 }
+
+/** An answer as the server wrote it (OcciClient.raw). */
+export interface RawAnswer {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}

@@ -27,6 +27,22 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
+/** The state a new entity of each kind settles in. */
+export const READY: Readonly<Record<string, string>> = { compute: 'active', storage: 'online', network: 'active', networkinterface: 'active', storagelink: 'active' };
+
+/** Where each action leaves an entity (OCCI infrastructure state diagrams); actions not named leave the state as it was. */
+export const AFTER_ACTION: Readonly<Record<string, string>> = {
+  start: 'active',
+  stop: 'inactive',
+  restart: 'active',
+  suspend: 'suspended',
+  save: 'active',
+  up: 'active',
+  down: 'inactive',
+  online: 'online',
+  offline: 'offline',
+};
+
 /** The state attribute of an entity: occi.<kind term>.state, else any *.state. */
 export function stateOf(e: Entity): { state?: string; message?: string } {
   const term = e.kind.slice(e.kind.lastIndexOf('#') + 1);

@@ -23,6 +23,7 @@ import { filterPayload, parsePayload, readBody } from './body.js';
 import { dispatch } from './dispatch.js';
 import { cacheGauges } from './cache-gauges.js';
 import { PipelineGuard, settleRefusedBody } from './connection-edges.js';
+import { ConsoleSite } from './console.js';
 import { Cors } from './cors.js';
 import { authRequest } from './credentials.js';
 import { Deadline } from './deadline.js';
@@ -101,6 +102,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   const rateLimiter = new RateLimiter(config.rateLimit);
   const pipelines = new PipelineGuard(config.limits.requestTimeoutMs);
   const cors = new Cors(config.cors.origins);
+  const consoleSite = new ConsoleSite({ backend, secure: !!config.tls });
   const limits = config.limits;
   let inFlight = 0;
   let draining = false;
@@ -170,6 +172,8 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         const status = corsAllowed ? 204 : 403;
         return send(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, requestId, log);
       }
+      const page = await consoleSite.answer(req, path);
+      if (page) return send(res, page, requestId, log);
       if (path === '/metrics' && config.metrics) {
         return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: metrics.render(cacheGauges(catalogs, discoveryCache, rateLimiter)) } }, requestId, log);
       }

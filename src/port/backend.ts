@@ -109,6 +109,22 @@ export interface ProviderMixins {
   other: Mixin[];
 }
 
+/** A user's password login, exchanged for a token by the console's sign-in (never stored). */
+export interface PasswordLogin {
+  username: string;
+  password: string;
+  /** Project name to scope the token to; unscoped when absent. */
+  project?: string;
+  /** Domain name of the user and the project (default: Default). */
+  domain?: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
 export interface Backend {
   readonly name: string;
   /** Establishes the caller; rejects a missing or bad token with a 401 OcciError. */
@@ -117,6 +133,8 @@ export interface Backend {
   readonly authChallenge: string;
   /** Actions the cloud runs beyond the spec's state diagrams (advertised and allowed); none when absent. */
   readonly lifecycle?: LifecycleExtension;
+  /** Gets a token for a user name and password, where the cloud has them (absent on the embedded cloud). */
+  issueToken?(login: PasswordLogin): Promise<IssuedToken>;
   providerMixins(c: Credentials): Promise<ProviderMixins>;
   list(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]>;
   /** undefined when the entity does not exist for this caller. */

@@ -10,7 +10,9 @@ import type {
   EntityKindTerm,
   EntityRecord,
   EntityRef,
+  IssuedToken,
   LinkRecord,
+  PasswordLogin,
   LinkSpec,
   ProviderMixins,
   ResourceRecord,
@@ -61,6 +63,13 @@ export class OpenStackBackend implements Backend {
     const session = await this.p.identity.session(req.token, req.project);
     this.p.dialect.checkProject(req.project, session);
     return { token: req.token, tenant: session.projectId, ...(req.project !== undefined ? { project: req.project } : {}) };
+  }
+
+  async issueToken(login: PasswordLogin): Promise<IssuedToken> {
+    if (this.p.dialect.name === 'synnefo') {
+      throw new OcciError(400, "Synnefo's Astakos gives tokens on its own web pages, not for a password: copy yours from there and sign in with it");
+    }
+    return this.p.identity.issue(login);
   }
 
   providerMixins(c: Credentials): Promise<ProviderMixins> {

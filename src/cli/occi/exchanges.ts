@@ -1,23 +1,13 @@
 // --debug prints every HTTP exchange; --raw prints only the OCCI rendering as
 // sent and received. Tokens, passwords and secrets are masked in both.
-import type { Exchange } from '../../client/index.js';
+import { isSecretHeader, mask, maskBody, type Exchange } from '../../client/index.js';
 
-const SECRET_HEADERS = new Set(['x-auth-token', 'x-subject-token', 'authorization', 'auth-token']);
 const OCCI_HEADERS = new Set(['category', 'link', 'x-occi-attribute', 'x-occi-location', 'location', 'content-type']);
-
-export function mask(value: string): string {
-  return value.length <= 8 ? '***' : `${value.slice(0, 4)}…(masked)`;
-}
-
-/** Passwords and secrets inside a Keystone request body. */
-export function maskBody(body: string): string {
-  return body.replace(/("(?:password|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"');
-}
 
 function headerLines(headers: Record<string, string>, keep: (name: string) => boolean): string[] {
   return Object.entries(headers)
     .filter(([n]) => keep(n.toLowerCase()))
-    .map(([n, v]) => `${n}: ${SECRET_HEADERS.has(n.toLowerCase()) ? mask(v) : v}`);
+    .map(([n, v]) => `${n}: ${isSecretHeader(n) ? mask(v) : v}`);
 }
 
 const clip = (s: string, max = 4000): string => (s.length > max ? `${s.slice(0, max)}\n… (${s.length - max} more characters)` : s);

@@ -7,6 +7,8 @@ import { OcciError, forbidden, unauthorized } from '../../../errors.js';
 import { BoundedCache } from '../caches/cache.js';
 import { catalogFromV2, catalogFromV3, type Endpoint } from './catalog.js';
 import { joinUrl, type JsonHttp } from './http.js';
+import { passwordToken } from './keystone-login.js';
+import type { IssuedToken, PasswordLogin } from '../../../port/backend.js';
 import type { IdentityVersion } from '../options.js';
 
 export interface Session {
@@ -68,6 +70,11 @@ export class Identity {
     const key = `${createHash('sha256').update(token).digest('hex')}|${wanted ?? ''}`;
     const ttl = (s: Session): number => Math.min(s.expiresAt - Date.now() - 5_000, MAX_SESSION_MS);
     return this.cache.getOrLoad(key, () => this.validate(token, wanted), ttl);
+  }
+
+  /** A token for a user name and password (the console's sign-in). */
+  async issue(login: PasswordLogin): Promise<IssuedToken> {
+    return passwordToken(this.http, this.root, await this.version(), login, this.challenge);
   }
 
   forget(token: string): void {

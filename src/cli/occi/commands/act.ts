@@ -1,14 +1,9 @@
 // occi action | link | unlink
 import type { Command } from 'commander';
 import type { AttributeValue, Entity } from '../../../client/index.js';
-import { stateOf } from '../../../client/index.js';
+import { AFTER_ACTION, READY, stateOf } from '../../../client/index.js';
 import { collect, examples, type GlobalOptions, parsePairs, Run, seconds, withGlobals, withWait } from '../context.js';
 import { columnsFor, record, row, shortRef } from '../rows.js';
-import { READY } from './write.js';
-
-
-/** Where each action leaves an entity (OCCI infrastructure state diagrams). */
-const AFTER: Record<string, string> = { start: 'active', stop: 'inactive', restart: 'active', suspend: 'suspended', save: 'active', up: 'active', down: 'inactive', online: 'online', offline: 'offline' };
 
 interface ActionOptions extends GlobalOptions {
   method?: string;
@@ -40,7 +35,7 @@ export function registerAct(program: Command): void {
           run.print(`made OS template ${result.mixin.term}${result.mixin.title ? ` (${result.mixin.title})` : ''}\n`);
         }
         const term = d.action(action, entity.kind, entity.mixins).term;
-        const want = AFTER[term];
+        const want = AFTER_ACTION[term];
         const name = entity.title ?? shortRef(entity.location, d) ?? entity.location;
         if (o.wait && want) {
           done.push(await run.waiting(name, (w) => client.waitFor(entity.location, { ...w, state: want }), { timeoutS: seconds(o.waitTimeout, '--wait-timeout'), okText: `${name} is ${want}` }));

@@ -2,15 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { Command } from 'commander';
-import type { AttributeValue, Discovery, Entity, LinkSpec } from '../../../client/index.js';
+import { contextualize, READY, type AttributeValue, type Entity, type LinkSpec } from '../../../client/index.js';
 import { collect, examples, type GlobalOptions, parsePairs, Run, seconds, withGlobals, withWait } from '../context.js';
 import { UsageError } from '../exit.js';
 import { record, shortRef } from '../rows.js';
 
 const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
-
-/** The state a new entity of each kind settles in. */
-export const READY: Record<string, string> = { compute: 'active', storage: 'online', network: 'active', networkinterface: 'active', storagelink: 'active' };
 
 function readFile(path: string, flag: string): string {
   const full = path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
@@ -19,13 +16,6 @@ function readFile(path: string, flag: string): string {
   } catch (e) {
     throw new UsageError(`${flag} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-}
-
-/** The first of these mixins the server offers, with the attribute it takes. */
-function contextMixin(d: Discovery, choices: Array<[string, string]>, flag: string): [string, string] {
-  const found = choices.find(([id]) => d.category(id));
-  if (!found) throw new UsageError(`${flag}: the server offers no mixin for it (looked for ${choices.map(([id]) => id).join(', ')})`);
-  return found;
 }
 
 interface CreateOptions extends GlobalOptions {
@@ -97,16 +87,12 @@ export function registerWrite(program: Command): void {
         if (o.cidr !== undefined) attributes['occi.network.address'] = o.cidr;
         if (o.gateway !== undefined) attributes['occi.network.gateway'] = o.gateway;
       }
-      if (o.sshKey !== undefined) {
-        const [mixin, attr] = contextMixin(d, [[`${INFRA.replace('#', '/credentials#')}ssh_key`, 'occi.credentials.ssh.publickey'], ['http://schemas.openstack.org/instance/credentials#public_key', 'org.openstack.credentials.publickey.data']], '--ssh-key');
-        mixins.push(mixin);
-        attributes[attr] = readFile(o.sshKey, '--ssh-key').trim();
-      }
-      if (o.userData !== undefined) {
-        const [mixin, attr] = contextMixin(d, [[`${INFRA.replace('#', '/compute#')}user_data`, 'occi.compute.userdata'], ['http://schemas.openstack.org/compute/instance#user_data', 'org.openstack.compute.user_data']], '--user-data');
-        mixins.push(mixin);
-        attributes[attr] = Buffer.from(readFile(o.userData, '--user-data'), 'utf8').toString('base64');
-      }
+      const context = contextualize(d, {
+        ...(o.sshKey !== undefined ? { sshKey: readFile(o.sshKey, '--ssh-key') } : {}),
+        ...(o.userData !== undefined ? { userData: readFile(o.userData, '--user-data') } : {}),
+      });
+      mixins.push(...context.mixins);
+      Object.assign(attributes, context.attributes);
       for (const [n, v] of parsePairs(o.attribute)) attributes[d.attributeName(n, kind.id, mixins)] = v;
       const links: LinkSpec[] = [];
       for (const ref of o.link) {
