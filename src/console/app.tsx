@@ -110,7 +110,7 @@ function Signed({ cloud, log, onSignOut }: { cloud: Cloud; log: ExchangeLog; onS
         ) : route.view === 'graph' ? (
           <GraphView {...props} />
         ) : route.view === 'tags' ? (
-          <TagsView cloud={cloud} />
+          <TagsView {...props} />
         ) : (
           <OverviewView {...props} />
         )}

@@ -38,11 +38,16 @@ export class ExchangeLog {
   }
 }
 
+/** The headers that say something about OCCI (HTTP's housekeeping left out). */
+const SHOWN = new Set(['accept', 'content-type', 'x-auth-token', 'category', 'link', 'location', 'x-occi-attribute', 'x-occi-location', 'x-request-id', 'www-authenticate']);
+
+const headerLines = (h: Record<string, string>): string[] => Object.entries(h).filter(([n]) => SHOWN.has(n.toLowerCase())).map(([n, v]) => `${n}: ${v}`);
+
 /** An exchange as text: the request line, headers and body, then the answer's. */
 export function exchangeText(e: Exchange): string {
-  const lines = [`${e.method} ${e.url}`, ...Object.entries(e.requestHeaders).map(([n, v]) => `${n}: ${v}`)];
+  const lines = [`${e.method} ${e.url}`, ...headerLines(e.requestHeaders)];
   if (e.requestBody) lines.push('', pretty(e.requestBody));
-  lines.push('', `→ ${e.status} (${e.ms} ms)`, ...Object.entries(e.responseHeaders).map(([n, v]) => `${n}: ${v}`));
+  lines.push('', `→ ${e.status} (${e.ms} ms)`, ...headerLines(e.responseHeaders));
   if (e.responseBody) lines.push('', pretty(e.responseBody));
   return lines.join('\n');
 }

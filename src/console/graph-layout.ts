@@ -29,9 +29,9 @@ export interface Graph {
   height: number;
 }
 
-const GAP = 140;
+const GAP = 170;
 const ROWS = { network: 60, compute: 190, storage: 320 };
-const MARGIN = 80;
+const MARGIN = 110;
 
 function order(row: Entity[], neighbours: (e: Entity) => number[]): Entity[] {
   const score = (e: Entity): number => {

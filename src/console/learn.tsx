@@ -61,17 +61,17 @@ export function Learn({ urls, cloud, log }: { urls: string[]; cloud: Cloud; log:
       {open ? (
         <>
           <p>
-            The console speaks OCCI to this server like any client: each view is a GET on a collection. Here is what it sent and
+            The console speaks OCCI to this server like any client: each view is a GET on a collection, an entity or the query interface. Here is what it sent and
             what came back, and the same in the text/plain rendering.
           </p>
           {urls.map((u) => (
             <Rendering key={u} url={u} cloud={cloud} log={log} />
           ))}
-          <h3>Your changes</h3>
+          <h3>Your last changes</h3>
           {writes.length === 0 ? (
             <p>None yet: what you create, change or delete shows here, request and answer.</p>
           ) : (
-            writes.slice(0, 5).map((e, i) => (
+            writes.slice(0, 3).map((e, i) => (
               <pre key={`${i}-${e.url}`} tabIndex={0} class="learn-text">
                 {exchangeText(e)}
               </pre>

@@ -5,7 +5,9 @@ import { useState } from 'preact/hooks';
 import type { CategoryInfo, Entity } from '../client/index.js';
 import type { Cloud } from './cloud.js';
 import { confirm, ErrorNote } from './components.js';
+import type { ExchangeLog } from './exchanges.js';
 import { messageOf, titleOf } from './format.js';
+import { Learn } from './learn.js';
 
 const tagName = (t: CategoryInfo): string => t.title ?? t.term;
 
@@ -71,7 +73,7 @@ export function TagFilter({ cloud, value, onChange }: { cloud: Cloud; value: str
 
 export const withTag = (entities: Entity[], tag: string): Entity[] => (tag ? entities.filter((e) => e.mixins.includes(tag)) : entities);
 
-export function TagsView({ cloud }: { cloud: Cloud }) {
+export function TagsView({ cloud, log }: { cloud: Cloud; log: ExchangeLog }) {
   const [termText, setTerm] = useState('');
   const [title, setTitle] = useState('');
   const [error, setError] = useState<string>();
@@ -108,8 +110,8 @@ export function TagsView({ cloud }: { cloud: Cloud }) {
       <form class="card form" onSubmit={create} aria-label="New tag">
         <h2>New tag</h2>
         <label>
-          Term (letters, digits, - and _)
-          <input required pattern="[A-Za-z][A-Za-z0-9_-]*" value={termText} onInput={(e) => setTerm((e.currentTarget as HTMLInputElement).value)} />
+          Term (letters, digits, -, _ and .)
+          <input required pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" value={termText} onInput={(e) => setTerm((e.currentTarget as HTMLInputElement).value)} />
         </label>
         <label>
           Title (optional)
@@ -153,6 +155,7 @@ export function TagsView({ cloud }: { cloud: Cloud }) {
           </tbody>
         </table>
       )}
+      <Learn urls={[cloud.client.endpoint.queryInterface]} cloud={cloud} log={log} />
     </>
   );
 }

@@ -51,9 +51,12 @@ export class OpenStackBackend implements Backend {
   readonly name = 'openstack';
   readonly authChallenge: string;
   readonly lifecycle = OPENSTACK_LIFECYCLE;
+  /** Keystone's password sign-in; absent on Synnefo, whose Astakos gives tokens on its own web pages only. */
+  readonly issueToken?: (login: PasswordLogin) => Promise<IssuedToken>;
 
   constructor(private readonly p: BackendParts) {
     this.authChallenge = p.identity.challenge;
+    if (p.dialect.name !== 'synnefo') this.issueToken = (login) => p.identity.issue(login);
   }
 
   async authenticate(req: AuthRequest): Promise<Credentials> {
@@ -63,13 +66,6 @@ export class OpenStackBackend implements Backend {
     const session = await this.p.identity.session(req.token, req.project);
     this.p.dialect.checkProject(req.project, session);
     return { token: req.token, tenant: session.projectId, ...(req.project !== undefined ? { project: req.project } : {}) };
-  }
-
-  async issueToken(login: PasswordLogin): Promise<IssuedToken> {
-    if (this.p.dialect.name === 'synnefo') {
-      throw new OcciError(400, "Synnefo's Astakos gives tokens on its own web pages, not for a password: copy yours from there and sign in with it");
-    }
-    return this.p.identity.issue(login);
   }
 
   providerMixins(c: Credentials): Promise<ProviderMixins> {

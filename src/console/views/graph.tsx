@@ -51,13 +51,31 @@ export function GraphView({ cloud, log }: { cloud: Cloud; log: ExchangeLog }) {
               );
             })}
           </g>
+          <g class="edge-labels" aria-hidden="true">
+            {g.edges.map((e) => {
+              const a = at.get(e.source);
+              const b = at.get(e.target);
+              if (!a || !b || !e.label) return null;
+              return (
+                <text key={e.location} x={(a.x + b.x) / 2 + 6} y={(a.y + b.y) / 2 + 4}>
+                  {e.label}
+                </text>
+              );
+            })}
+          </g>
           {g.nodes.map((n) => (
             <a key={n.location} href={detailHref(n.location)} class={`node node-${n.kind} state-${n.state}`} data-location={n.location} aria-label={`${n.kind} ${n.title}, ${n.state}`}>
               <g transform={`translate(${n.x} ${n.y})`}>
                 <Shape n={n} />
-                <text y={n.kind === 'network' ? 5 : 42} text-anchor="middle">
-                  {short(n.title)}
-                </text>
+                {n.kind === 'compute' ? (
+                  <text x="32" y="5">
+                    {short(n.title)}
+                  </text>
+                ) : (
+                  <text y={n.kind === 'network' ? 5 : 42} text-anchor="middle">
+                    {short(n.title)}
+                  </text>
+                )}
               </g>
             </a>
           ))}
