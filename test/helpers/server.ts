@@ -128,7 +128,8 @@ export function checkAnswer(method: string, path: string, status: number, conten
   if (status >= 400 && SPEC_CODE.test(body.split('\nrequest-id:')[0]!.replace(/"request_id":"[^"]*"/, ''))) {
     throw new Error(`${what}: the error message cites the spec, which its reader cannot look up: ${body.slice(0, 300)}`);
   }
-  if (!/^application\/(?:occi\+)?json/.test(contentType)) return;
+  // The web console's own paths answer plain JSON, not OCCI.
+  if (!/^application\/(?:occi\+)?json/.test(contentType) || path.startsWith('/console/')) return;
   checkJsonAnswer(status, body, what);
   const bare = path.split('?')[0]!;
   if (method === 'GET' && status === 200 && ENTITY_PATH.test(bare)) checkAddressable(bare, body, what);
