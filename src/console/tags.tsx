@@ -7,6 +7,7 @@ import type { Cloud } from './cloud.js';
 import { confirm, ErrorNote } from './components.js';
 import type { ExchangeLog } from './exchanges.js';
 import { messageOf, titleOf } from './format.js';
+import { Field, FormCard } from './form.js';
 import { Learn } from './learn.js';
 
 const tagName = (t: CategoryInfo): string => t.title ?? t.term;
@@ -94,33 +95,24 @@ export function TagsView({ cloud, log }: { cloud: Cloud; log: ExchangeLog }) {
       setBusy(false);
     }
   };
-  const create = (e: Event): void => {
-    e.preventDefault();
-    void guard(async () => {
-      await cloud.client.defineMixin({ term: termText.trim(), ...(title.trim() ? { title: title.trim() } : {}) });
-      setTerm('');
-      setTitle('');
-    });
+  const create = async (): Promise<void> => {
+    await cloud.client.defineMixin({ term: termText.trim(), ...(title.trim() ? { title: title.trim() } : {}) });
+    setTerm('');
+    setTitle('');
+    await cloud.rediscover();
   };
   const remove = async (t: CategoryInfo): Promise<void> => {
     if (await confirm(`Delete the tag ${tagName(t)}? Entities keep running; they lose the tag.`, 'delete')) void guard(() => cloud.client.deleteMixin(t.id));
   };
   return (
     <>
-      <form class="card form" onSubmit={create} aria-label="New tag">
-        <h2>New tag</h2>
+      <FormCard label="New tag" action="Create tag" submit={create}>
         <label>
           Term (letters, digits, -, _ and .)
           <input required pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" value={termText} onInput={(e) => setTerm((e.currentTarget as HTMLInputElement).value)} />
         </label>
-        <label>
-          Title (optional)
-          <input value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <button type="submit" disabled={busy}>
-          Create tag
-        </button>
-      </form>
+        <Field label="Title (optional)" value={title} set={setTitle} />
+      </FormCard>
       <ErrorNote message={error} />
       {tags.length === 0 ? (
         <p>No tags yet. A tag is a mixin you define; tag computes, storage and networks with it from their tables.</p>

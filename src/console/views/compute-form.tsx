@@ -3,8 +3,8 @@
 import { useState } from 'preact/hooks';
 import { contextualize, OS_TPL, RESOURCE_TPL, type CategoryInfo } from '../../client/index.js';
 import type { Cloud } from '../cloud.js';
-import { ErrorNote } from '../components.js';
-import { KIND, messageOf, titleOf } from '../format.js';
+import { KIND, titleOf } from '../format.js';
+import { Field, FormCard } from '../form.js';
 
 function FileText({ label, value, onChange, accept }: { label: string; value: string; onChange: (v: string) => void; accept?: string }) {
   const id = label.replace(/\W+/g, '-').toLowerCase();
@@ -40,56 +40,34 @@ export function ComputeForm({ cloud, onDone }: { cloud: Cloud; onDone: () => voi
   const [nets, setNets] = useState<string[]>([]);
   const [sshKey, setKey] = useState('');
   const [userData, setData] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   if (!d) return null;
-  const submit = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const context = contextualize(d, { ...(sshKey.trim() ? { sshKey } : {}), ...(userData ? { userData } : {}) });
-      await cloud.client.create({
-        kind: KIND.compute,
-        mixins: [osTpl, resTpl, ...context.mixins].filter(Boolean),
-        attributes: { ...(title.trim() ? { 'occi.core.title': title.trim() } : {}), ...context.attributes },
-        links: nets.map((target) => ({ kind: KIND.networkinterface, target, targetKind: KIND.network })),
-      });
-      cloud.kick();
-      onDone();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+  const submit = async (): Promise<void> => {
+    const context = contextualize(d, { ...(sshKey.trim() ? { sshKey } : {}), ...(userData ? { userData } : {}) });
+    await cloud.client.create({
+      kind: KIND.compute,
+      mixins: [osTpl, resTpl, ...context.mixins].filter(Boolean),
+      attributes: { ...(title.trim() ? { 'occi.core.title': title.trim() } : {}), ...context.attributes },
+      links: nets.map((target) => ({ kind: KIND.networkinterface, target, targetKind: KIND.network })),
+    });
+    cloud.kick();
   };
+  const pick = (label: string, value: string, set: (v: string) => void, choices: CategoryInfo[], text: (m: CategoryInfo) => string) => (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => set((e.currentTarget as HTMLSelectElement).value)}>
+        {choices.map((m) => (
+          <option key={m.id} value={m.id}>
+            {text(m)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
   return (
-    <form class="card form" aria-label="New compute" onSubmit={(e) => void submit(e)}>
-      <h2>New compute</h2>
-      <label>
-        Title
-        <input value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} placeholder="web1" />
-      </label>
-      <label>
-        OS template
-        <select value={osTpl} onChange={(e) => setOs((e.currentTarget as HTMLSelectElement).value)}>
-          {os.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.title ?? m.term}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Resource template
-        <select value={resTpl} onChange={(e) => setRes((e.currentTarget as HTMLSelectElement).value)}>
-          {resources.map((m) => (
-            <option key={m.id} value={m.id}>
-              {describe(m)}
-            </option>
-          ))}
-        </select>
-      </label>
+    <FormCard label="New compute" action="Create compute" submit={submit} onDone={onDone}>
+      <Field label="Title" value={title} set={setTitle} placeholder="web1" />
+      {pick('OS template', osTpl, setOs, os, (m) => m.title ?? m.term)}
+      {pick('Resource template', resTpl, setRes, resources, describe)}
       <fieldset>
         <legend>Networks to attach</legend>
         {cloud.state.networks.length === 0 ? <p>No networks.</p> : null}
@@ -106,15 +84,6 @@ export function ComputeForm({ cloud, onDone }: { cloud: Cloud; onDone: () => voi
       </fieldset>
       <FileText label="SSH public key" value={sshKey} onChange={setKey} accept=".pub,text/plain" />
       <FileText label="User data (cloud-init)" value={userData} onChange={setData} />
-      <ErrorNote message={error} />
-      <div class="row">
-        <button type="submit" disabled={busy}>
-          {busy ? 'Creating…' : 'Create compute'}
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }
