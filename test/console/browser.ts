@@ -51,7 +51,7 @@ export async function watchedPage(browser: Browser, viewport = { width: 1280, he
   page.on('console', (m) => {
     const text = m.text();
     if (/Content Security Policy|Trusted Type/i.test(text)) cspViolations.push(text);
-    else if (m.type() === 'error' && !/status of (401|404|409|400)/.test(text)) errors.push(`console error: ${text}`);
+    else if (m.type() === 'error' && !/status of (400|401|403|404|409)/.test(text)) errors.push(`console error: ${text}`);
   });
   // Runs before the page's own scripts (through the DevTools protocol, not subject to the CSP).
   await page.addInitScript(() => {

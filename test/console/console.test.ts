@@ -146,6 +146,13 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'attach data1' }).click();
       await data1.getByRole('button', { name: 'detach data1 from web1' }).waitFor();
       assert.match(await data1.innerText(), /web1 \/dev\/vd[a-z]/);
+      await page.getByLabel('new size of data1 in GB').fill('3');
+      await page.getByRole('button', { name: 'resize data1' }).click();
+      await data1.getByRole('cell', { name: '3 GB', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'snapshot data1' }).click();
+      await data1.getByText('snapshotting…').waitFor({ state: 'detached' });
+      await waitState(data1, 'online');
+      assert.equal(await page.getByRole('alert').count(), 0, 'resize and snapshot went through');
 
       // The graph shows the new edge; clicking the volume opens it.
       await go(page, 'Graph');
@@ -155,7 +162,7 @@ describe('web console in Chromium', () => {
       await page.locator(`a.node[data-location="${dataLoc}"]`).click();
       await page.getByRole('heading', { level: 1, name: 'data1' }).waitFor();
       await page.getByRole('heading', { name: 'Attributes' }).waitFor();
-      assert.match(await page.locator('.kv').innerText(), /occi\.storage\.size\s+2/);
+      assert.match(await page.locator('.kv').innerText(), /occi\.storage\.size\s+3/);
 
       // A tag: defined, put on data1, filtered on.
       await go(page, 'Tags');
@@ -239,7 +246,15 @@ describe('web console in Chromium', () => {
         assert.ok(width <= 360, `${view} is ${width} px wide at 360`);
         assert.deepEqual(await unlabelled(page), [], `unlabelled controls in ${view}`);
       }
+      // A refusal is shown in place, in the server's words.
       await go(page, 'Networks');
+      await page.getByRole('button', { name: 'delete public' }).click();
+      await confirmWith(page, 'delete');
+      const refusal = page.getByRole('alert');
+      await refusal.waitFor();
+      const said = await s.request('DELETE', '/network/public', { headers: { Accept: 'text/plain' } });
+      assert.ok(said.status >= 400, 'the server refuses to delete the shared network');
+      assert.ok((await refusal.innerText()).includes(said.body.split('\n')[0] as string), `the alert says what the server says: ${said.body}`);
       await w.shot('mobile-networks');
       await page.getByRole('button', { name: 'delete backend' }).click();
       await confirmWith(page, 'delete');
