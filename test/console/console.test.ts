@@ -220,7 +220,7 @@ describe('web console in Chromium', () => {
     }
   });
 
-  test('at 360 px wide: no sideways scrolling, every control labelled, networks up and down', async (t) => {
+  test('at 360 px wide: no sideways scrolling, every control labelled; a network up and down, a compute attached, a refusal in place', async (t) => {
     if (!present) return t.skip(SKIP_NO_CHROMIUM);
     const w = await watchedPage(browser, { width: 360, height: 740 });
     const { page } = w;
@@ -240,6 +240,13 @@ describe('web console in Chromium', () => {
       await waitState(backend, 'inactive');
       await page.getByRole('button', { name: 'up backend' }).click();
       await waitState(backend, 'active');
+      // A compute made elsewhere (here, by plain OCCI) shows up, and is attached to the network from its row.
+      const made = await s.request('POST', '/compute/', { headers: { 'Content-Type': 'text/plain', Accept: 'text/plain' }, body: 'Category: compute; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"\nX-OCCI-Attribute: occi.core.title="app1"\n' });
+      assert.equal(made.status, 201, made.body);
+      await page.getByLabel('compute to attach backend to').selectOption({ label: 'app1' });
+      await page.getByRole('button', { name: 'attach backend' }).click();
+      await backend.getByRole('button', { name: 'detach backend from app1' }).waitFor();
+      assert.match(await backend.innerText(), /app1 10\.9\.0\.\d+/);
       for (const view of ['Overview', 'Computes', 'Storage', 'Networks', 'Graph', 'Tags']) {
         await go(page, view);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -256,6 +263,11 @@ describe('web console in Chromium', () => {
       assert.ok(said.status >= 400, 'the server refuses to delete the shared network');
       assert.ok((await refusal.innerText()).includes(said.body.split('\n')[0] as string), `the alert says what the server says: ${said.body}`);
       await w.shot('mobile-networks');
+      await go(page, 'Computes');
+      await page.getByRole('button', { name: 'delete app1' }).click();
+      await confirmWith(page, 'delete');
+      await row(page, 'app1').waitFor({ state: 'detached' });
+      await go(page, 'Networks');
       await page.getByRole('button', { name: 'delete backend' }).click();
       await confirmWith(page, 'delete');
       await backend.waitFor({ state: 'detached' });
