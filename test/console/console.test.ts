@@ -20,7 +20,8 @@ async function waitState(r: Locator, state: string): Promise<void> {
     await r.locator('.badge', { hasText: new RegExp(`^${state}$`) }).waitFor();
   } catch (e) {
     const seen = await r.innerText().catch(() => '(row gone)');
-    throw new Error(`the row never showed ${state}; last seen: ${seen.replace(/\s+/g, ' ')}`, { cause: e });
+    const alerts = await r.page().getByRole('alert').allInnerTexts();
+    throw new Error(`the row never showed ${state}; last seen: ${seen.replace(/\s+/g, ' ')}; alerts: ${alerts.join(' | ') || 'none'}`, { cause: e });
   }
 }
 
