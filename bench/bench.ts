@@ -1,94 +1,195 @@
-// npm run bench — throughput and latency of the main requests against a real
-// snf-occi process on the embedded cloud, over loopback, bounded in time.
-// Prints requests/s, p50/p99 latency and the server's peak memory.
+// npm run bench — a real snf-occi process on the embedded cloud, over
+// loopback, beside a bare node:http control serving the bytes of GET /-/
+// (both started here, measured in the same run on the same machine):
+//  1. collections, one client at a time, right after the set-up: latency
+//     (p50/p99, ms), the server's CPU time per request, and its peak memory
+//     (VmHWM, reset before each; the RSS it started from beside it) for
+//     10,000 computes in text and JSON, the first and the middle page of 100
+//     of 10,000, a page of 100 of 100, a mixin collection of 1,000 members
+//     among 10,000 (each after a second of warm-up); the control's latency
+//     before and after;
+//  2. /healthz latency while four clients list the 10,000 computes in JSON;
+//  3. throughput at BENCH_CONNECTIONS connections (autocannon): GET /-/ taking
+//     turns with the control, a single compute, create+delete.
 //   BENCH_SECONDS (default 5) per scenario, BENCH_CONNECTIONS (default 16).
 import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
-import { memoryOf, startServerChild } from '../scripts/support/server-child.js';
+import { startServerChild } from '../scripts/support/server-child.js';
+import { cpuMs, get, peakMiB, resetPeak, sequential, startControl, summarize, type Latency } from './measure.js';
+import { compute, computes, KIND, tagged, TAG_LOCATION } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const COMPUTES = 1000;
-const KIND = 'Category: compute; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"\n';
+const MANY = 10_000;
+/** Alternating runs of the control and of GET /-/. */
+const ROUNDS = 3;
 const TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
+const TOKENS = {
+  many: 'bench-many-0123456789abcdefghijklmnop',
+  hundred: 'bench-hundred-0123456789abcdefghijkl',
+  solo: 'bench-solo-0123456789abcdefghijklmnop',
+  churn: 'bench-churn-0123456789abcdefghijklmno',
+};
 
-interface Row {
-  scenario: string;
+const line = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`;
+const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+const say = (text: string): boolean => process.stdout.write(`${text}\n`);
+
+interface Rate {
   rps: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
-async function run(scenario: string, opts: autocannon.Options): Promise<Row> {
-  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
-  const errors = result.errors + result.timeouts + result.non2xx;
-  return { scenario, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors };
+/** The run with the median requests/s. */
+const median = (runs: Rate[]): Rate => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+
+async function rate(opts: autocannon.Options): Promise<Rate> {
+  const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
 }
 
-async function post(url: string, token: string, body: string): Promise<string> {
-  const r = await fetch(url, { method: 'POST', headers: { 'X-Auth-Token': token, 'Content-Type': 'text/plain' }, body });
-  if (r.status !== 201) throw new Error(`setup create failed: ${r.status} ${await r.text()}`);
-  return new URL(r.headers.get('location')!).pathname;
+/** create+delete pairs: POST a compute, DELETE its Location. */
+function churn(base: string, type: string): autocannon.Options {
+  const headers = { 'X-Auth-Token': TOKENS.churn, 'Content-Type': type, Accept: type };
+  const body = type === 'text/plain' ? KIND : JSON.stringify({ kind: 'http://schemas.ogf.org/occi/infrastructure#compute' });
+  return {
+    url: base,
+    requests: [
+      {
+        method: 'POST',
+        path: '/compute/',
+        headers,
+        body,
+        onResponse: (_s: number, _b: string, context: Record<string, unknown>, h?: Record<string, string>) => {
+          const location = Object.entries(h ?? {}).find(([k]) => k.toLowerCase() === 'location')?.[1];
+          context.location = location ? new URL(String(location)).pathname : '/compute/missing';
+        },
+      },
+      { method: 'DELETE', headers, setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => ({ ...req, path: context.location as string }) },
+    ] as autocannon.Request[],
+  };
+}
+
+/** Four clients list the 10,000 computes in JSON while one asks /healthz, one request after another. */
+async function healthzUnderLoad(base: string): Promise<{ health: Latency; listing: Latency }> {
+  const listings: number[] = [];
+  const health: number[] = [];
+  const until = performance.now() + SECONDS * 1000;
+  const lister = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      const r = await get(base, '/compute/', { 'X-Auth-Token': TOKENS.many, Accept: 'application/occi+json' });
+      if (r.status !== 200) throw new Error(`listing under load: ${r.status}`);
+      listings.push(performance.now() - t);
+    }
+  };
+  const prober = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      const r = await get(base, '/healthz', {});
+      if (r.status !== 200) throw new Error(`/healthz under load: ${r.status}`);
+      health.push(performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  await Promise.all([lister(), lister(), lister(), lister(), prober()]);
+  return { health: summarize(health), listing: summarize(listings) };
 }
 
 async function main(): Promise<void> {
-  const tokens = [
-    { token: 'bench-many-0123456789abcdef0123456789ab', tenant: 'many' },
-    { token: 'bench-solo-0123456789abcdef0123456789ab', tenant: 'solo' },
-    { token: 'bench-churn-0123456789abcdef0123456789ab', tenant: 'churn' },
-  ];
+  const tokens = Object.entries(TOKENS).map(([tenant, token]) => ({ token, tenant }));
   const server = await startServerChild({ tokens, logLevel: 'info', env: { SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' } });
   const base = server.base;
+  const controls: Array<{ stop(): void }> = [];
   try {
-    process.stdout.write(`setting up ${COMPUTES} computes …\n`);
-    for (let i = 0; i < COMPUTES; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => post(`${base}/compute/`, tokens[0].token, `${KIND}X-OCCI-Attribute: occi.core.title="vm-${i + j}"\n`)));
-    }
-    const solo = await post(`${base}/compute/`, tokens[1].token, KIND);
-    const rows: Row[] = [];
+    say(`setting up ${MANY} computes, 100, 1, and a mixin tagging 1,000 …`);
+    await computes(base, TOKENS.many, MANY, 100);
+    await computes(base, TOKENS.hundred, 100, 100);
+    const solo = await compute(base, TOKENS.solo);
+    const members = await tagged(base, TOKENS.many, MANY / 1000, 100);
+
+    // Collections first, on a server that has done nothing else since its set-up.
+    const textHeaders = { 'X-Auth-Token': TOKENS.solo, Accept: 'text/plain' };
+    const reference = await get(base, '/-/', textHeaders);
+    const same = Object.fromEntries(['content-type', 'server', 'accept'].map((h) => [h, String(reference.headers[h])]));
+    const textControl = await startControl(reference.body, same);
+    controls.push(textControl);
+    const controlBefore = await sequential(textControl.base, '/-/', textHeaders, SECONDS);
+    const scenarios: Array<[string, string, string, string]> = [];
     for (const [name, type] of Object.entries(TYPES)) {
-      rows.push(await run(`GET /-/ (${name})`, { url: `${base}/-/`, headers: { 'X-Auth-Token': tokens[0].token, Accept: type } }));
-      rows.push(await run(`GET /compute/ ×${COMPUTES} (${name})`, { url: `${base}/compute/`, headers: { 'X-Auth-Token': tokens[0].token, Accept: type } }));
-      rows.push(await run(`GET /compute/<id> (${name})`, { url: `${base}${solo}`, headers: { 'X-Auth-Token': tokens[1].token, Accept: type } }));
-      const body = type === 'text/plain' ? KIND : JSON.stringify({ kind: 'http://schemas.ogf.org/occi/infrastructure#compute' });
-      rows.push(
-        await run(`create+delete (${name}, per request)`, {
-          url: base,
-          requests: [
-            {
-              method: 'POST',
-              path: '/compute/',
-              headers: { 'X-Auth-Token': tokens[2].token, 'Content-Type': type, Accept: type },
-              body,
-              onResponse: (_status: number, _body: string, context: Record<string, unknown>, headers?: Record<string, string>) => {
-                // autocannon keeps the server's header-name case.
-                const location = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'location')?.[1];
-                context.location = location ? new URL(String(location)).pathname : '/compute/missing';
-              },
-            },
-            {
-              method: 'DELETE',
-              headers: { 'X-Auth-Token': tokens[2].token, Accept: type },
-              setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => ({ ...req, path: context.location as string }),
-            },
-          ] as autocannon.Request[],
-        }),
+      scenarios.push(
+        [`GET /compute/ of ${MANY} (${name})`, TOKENS.many, '/compute/', type],
+        [`first page of 100 of ${MANY} (${name})`, TOKENS.many, '/compute/?page=1&number=100', type],
+        [`middle page of 100 of ${MANY} (${name})`, TOKENS.many, '/compute/?page=50&number=100', type],
+        [`page of 100 of 100 (${name})`, TOKENS.hundred, '/compute/?page=1&number=100', type],
+        [`mixin collection: ${members} of ${MANY} (${name})`, TOKENS.many, TAG_LOCATION, type],
       );
     }
-    const memory = Math.round(memoryOf(server.pid).peakMiB);
-    const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-    const out = [
-      `snf-occi bench: ${SECONDS} s per scenario, ${CONNECTIONS} connections, embedded cloud, Node ${process.version}`,
-      '',
-      line(['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'errors']),
-      line(['---', '---:', '---:', '---:', '---:']),
-      ...rows.map((r) => line([r.scenario, String(r.rps), String(r.p50), String(r.p99), String(r.errors)])),
-      '',
-      `server peak memory (VmHWM): ${memory} MiB`,
-    ];
-    process.stdout.write(out.join('\n') + '\n');
+    const latency: string[] = [];
+    for (const [scenario, token, path, type] of scenarios) {
+      // A second of the same requests first: code warmed up, and the previous scenario's garbage collected.
+      await sequential(base, path, { 'X-Auth-Token': token, Accept: type }, 1);
+      resetPeak(server.pid);
+      const [cpu, rss] = [cpuMs(server.pid), peakMiB(server.pid)];
+      const l = await sequential(base, path, { 'X-Auth-Token': token, Accept: type }, SECONDS);
+      const perRequest = (cpuMs(server.pid) - cpu) / l.n;
+      latency.push(line([scenario, l.n, ms(l.p50), ms(l.p99), ms(perRequest), Math.round(l.bytes / 1024), `${peakMiB(server.pid)} (from ${rss})`]));
+    }
+    const controlAfter = await sequential(textControl.base, '/-/', textHeaders, SECONDS);
+    resetPeak(server.pid);
+    const loadedFrom = peakMiB(server.pid);
+    const loaded = await healthzUnderLoad(base);
+    const loadedPeak = peakMiB(server.pid);
+
+    const throughput: string[] = [];
+    for (const [name, type] of Object.entries(TYPES)) {
+      const headers = { 'X-Auth-Token': TOKENS.solo, Accept: type };
+      const body = type === 'text/plain' ? reference : await get(base, '/-/', headers);
+      const control = type === 'text/plain' ? textControl : await startControl(body.body, Object.fromEntries(['content-type', 'server', 'accept'].map((h) => [h, String(body.headers[h])])));
+      controls.push(control);
+      // The machine's speed drifts: control and server take turns, and each side's median counts.
+      const theirs: Rate[] = [];
+      const ours: Rate[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        theirs.push(await rate({ url: `${control.base}/-/`, headers }));
+        ours.push(await rate({ url: `${base}/-/`, headers }));
+      }
+      const [c, o] = [median(theirs), median(ours)];
+      const ratio = (o.rps / c.rps).toFixed(2);
+      throughput.push(line([`control: bare node:http, same ${Buffer.byteLength(body.body)} bytes (${name})`, c.rps, c.p50, c.p99, c.errors, theirs.map((r) => r.rps).join(', ')]));
+      throughput.push(line([`GET /-/ (${name})`, o.rps, o.p50, o.p99, o.errors, `${ratio}× control; ${ours.map((r) => r.rps).join(', ')}`]));
+      const one = await rate({ url: `${base}${solo}`, headers });
+      throughput.push(line([`GET /compute/<id> (${name})`, one.rps, one.p50, one.p99, one.errors, '']));
+      const cd = await rate(churn(base, type));
+      throughput.push(line([`create+delete (${name}, per request)`, cd.rps, cd.p50, cd.p99, cd.errors, '']));
+    }
+
+    say(`snf-occi bench: ${SECONDS} s per scenario, embedded cloud, Node ${process.version}, logging at info`);
+    say('');
+    say('Collections, one client at a time (the server otherwise idle):');
+    say('');
+    say(line(['scenario', 'requests', 'p50 ms', 'p99 ms', 'server CPU ms/request', 'KiB', 'peak RSS MiB (from)']));
+    say(line(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
+    const control = (when: string, c: Latency): boolean => say(line([`control ${when}: bare node:http, GET of the /-/ bytes`, c.n, ms(c.p50), ms(c.p99), '', Math.round(c.bytes / 1024), '']));
+    control('before', controlBefore);
+    latency.forEach((l) => say(l));
+    control('after', controlAfter);
+    say('');
+    const h = loaded.health;
+    const j = loaded.listing;
+    say(`/healthz while 4 clients list ${MANY} computes in JSON: p50 ${ms(h.p50)} ms, p99 ${ms(h.p99)} ms, max ${ms(h.max)} ms (${h.n} probes);`);
+    say(`  the listings meanwhile: p50 ${ms(j.p50)} ms, p99 ${ms(j.p99)} ms (${j.n}); server peak RSS ${loadedPeak} MiB (from ${loadedFrom})`);
+    say('');
+    say(`Throughput, ${CONNECTIONS} connections (autocannon; latency in whole ms):`);
+    say('');
+    say(line(['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'each run, requests/s']));
+    say(line(['---', '---:', '---:', '---:', '---:', '---']));
+    throughput.forEach((l) => say(l));
+    say('');
   } finally {
+    controls.forEach((c) => c.stop());
     await server.stop();
     rmSync(server.dataDir, { recursive: true, force: true });
   }

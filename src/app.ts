@@ -11,7 +11,10 @@ import { UserMixinStore } from './store/user-mixin-store.js';
 
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: NodeJS.WritableStream): Logger {
   const options = { level: config.logLevel, base: { service: 'snf-occi' } };
-  return destination ? pino(options, destination as unknown as pino.DestinationStream) : pino(options);
+  // Standard output is written in batches, at least every 100 ms: a write per access-log line costs every
+  // request a system call. What is buffered is flushed at exit.
+  const stdout = (): pino.DestinationStream => pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
+  return pino(options, destination ? (destination as unknown as pino.DestinationStream) : stdout());
 }
 
 export async function openBackend(config: Config): Promise<Backend> {
@@ -40,11 +43,12 @@ export interface App {
   backend: Backend;
 }
 
-export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<App> {
+/** `wrap` may put something around the backend (tests observe the port through it). */
+export async function createApp(config: Config, logger: Logger = createLogger(config), wrap: (b: Backend) => Backend = (b) => b): Promise<App> {
   const lock = claimDataDir(config.dataDir);
   let backend: Backend | undefined;
   try {
-    backend = await openBackend(config);
+    backend = wrap(await openBackend(config));
     const store = new UserMixinStore(config.dataDir);
     const occi = createOcciServer({ config, backend, store, logger });
     const shutdown = occi.shutdown;

@@ -71,7 +71,7 @@ export async function dispatch(ctx: OcciContext, call: Call): Promise<OcciResult
     const listed = await list(ctx, owner, filter, pageFrom(query, ctx.limits.maxPageSize));
     // A family parent (os_tpl …) takes no members: its empty listing says where its family is.
     const note = owner.type === 'mixin' ? familyParentNote(owner.mixin) : undefined;
-    return note && listed.type === 'collection' ? { ...listed, note } : listed;
+    return note && (listed.type === 'collection' || listed.type === 'entities') ? { ...listed, note } : listed;
   }
   if (verb === 'DELETE') {
     const filterHeaders = filterPayload(call.headers);

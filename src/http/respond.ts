@@ -13,7 +13,10 @@ function isJson(renderer: Renderer): boolean {
   return renderer.mediaType.startsWith('application/');
 }
 
-export function respond(renderer: Renderer, result: OcciResult): Response {
+/** Every result but a collection of whole entities, which is written as it comes (stream.ts). */
+export type WholeResult = Exclude<OcciResult, { type: 'entities' }>;
+
+export function respond(renderer: Renderer, result: WholeResult): Response {
   switch (result.type) {
     case 'entity':
       return { status: 200, rendered: renderer.entity(result.view) };
@@ -27,15 +30,9 @@ export function respond(renderer: Renderer, result: OcciResult): Response {
           : renderer.collection(result.views, 'mixed');
       return { status: 201, rendered, location: urls[0] };
     }
-    case 'collection': {
-      // Text renderings of a collection are its locations (R92, R127); only JSON renders whole entities.
-      const rendered = isJson(renderer)
-        ? renderer.collection(result.members.map((m) => m.view()), result.which)
-        : renderer.locations(result.members.map((m) => m.location));
-      // A note for people (e.g. where a family's members are) travels beside the rendering, which has no place for it.
-      if (result.note) rendered.headers['X-OCCI-Note'] = result.note;
-      return { status: 200, rendered };
-    }
+    case 'collection':
+      // Text renderings of a collection are its locations (R92, R127).
+      return { status: 200, rendered: renderer.locations(result.locations) };
     case 'categories':
       return { status: 200, rendered: renderer.categories(result.list) };
     case 'ok':

@@ -13,10 +13,9 @@ import { notAcceptable, OcciError } from '../errors.js';
 import { CatalogCache } from '../operations/catalog-cache.js';
 import type { OcciContext } from '../operations/context.js';
 import type { Renderer } from '../rendering/document.js';
-import { jsonRenderer, plainJsonRenderer } from '../rendering/json/render.js';
-import { acceptable, ACCEPT_HEADER, type MediaType } from '../rendering/negotiate.js';
-import { listingsOnly, textOcciPlainRenderer, textOcciRenderer, textPlainRenderer, uriListRenderer } from '../rendering/text/render.js';
-import type { UserMixinStore } from '../store/user-mixin-store.js';
+import { acceptable, ACCEPT_HEADER } from '../rendering/negotiate.js';
+import { textPlainRenderer } from '../rendering/text/render.js';
+import type { Store } from '../store/store.js';
 import { metrics } from '../metrics.js';
 import { VERSION } from '../version.js';
 import { filterPayload, parsePayload, readBody } from './body.js';
@@ -29,23 +28,16 @@ import { authRequest } from './credentials.js';
 import { Deadline } from './deadline.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import { RateLimiter } from './rate-limit.js';
-import { respond, type Response } from './respond.js';
+import { rendererFor } from './renderers.js';
+import type { Response } from './respond.js';
 import { allowedMethods, route } from './router.js';
 import { queryFilter, withQueryFilter } from './query-params.js';
 import { storageFailure } from './storage-failure.js';
+import { answer } from './stream.js';
 import { parseTarget } from './target.js';
 import { requestedOcciVersion } from './version-check.js';
 
 export const SERVER_HEADER = `snf-occi/${VERSION} OCCI/1.2 OCCI/1.1`;
-
-const RENDERERS: Record<MediaType, Renderer> = {
-  'text/plain': textPlainRenderer,
-  'text/occi+plain': textOcciPlainRenderer,
-  'text/occi': textOcciRenderer,
-  'text/uri-list': uriListRenderer,
-  'application/occi+json': jsonRenderer,
-  'application/json': plainJsonRenderer,
-};
 
 /**
  * Answers on a raw socket and closes it for good. The server allows half-open sockets, so end() alone would
@@ -73,7 +65,7 @@ const STATUS_TEXT: Record<number, string> = http.STATUS_CODES as Record<number, 
 export interface OcciServerOptions {
   config: Config;
   backend: Backend;
-  store: UserMixinStore;
+  store: Store;
   logger: Logger;
 }
 
@@ -128,6 +120,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   }
 
   function sendError(res: ServerResponse, renderer: Renderer, err: unknown, requestId: string, log: RequestLog): void {
+    if (res.headersSent) return void (log.err = err); // a collection cut short while it was written: the log says why
     let status = 500;
     let message = 'internal error; the request id identifies it in the server log';
     let extra: Record<string, string> = {};
@@ -184,8 +177,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const occi = requestedOcciVersion(header(req.headers['user-agent']));
       const [media, next] = acceptable(header(req.headers.accept));
       if (!media) throw notAcceptable(`none of the media types in Accept is served; ask for one of ${ACCEPT_HEADER}`); // R12
-      // uri-list renders listings only; a client that accepts more gets that for everything else (D9).
-      renderer = media === 'text/uri-list' && next ? listingsOnly(RENDERERS[next]) : RENDERERS[media];
+      renderer = rendererFor(media, next);
       if (draining) throw new OcciError(503, 'the server is shutting down');
       if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later'); // R148
       const creds = await deadline.race(backend.authenticate(authRequest(req.headers)));
@@ -197,6 +189,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         creds,
         catalog,
         base: baseUrl(req),
+        listing: renderer.listing,
         occi11: occi.onlyV11,
         limits: { maxPageSize: limits.maxPageSize, maxBatch: limits.maxBatch },
         allowNamespaceDelete: config.allowNamespaceDelete,
@@ -214,8 +207,10 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const body = hasBody ? await readBody(req, limits.maxBodyBytes) : '';
       const payload = hasBody ? parsePayload(header(req.headers['content-type']), body, req.headers) : withQueryFilter(filterPayload(req.headers), queried);
       const call = { method, route: r, query: target.query, headers: req.headers, payload };
-      const response = discoveryCache.lookup(ctx, renderer, call) ?? respond(renderer, await deadline.race(dispatch(ctx, call)));
-      send(res, response, requestId, log);
+      const cached = discoveryCache.lookup(ctx, renderer, call);
+      const result = cached ? undefined : await deadline.race(dispatch(ctx, call));
+      const whole = cached ?? (await answer(res, renderer, result!, { base: ctx.base, path, query: target.query, requestId, bodyless: method === 'HEAD' }));
+      if (whole) send(res, whole, requestId, log);
     } catch (err) {
       // A client still sending the body it was refused for must be able to read the 413.
       if (err instanceof OcciError && err.status === 413) await settleRefusedBody(req, res, { maxBytes: limits.maxBodyBytes * DRAIN_FACTOR, maxMs: DRAIN_MS });
@@ -223,8 +218,9 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     } finally {
       deadline.clear();
       const ms = Math.round((performance.now() - started) * 100) / 100;
+      log.status ??= res.statusCode; // a streamed collection was not sent through send()
       const line = { reqId: requestId, method, path: path.slice(0, 200), status: log.status, ms };
-      metrics.request(method, log.status ?? 0);
+      metrics.request(method, log.status);
       if (log.err) logger.error({ ...line, err: log.err }, 'request failed');
       else logger.info(line, 'request');
     }
@@ -294,7 +290,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       server.closeAllConnections();
       await closed;
       await backend.close();
-      store.close();
+      await store.close();
     },
   };
 }

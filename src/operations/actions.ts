@@ -92,7 +92,7 @@ export async function trigger(ctx: OcciContext, loc: EntityLocation, term: strin
   const outcome = await ctx.backend.action(ctx.creds, loc.kind, loc.id, action, params);
   if (outcome.mixin) return { type: 'categories', list: [{ category: outcome.mixin, location: ctx.base + outcome.mixin.location }] };
   const after = outcome.entity ?? (await fetchEntity(ctx, loc));
-  return { type: 'entity', view: singleView(ctx, after) };
+  return { type: 'entity', view: await singleView(ctx, after) };
 }
 
 /**

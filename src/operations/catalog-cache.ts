@@ -4,7 +4,7 @@
 // client chooses (X-Project-Id, Host), in an LRU bounded in entries and bytes.
 import type { Backend, Credentials } from '../port/backend.js';
 import { typeId, type Mixin } from '../model/category.js';
-import type { UserMixinStore } from '../store/user-mixin-store.js';
+import type { Store } from '../store/store.js';
 import { estimateBytes, Lru } from '../lru.js';
 import { Catalog } from './catalog.js';
 import { userMixin } from './user-mixins.js';
@@ -27,7 +27,7 @@ export class CatalogCache {
 
   constructor(
     private readonly backend: Backend,
-    private readonly store: UserMixinStore,
+    private readonly store: Store,
     bounds = CATALOG_CACHE_BOUNDS,
   ) {
     this.entries = new Lru<Entry>({ ...bounds, sizeOf: (e) => e.bytes });
@@ -40,7 +40,7 @@ export class CatalogCache {
     const userVersion = this.store.version(creds.tenant);
     const hit = this.entries.get(key);
     if (hit && hit.userVersion === userVersion && sameMixins(hit.provider, provider)) return hit.catalog;
-    const users = this.store.list(creds.tenant).map(userMixin);
+    const users = (await this.store.list(creds.tenant)).map(userMixin);
     const catalog = new Catalog(provider, users);
     const bytes = estimateBytes([provider, users]) + catalog.all.length * INDEX_BYTES_PER_CATEGORY;
     this.entries.set(key, { provider, userVersion, catalog, bytes });

@@ -1,78 +1,20 @@
 // Collections (spec §3.6, §3.8, §3.9): kind and mixin locations, unbound
 // namespace paths, filtering, paging, membership and collection-wide actions.
-import { isLinkRecord, type EntityKindTerm, type EntityRecord } from '../port/backend.js';
+import { isLinkRecord, type EntityRecord, type EntityRef } from '../port/backend.js';
 import { badRequest, methodNotAllowed, notFound, tooLarge } from '../errors.js';
-import { kindChain, typeId, type AttributeValue, type Category, type Kind, type Mixin } from '../model/category.js';
-import { LINK, RESOURCE } from '../model/infrastructure.js';
+import { kindChain, typeId, type AttributeValue, type Category, type Mixin } from '../model/category.js';
 import { familyParentMisuse, isOsTemplate, isResourceTemplate } from '../model/templates.js';
 import type { EntityInput, EntityView, Payload } from '../rendering/document.js';
 import { triggerOnAll } from './actions.js';
+import { allMembers, allRefs, backendPage, collect, membersOfRecords, pageOfMembers, VIEW_BATCH, viewBatches, type Member } from './collection-pages.js';
+import { pagedByBackend, planCollection, type CollectionOwner, type Plan } from './collection-plan.js';
 import { absolute, type OcciContext } from './context.js';
 import { checkApplicable, termOfKind } from './entity-input.js';
 import { forgetEntity, forgetIfGone } from './entities.js';
 import { ENTITY_KINDS, entityOf, entityPath, isValidId, type EntityLocation } from './locations.js';
-import type { OcciResult } from './result.js';
-import { entityView } from './views.js';
+import type { OcciResult, Paging } from './result.js';
 
-export type CollectionOwner = { type: 'kind'; kind: Kind } | { type: 'mixin'; mixin: Mixin } | { type: 'path'; path: string };
-
-const RESOURCE_TERMS: EntityKindTerm[] = ['compute', 'network', 'storage'];
-const LINK_TERMS: EntityKindTerm[] = ['networkinterface', 'storagelink'];
-
-/** Backend kinds whose entities may belong to the collection. */
-function kindsOf(ctx: OcciContext, owner: CollectionOwner): EntityKindTerm[] {
-  if (owner.type === 'kind') {
-    if (owner.kind === RESOURCE) return RESOURCE_TERMS;
-    if (owner.kind === LINK) return LINK_TERMS;
-    const term = termOfKind(owner.kind);
-    return term ? [term] : [];
-  }
-  if (owner.type === 'mixin') {
-    const applies = owner.mixin.applies;
-    if (applies.length === 0) return [...RESOURCE_TERMS, ...LINK_TERMS];
-    return [...ENTITY_KINDS].filter(([, k]) => applies.some((a) => kindChain(k).includes(a))).map(([t]) => t);
-  }
-  // An unbound path: the union of the bound collections below it (D28).
-  const out = new Set<EntityKindTerm>();
-  for (const [location, c] of ctx.catalog.locations()) {
-    if (location.startsWith(owner.path)) kindsOf(ctx, c.class === 'kind' ? { type: 'kind', kind: c } : { type: 'mixin', mixin: c }).forEach((t) => out.add(t));
-  }
-  return [...out];
-}
-
-function ownerMatches(ctx: OcciContext, owner: CollectionOwner, view: EntityView): boolean {
-  if (owner.type === 'kind') return kindChain(view.kind).includes(owner.kind);
-  if (owner.type === 'mixin') return view.mixins.includes(owner.mixin);
-  for (const [location, c] of ctx.catalog.locations()) {
-    if (!location.startsWith(owner.path)) continue;
-    if (c.class === 'kind' ? kindChain(view.kind).includes(c) : view.mixins.includes(c)) return true;
-  }
-  return false;
-}
-
-interface Member {
-  record: EntityRecord;
-  /** The full view, built on first use: text listings need only locations. */
-  view: () => EntityView;
-}
-
-/** Every member of a collection: one backend listing per kind, in parallel. */
-async function members(ctx: OcciContext, owner: CollectionOwner): Promise<Member[]> {
-  const kinds = kindsOf(ctx, owner);
-  const lists = await Promise.all(kinds.map((k) => ctx.backend.list(ctx.creds, k)));
-  let memberships: Map<string, string[]> | undefined;
-  const index = (): Map<string, string[]> => (memberships ??= ctx.store.membershipIndex(ctx.creds.tenant));
-  const out: Member[] = [];
-  for (const list of lists) {
-    for (const record of list) {
-      let built: EntityView | undefined;
-      const view = (): EntityView => (built ??= entityView(ctx, record, index()));
-      // Every entity of the listed kinds belongs to a kind's collection; mixins and paths need a look.
-      if (owner.type === 'kind' || ownerMatches(ctx, owner, view())) out.push({ record, view });
-    }
-  }
-  return out;
-}
+export type { CollectionOwner } from './collection-plan.js';
 
 export interface Filter {
   categories: Category[];
@@ -96,11 +38,7 @@ function absoluteRef(ctx: OcciContext, value: AttributeValue): AttributeValue {
   return typeof value === 'string' && value.startsWith('/') ? absolute(ctx, value) : value;
 }
 
-function isEmpty(filter: Filter): boolean {
-  return filter.categories.length === 0 && filter.attributes.length === 0;
-}
-
-function matches(view: EntityView, filter: Filter): boolean {
+export function matches(view: EntityView, filter: Filter): boolean {
   for (const c of filter.categories) {
     const ok = c.class === 'kind' ? kindChain(view.kind).includes(c) : c.class === 'mixin' ? view.mixins.includes(c) : view.actions.includes(c);
     if (!ok) return false;
@@ -131,35 +69,56 @@ export function pageFrom(query: URLSearchParams, maxPageSize: number): Page | un
   return { page: p, number: n };
 }
 
-function which(owner: CollectionOwner, records: EntityRecord[]): 'resources' | 'links' | 'mixed' {
-  if (owner.type === 'kind' && kindChain(owner.kind).includes(LINK)) return 'links';
-  if (owner.type === 'kind') return 'resources';
-  const links = records.some(isLinkRecord);
-  const resources = records.some((r) => !isLinkRecord(r));
-  return links && resources ? 'mixed' : links ? 'links' : 'resources';
+const urlOf = (ctx: OcciContext, r: EntityRef): string => absolute(ctx, entityPath(r.kind, r.id));
+
+/** Every member of a collection (deletes, memberships and actions need the records). */
+async function membersOf(ctx: OcciContext, owner: CollectionOwner, filter: Filter = NO_FILTER): Promise<Member[]> {
+  return collect(allMembers(ctx, await planCollection(ctx, owner, filter)));
 }
 
-function collection(ctx: OcciContext, owner: CollectionOwner, selected: Member[]): OcciResult {
-  return {
-    type: 'collection',
-    members: selected.map((m) => ({ location: absolute(ctx, entityPath(m.record.kind, m.record.id)), view: m.view })),
-    which: which(owner, selected.map((m) => m.record)),
-  };
-}
-
+/**
+ * GET on a collection (§3.6.1, R112–R118): the renderer's listing says what to
+ * read, locations (ids only) or whole entities; pages are cut by the backend
+ * where it can apply the whole filter, else here. Whole entities are handed on
+ * batch by batch, for the response to be written as they come.
+ */
 export async function list(ctx: OcciContext, owner: CollectionOwner, filter: Filter, page: Page | undefined): Promise<OcciResult> {
-  let selected = await members(ctx, owner);
-  if (!isEmpty(filter)) selected = selected.filter((m) => matches(m.view(), filter));
-  if (page) selected = selected.slice((page.page - 1) * page.number, page.page * page.number);
-  return collection(ctx, owner, selected);
+  const plan = await planCollection(ctx, owner, filter);
+  const entities = ctx.listing === 'entities';
+  const offset = page ? (page.page - 1) * page.number : 0;
+  const paging = (found: { more: boolean; total?: number }): Paging | undefined =>
+    page && { ...page, more: found.more, ...(found.total === undefined ? {} : { total: found.total }) };
+  if (pagedByBackend(plan)) {
+    if (!page) {
+      if (entities) return { type: 'entities', which: plan.which, batches: viewBatches(allMembers(ctx, plan)) };
+      return { type: 'collection', locations: (await allRefs(ctx, plan)).map((r) => urlOf(ctx, r)) };
+    }
+    const found = await backendPage(ctx, plan, entities ? 'records' : 'refs', offset, page.number);
+    if (!entities) return { type: 'collection', locations: found.items.map((r) => urlOf(ctx, r)), paging: paging(found) };
+    return { type: 'entities', which: plan.which, batches: viewBatches(membersOfRecords(ctx, plan, found.items as EntityRecord[])), paging: paging(found) };
+  }
+  // The filter needs the views: read batch by batch, page here.
+  if (!page && entities) return { type: 'entities', which: plan.which, batches: viewBatches(allMembers(ctx, plan)) };
+  const found = page ? await pageOfMembers(allMembers(ctx, plan), offset, page.number) : { items: await collect(allMembers(ctx, plan)), more: false };
+  if (!entities) return { type: 'collection', locations: found.items.map((m) => m.view.location), paging: paging(found) };
+  return { type: 'entities', which: plan.which, batches: viewBatches(inBatches(found.items)), paging: paging(found) };
+}
+
+async function* inBatches<T>(items: T[]): AsyncGenerator<T[]> {
+  for (let i = 0; i < items.length; i += VIEW_BATCH) yield items.slice(i, i + VIEW_BATCH);
+}
+
+/** A collection of records already read, as the renderer wants it. */
+async function collectionOf(ctx: OcciContext, plan: Plan, records: EntityRecord[]): Promise<OcciResult> {
+  if (ctx.listing === 'locations') return { type: 'collection', locations: records.map((r) => urlOf(ctx, r)) };
+  return { type: 'entities', which: plan.which, batches: viewBatches(membersOfRecords(ctx, { ...plan, residual: undefined }, records)) };
 }
 
 /** DELETE on a kind location or (behind a flag) an unbound path: deletes the members (R75, R76). */
 export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payload: Payload, filter: Filter): Promise<OcciResult> {
   if (owner.type === 'path' && !ctx.allowNamespaceDelete) throw methodNotAllowed(['GET', 'HEAD', 'OPTIONS']);
   const named = listing(ctx, payload);
-  let targets = await members(ctx, owner);
-  if (!isEmpty(filter)) targets = targets.filter((m) => matches(m.view(), filter));
+  let targets = await membersOf(ctx, owner, filter);
   const listedOnly = named !== undefined;
   if (listedOnly) {
     const wanted = new Set(named.map((l) => key(entityOf(ctx, l))));
@@ -183,7 +142,7 @@ export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payloa
       },
     );
     if (kept) continue;
-    forgetEntity(ctx, record);
+    await forgetEntity(ctx, record);
     gone.add(key(record));
     if (!isLinkRecord(record)) record.links.forEach((l) => gone.add(key(l)));
   }
@@ -246,21 +205,21 @@ export async function membership(ctx: OcciContext, mixin: Mixin, mode: 'add' | '
   const misuse = familyParentMisuse(mixin);
   if (misuse) throw badRequest(misuse); // spec §1.5: an association the provider does not support is a 400
   const named = listing(ctx, payload);
-  const records = mode === 'remove' && named === undefined ? (await members(ctx, owner)).map((m) => m.record) : await listed(ctx, named ?? []);
+  const records = mode === 'remove' && named === undefined ? (await membersOf(ctx, owner)).map((m) => m.record) : await listed(ctx, named ?? []);
   if (mode === 'add' && records.length === 0) throw badRequest('list the entities to associate, one X-OCCI-Location each (JSON: an array of their URLs)'); // R95
   for (const r of records) checkApplicable(ENTITY_KINDS.get(r.kind)!, [mixin]);
   const tenant = ctx.creds.tenant;
   const id = typeId(mixin);
   if (mixin.origin === 'user') {
     const refs = records.map((r) => ({ kind: r.kind, id: r.id }));
-    if (mode === 'remove') ctx.store.dissociate(tenant, id, refs);
+    if (mode === 'remove') await ctx.store.dissociate(tenant, id, refs);
     else {
-      if (!ctx.store.associate(tenant, id, refs, mode === 'replace')) throw notFound(`no mixin ${id}: it was deleted while this request was under way`);
+      if (!(await ctx.store.associate(tenant, id, refs, mode === 'replace'))) throw notFound(`no mixin ${id}: it was deleted while this request was under way`);
       // An entity deleted meanwhile must not keep the membership just written (R72).
       await forgetIfGone(ctx, refs);
     }
   } else {
-    const current = mode === 'replace' ? (await members(ctx, owner)).map((m) => m.record) : [];
+    const current = mode === 'replace' ? (await membersOf(ctx, owner)).map((m) => m.record) : [];
     const keep = new Set(records.map(key));
     const drop = current.filter((r) => !keep.has(key(r)));
     const add = mode === 'remove' ? [] : records.filter((r) => !r.mixins.includes(id));
@@ -278,8 +237,7 @@ export async function membership(ctx: OcciContext, mixin: Mixin, mode: 'add' | '
 /** POST <collection>?action=term on every member (R84). */
 export async function actOnAll(ctx: OcciContext, owner: CollectionOwner, term: string, payload: Payload): Promise<OcciResult> {
   if (owner.type === 'path') throw badRequest('actions apply to kind and mixin locations only');
-  const targets = (await members(ctx, owner)).map((m) => m.record);
+  const targets = (await membersOf(ctx, owner)).map((m) => m.record);
   const after = await triggerOnAll(ctx, owner.type === 'kind' ? owner.kind : owner.mixin, targets, term, payload);
-  const memberships = ctx.store.membershipIndex(ctx.creds.tenant);
-  return collection(ctx, owner, after.map((record) => ({ record, view: () => entityView(ctx, record, memberships) })));
+  return collectionOf(ctx, await planCollection(ctx, owner, NO_FILTER), after);
 }

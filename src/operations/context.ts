@@ -1,7 +1,7 @@
 // What every operation needs: who calls, through which backend, and how to
 // spell absolute URLs for this server.
 import type { Backend, Credentials } from '../port/backend.js';
-import type { UserMixinStore } from '../store/user-mixin-store.js';
+import type { Store } from '../store/store.js';
 import type { Catalog } from './catalog.js';
 
 export interface Limits {
@@ -24,11 +24,13 @@ export interface MixinQuotas {
 
 export interface OcciContext {
   readonly backend: Backend;
-  readonly store: UserMixinStore;
+  readonly store: Store;
   readonly creds: Credentials;
   readonly catalog: Catalog;
   /** Scheme, host and port (and path prefix) of this server, without a trailing '/'. */
   readonly base: string;
+  /** What the response renders of a collection: its members' locations (text), or whole entities (JSON). */
+  readonly listing: 'locations' | 'entities';
   /** The client announced OCCI/1.1 only: render 1.1 state values. */
   readonly occi11: boolean;
   readonly limits: Limits;

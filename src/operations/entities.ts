@@ -19,7 +19,7 @@ import {
 import { ENTITY_KINDS, entityPath, type EntityLocation } from './locations.js';
 import type { OcciResult } from './result.js';
 import { newLinks, realChanges, withoutActionLinks, withoutUnchangedImmutables } from './round-trip.js';
-import { coreId, singleView } from './views.js';
+import { coreId, singleView, viewsOf } from './views.js';
 
 /** Mutable attributes a full update (PUT) clears when the client leaves them out (R66). */
 const CLEARABLE = ['occi.core.title', 'occi.core.summary', 'occi.compute.hostname', 'occi.storagelink.mountpoint', 'occi.network.label'];
@@ -31,7 +31,7 @@ export async function fetchEntity(ctx: OcciContext, loc: EntityLocation): Promis
 }
 
 export async function retrieve(ctx: OcciContext, loc: EntityLocation): Promise<OcciResult> {
-  return { type: 'entity', view: singleView(ctx, await fetchEntity(ctx, loc)) };
+  return { type: 'entity', view: await singleView(ctx, await fetchEntity(ctx, loc)) };
 }
 
 function linkInputOf(input: EntityInput): LinkInput {
@@ -58,16 +58,14 @@ function checkKind(found: Kind | undefined, expected: Kind): void {
  */
 async function tagAll(ctx: OcciContext, record: { kind: EntityKindTerm; id: string }, tags: readonly Mixin[]): Promise<void> {
   if (tags.length === 0) return;
-  for (const t of tags) ctx.store.associate(ctx.creds.tenant, typeId(t), [{ kind: record.kind, id: record.id }]);
+  for (const t of tags) await ctx.store.associate(ctx.creds.tenant, typeId(t), [{ kind: record.kind, id: record.id }]);
   await forgetIfGone(ctx, [record]);
 }
 
 /** Drops the memberships of those entities that no longer exist (deleted while they were being tagged). */
 export async function forgetIfGone(ctx: OcciContext, refs: ReadonlyArray<{ kind: EntityKindTerm; id: string }>): Promise<void> {
   const found = await Promise.all(refs.map((r) => ctx.backend.get(ctx.creds, r.kind, r.id)));
-  refs.forEach((r, i) => {
-    if (!found[i]) ctx.store.forget(ctx.creds.tenant, r.kind, r.id);
-  });
+  await Promise.all(refs.map((r, i) => (found[i] ? undefined : ctx.store.forget(ctx.creds.tenant, r.kind, r.id))));
 }
 
 /** The Link structures of a resource rendering, each checked, at most maxBatch of them. */
@@ -117,21 +115,21 @@ export async function create(ctx: OcciContext, kind: Kind, payload: Payload): Pr
     await rollback(ctx, created);
     throw err;
   }
-  return { type: 'created', views: created.map((r) => singleView(ctx, r)) };
+  return { type: 'created', views: await viewsOf(ctx, created) };
 }
 
 /** Undoes a partly done batch create (R52, spec §3.11); failures to undo are not the client's error. */
 async function rollback(ctx: OcciContext, created: EntityRecord[]): Promise<void> {
   for (const r of created.reverse()) {
     await ctx.backend.delete(ctx.creds, r.kind, r.id).catch(() => undefined);
-    forgetEntity(ctx, r);
+    await forgetEntity(ctx, r);
   }
 }
 
 /** Drops the user-mixin memberships of a deleted entity and of the links it owned. */
-export function forgetEntity(ctx: OcciContext, r: EntityRecord): void {
-  ctx.store.forget(ctx.creds.tenant, r.kind, r.id);
-  if (!isLinkRecord(r)) for (const l of r.links) ctx.store.forget(ctx.creds.tenant, l.kind, l.id);
+export async function forgetEntity(ctx: OcciContext, r: EntityRecord): Promise<void> {
+  await ctx.store.forget(ctx.creds.tenant, r.kind, r.id);
+  if (!isLinkRecord(r)) for (const l of r.links) await ctx.store.forget(ctx.creds.tenant, l.kind, l.id);
 }
 
 function currentMixins(ctx: OcciContext, record: EntityRecord): Mixin[] {
@@ -164,7 +162,7 @@ function checkLinkEnds(ctx: OcciContext, record: LinkRecord, input: EntityInput)
  */
 export async function update(ctx: OcciContext, loc: EntityLocation, payload: Payload): Promise<OcciResult> {
   const record = await fetchEntity(ctx, loc);
-  const seen = singleView(ctx, record);
+  const seen = await singleView(ctx, record);
   const kind = ENTITY_KINDS.get(loc.kind)!;
   const input: EntityInput = payload.entities[0] ?? { categories: [], attributes: {}, links: [] };
   const cats = resolveCategories(ctx, input.categories, false);
@@ -196,7 +194,7 @@ export async function update(ctx: OcciContext, loc: EntityLocation, payload: Pay
   }
   await tagAll(ctx, record, cats.tags);
   if (made.length) result = await fetchEntity(ctx, loc);
-  return { type: 'entity', view: singleView(ctx, result) };
+  return { type: 'entity', view: await singleView(ctx, result) };
 }
 
 /** PUT on an entity URL: create there (R50) or replace (R66–R68). */
@@ -210,9 +208,9 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
       throw badRequest('a PUT that creates an entity cannot carry links: create it, then POST its Links to it'); // R67
     }
     const created = await createOne(ctx, kind, { ...input, links: [] }, loc.id);
-    return { type: 'created', views: [singleView(ctx, created)] };
+    return { type: 'created', views: [await singleView(ctx, created)] };
   }
-  const seen = singleView(ctx, record);
+  const seen = await singleView(ctx, record);
   const cats = resolveCategories(ctx, input.categories, false);
   checkKind(cats.kind, kind);
   const current = currentMixins(ctx, record);
@@ -241,18 +239,18 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
   const result = changes > 0 ? await ctx.backend.update(ctx.creds, loc.kind, loc.id, spec) : record;
   const tenant = ctx.creds.tenant;
   const wanted = new Set(cats.tags.map(typeId));
-  for (const tag of ctx.store.mixinsOf(tenant, loc.kind, loc.id)) {
-    if (!wanted.has(tag)) ctx.store.dissociate(tenant, tag, [{ kind: loc.kind, id: loc.id }]);
+  for (const tag of await ctx.store.mixinsOf(tenant, loc.kind, loc.id)) {
+    if (!wanted.has(tag)) await ctx.store.dissociate(tenant, tag, [{ kind: loc.kind, id: loc.id }]);
   }
   await tagAll(ctx, record, cats.tags);
-  return { type: 'entity', view: singleView(ctx, result) };
+  return { type: 'entity', view: await singleView(ctx, result) };
 }
 
 /** DELETE on an entity (R72–R74): its links go with it. */
 export async function remove(ctx: OcciContext, loc: EntityLocation): Promise<OcciResult> {
   const record = await fetchEntity(ctx, loc);
   await ctx.backend.delete(ctx.creds, loc.kind, loc.id);
-  forgetEntity(ctx, record);
+  await forgetEntity(ctx, record);
   return { type: 'ok' };
 }
 

@@ -27,7 +27,7 @@ function related(ctx: OcciContext, c: Category): Category[] {
  * several give their union. OCCI/1.1 clients get the named categories only,
  * as 1.1 has it (R27, D6). A filter that matches nothing gives an empty list.
  */
-export function discover(ctx: OcciContext, filter: Payload): OcciResult {
+export function discover(ctx: OcciContext, filter: Payload): Extract<OcciResult, { type: 'categories' }> {
   let list = ctx.catalog.all;
   if (filter.categories.length) {
     const wanted = new Set<string>();
@@ -40,12 +40,12 @@ export function discover(ctx: OcciContext, filter: Payload): OcciResult {
   return { type: 'categories', list: list.map((c) => view(ctx, c)) };
 }
 
-export function addMixins(ctx: OcciContext, payload: Payload): OcciResult {
-  defineUserMixins(ctx, payload.categories);
+export async function addMixins(ctx: OcciContext, payload: Payload): Promise<OcciResult> {
+  await defineUserMixins(ctx, payload.categories);
   return { type: 'ok' };
 }
 
-export function removeMixins(ctx: OcciContext, payload: Payload): OcciResult {
-  deleteUserMixins(ctx, payload.categories);
+export async function removeMixins(ctx: OcciContext, payload: Payload): Promise<OcciResult> {
+  await deleteUserMixins(ctx, payload.categories);
   return { type: 'ok' };
 }

@@ -80,21 +80,21 @@ function definition(ctx: OcciContext, ref: CategoryRef, taken: Set<string>): Use
   return { scheme: ref.scheme, term: ref.term, title: ref.title ?? null, location };
 }
 
-export function defineUserMixins(ctx: OcciContext, refs: CategoryRef[]): void {
+export async function defineUserMixins(ctx: OcciContext, refs: CategoryRef[]): Promise<void> {
   if (!ctx.userMixins) throw forbidden('user-defined mixins are turned off on this server (setting userMixins)'); // D11
   if (refs.length === 0) throw badRequest('send at least one mixin Category with term, scheme, class="mixin" and location');
   if (refs.length > ctx.limits.maxBatch) throw badRequest(`at most ${ctx.limits.maxBatch} mixins per request`);
   const taken = new Set<string>();
   const rows = refs.map((r) => definition(ctx, r, taken));
   const max = ctx.quotas.userMixins;
-  const defined = ctx.store.list(ctx.creds.tenant).length;
-  if (defined + rows.length > max) {
+  // Counted and stored in one step, so requests at the same time cannot both pass the quota.
+  const { added, defined } = await ctx.store.add(ctx.creds.tenant, rows, max);
+  if (!added) {
     throw overQuota(`a tenant may define at most ${max} user mixins, ${defined} are defined and this request adds ${rows.length}`, 'quotas.userMixins', 'delete some');
   }
-  ctx.store.add(ctx.creds.tenant, rows);
 }
 
-export function deleteUserMixins(ctx: OcciContext, refs: CategoryRef[]): void {
+export async function deleteUserMixins(ctx: OcciContext, refs: CategoryRef[]): Promise<void> {
   if (refs.length === 0) throw badRequest('name the mixin to delete with a Category (term and scheme)');
   const mixins = refs.map((ref) => {
     const found = ctx.catalog.resolve(ref);
@@ -104,5 +104,5 @@ export function deleteUserMixins(ctx: OcciContext, refs: CategoryRef[]): void {
     }
     return found;
   });
-  for (const m of mixins) ctx.store.remove(ctx.creds.tenant, m.scheme, m.term);
+  for (const m of mixins) await ctx.store.remove(ctx.creds.tenant, m.scheme, m.term);
 }

@@ -23,8 +23,9 @@ function mixinsOf(ctx: OcciContext, ids: readonly string[]): Mixin[] {
   return out;
 }
 
+/** `id` is the occi.core.id value (coreId). */
 function orderedAttributes(ctx: OcciContext, id: string, attributes: Record<string, AttributeValue>, head: Array<[string, AttributeValue]> = []): Array<[string, AttributeValue]> {
-  const out: Array<[string, AttributeValue]> = [['occi.core.id', coreId(id)], ...head];
+  const out: Array<[string, AttributeValue]> = [['occi.core.id', id], ...head];
   for (const name of CORE_FIRST) if (attributes[name] !== undefined) out.push([name, attributes[name]]);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || CORE_FIRST.includes(name) || name === 'occi.core.id') continue;
@@ -45,17 +46,31 @@ function linkView(ctx: OcciContext, link: LinkRecord, userMixins: readonly strin
     ['occi.core.target', target],
   ];
   if (targetKind) head.push(['occi.core.target.kind', targetKind.scheme + targetKind.term]);
+  const id = coreId(link.id);
   return {
     kind,
     mixins: mixinsOf(ctx, [...link.mixins, ...userMixins]),
     location: absolute(ctx, entityPath(link.kind, link.id)),
-    id: coreId(link.id),
-    attributes: orderedAttributes(ctx, link.id, link.attributes, head),
+    id,
+    attributes: orderedAttributes(ctx, id, link.attributes, head),
     actions: [],
     links: [],
     source: { location: source, kind: sourceKind },
     target: { location: target, kind: targetKind },
   };
+}
+
+/**
+ * Whether a view may show an attribute otherwise than its record does, so a
+ * filter on it is checked on the views, not by the backend: occi.core.*
+ * values the view makes (id, link ends), states an OCCI/1.1 client sees in
+ * 1.1 terms, and the compute defaults of the settings below.
+ */
+export function shownOtherwise(ctx: OcciContext, name: string): boolean {
+  if (name.startsWith('occi.core.')) return name !== 'occi.core.title' && name !== 'occi.core.summary';
+  if (ctx.occi11 && name.endsWith('.state')) return true;
+  const d = ctx.computeDefaults;
+  return (name === 'occi.compute.hostname' && d?.hostnamePattern !== undefined) || (name === 'occi.compute.architecture' && d?.architecture !== undefined);
 }
 
 /** A compute's host name and architecture from the settings, where the cloud gave none (the cloud's and the client's win). */
@@ -73,12 +88,13 @@ function resourceView(ctx: OcciContext, r: ResourceRecord, memberships: Readonly
   const kind = ENTITY_KINDS.get(r.kind)!;
   const state = stateAttribute(kind);
   const location = absolute(ctx, entityPath(r.kind, r.id));
+  const id = coreId(r.id);
   return {
     kind,
     mixins: mixinsOf(ctx, [...r.mixins, ...(memberships.get(`${r.kind}/${r.id}`) ?? [])]),
     location,
-    id: coreId(r.id),
-    attributes: orderedAttributes(ctx, r.id, withDefaults(r, ctx.computeDefaults)),
+    id,
+    attributes: orderedAttributes(ctx, id, withDefaults(r, ctx.computeDefaults)),
     // R56: only what can be triggered now; nothing while a transition is under way.
     actions: state && !r.busy ? applicableActions(kind, r.attributes[state], ctx.backend.lifecycle).filter((a) => !r.refused?.includes(a.term)) : [],
     links: r.links.map((l) => linkView(ctx, l, memberships.get(`${l.kind}/${l.id}`) ?? [])),
@@ -92,18 +108,22 @@ export function entityView(ctx: OcciContext, record: EntityRecord, memberships: 
     : resourceView(ctx, record, memberships);
 }
 
-/** Memberships of one record and its links, without reading the whole index. */
-export function membershipsFor(ctx: OcciContext, record: EntityRecord): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (kind: string, id: string): void => {
-    const list = ctx.store.mixinsOf(ctx.creds.tenant, kind, id);
-    if (list.length) out.set(`${kind}/${id}`, list);
-  };
-  add(record.kind, record.id);
-  if (!isLinkRecord(record)) for (const l of record.links) add(l.kind, l.id);
-  return out;
+/** The user mixins of these records and of the links they own, in one store query. */
+export function membershipsOf(ctx: OcciContext, records: readonly EntityRecord[]): Promise<Map<string, string[]>> {
+  const refs: Array<{ kind: string; id: string }> = [];
+  for (const r of records) {
+    refs.push({ kind: r.kind, id: r.id });
+    if (!isLinkRecord(r)) for (const l of r.links) refs.push({ kind: l.kind, id: l.id });
+  }
+  return ctx.store.mixinsOfEach(ctx.creds.tenant, refs);
 }
 
-export function singleView(ctx: OcciContext, record: EntityRecord): EntityView {
-  return entityView(ctx, record, membershipsFor(ctx, record));
+/** Views of records, with their user mixins. */
+export async function viewsOf(ctx: OcciContext, records: readonly EntityRecord[]): Promise<EntityView[]> {
+  const memberships = await membershipsOf(ctx, records);
+  return records.map((r) => entityView(ctx, r, memberships));
+}
+
+export async function singleView(ctx: OcciContext, record: EntityRecord): Promise<EntityView> {
+  return entityView(ctx, record, await membershipsOf(ctx, [record]));
 }

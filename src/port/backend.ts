@@ -4,6 +4,9 @@
 // an OcciError (status + message for the client); anything else becomes 502.
 import type { Action, AttributeValue, Mixin } from '../model/category.js';
 import type { LifecycleExtension } from '../model/lifecycle.js';
+import type { Listing, ListQuery, RecordQuery } from './list-query.js';
+
+export type { Listing, ListPage, ListQuery, RecordQuery } from './list-query.js';
 
 export type ResourceKindTerm = 'compute' | 'network' | 'storage';
 export type LinkKindTerm = 'networkinterface' | 'storagelink';
@@ -136,7 +139,9 @@ export interface Backend {
   /** Gets a token for a user name and password, where the cloud has them (absent on the embedded cloud). */
   issueToken?(login: PasswordLogin): Promise<IssuedToken>;
   providerMixins(c: Credentials): Promise<ProviderMixins>;
-  list(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]>;
+  /** Entities of one kind, as much of them as a collection request needs (see list-query.ts). */
+  list(c: Credentials, q: RecordQuery): Promise<Listing<EntityRecord>>;
+  list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>>;
   /** undefined when the entity does not exist for this caller. */
   get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined>;
   createResource(c: Credentials, spec: ResourceSpec): Promise<ResourceRecord>;

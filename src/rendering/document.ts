@@ -107,12 +107,27 @@ export interface Rendered {
   body: string;
 }
 
+/** A collection written entity by entity: the text that adds each one (opening the collection first), then the close. */
+export interface CollectionWriter {
+  readonly headers: Record<string, string>;
+  entity(view: EntityView): string;
+  end(): string;
+}
+
 export interface Renderer {
   readonly mediaType: string;
+  /** What this type renders of a collection: locations only (text types), or whole entities (JSON). */
+  readonly listing: 'locations' | 'entities';
   categories(list: CategoryView[]): Rendered;
   entity(view: EntityView): Rendered;
   /** A collection: full views for JSON, locations for the text types. */
   collection(views: EntityView[], kindOfCollection: 'resources' | 'links' | 'mixed'): Rendered;
+  /**
+   * A collection of whole entities written as they come (listing 'entities'):
+   * resources before links; an empty one renders as `kindOfCollection`
+   * ('mixed': resources).
+   */
+  collectionWriter?(kindOfCollection: 'resources' | 'links' | 'mixed'): CollectionWriter;
   /** Locations only (create responses, association results). */
   locations(urls: string[]): Rendered;
   /** A plain success with nothing to say (text/occi body OK). */

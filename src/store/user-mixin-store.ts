@@ -1,21 +1,13 @@
-// The little state the bridge owns (DESIGN.md store/): user-defined mixins
-// (tags, D39) and their memberships, per tenant, persisted in SQLite.
+// The Store on SQLite (store.sqlite in the data dir): user-defined mixins and
+// their memberships, per tenant. Memberships are read by tenant and mixin
+// (the primary key) and by tenant and entity (an index), never whole.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { conflict } from '../errors.js';
+import { memberKey, type Member, type Store, type UserMixinRow } from './store.js';
 
-export interface UserMixinRow {
-  scheme: string;
-  term: string;
-  title: string | null;
-  location: string;
-}
-
-export interface Member {
-  kind: string;
-  id: string;
-}
+export type { Member, Store, UserMixinRow } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS user_mixin (
@@ -37,7 +29,16 @@ CREATE TABLE IF NOT EXISTS membership (
 CREATE INDEX IF NOT EXISTS membership_entity ON membership (tenant, kind, entity_id);
 `;
 
-export class UserMixinStore {
+/** better-sqlite3 is synchronous: each method does its work at once and answers a settled Promise. */
+function settled<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+export class UserMixinStore implements Store {
   private readonly db: Database.Database;
   private readonly versions = new Map<string, number>();
   private readonly q;
@@ -51,19 +52,28 @@ export class UserMixinStore {
     this.q = {
       list: this.db.prepare<[string], UserMixinRow>('SELECT scheme, term, title, location FROM user_mixin WHERE tenant = ? ORDER BY location'),
       insert: this.db.prepare('INSERT INTO user_mixin (tenant, scheme, term, title, location) VALUES (?, ?, ?, ?, ?)'),
+      count: this.db.prepare('SELECT count(*) FROM user_mixin WHERE tenant = ?').pluck(),
       remove: this.db.prepare('DELETE FROM user_mixin WHERE tenant = ? AND scheme = ? AND term = ?'),
       removeMembers: this.db.prepare('DELETE FROM membership WHERE tenant = ? AND mixin = ?'),
       members: this.db.prepare<[string, string], Member>('SELECT kind, entity_id AS id FROM membership WHERE tenant = ? AND mixin = ? ORDER BY rowid'),
       defined: this.db.prepare('SELECT 1 FROM user_mixin WHERE tenant = ? AND scheme || term = ?'),
       associate: this.db.prepare('INSERT OR IGNORE INTO membership (tenant, mixin, kind, entity_id) VALUES (?, ?, ?, ?)'),
       dissociate: this.db.prepare('DELETE FROM membership WHERE tenant = ? AND mixin = ? AND kind = ? AND entity_id = ?'),
+      membersOfAny: this.db.prepare<{ tenant: string; mixins: string }, Member>(
+        `SELECT DISTINCT kind, entity_id AS id FROM membership
+         WHERE tenant = @tenant AND mixin IN (SELECT value FROM json_each(@mixins))`,
+      ),
       mixinsOf: this.db.prepare<[string, string, string], { mixin: string }>('SELECT mixin FROM membership WHERE tenant = ? AND kind = ? AND entity_id = ? ORDER BY rowid'),
-      allMemberships: this.db.prepare<[string], { mixin: string; kind: string; id: string }>('SELECT mixin, kind, entity_id AS id FROM membership WHERE tenant = ?'),
+      // One index probe per entity, whatever else the tenant has tagged (SQLite would rather walk the tenant's
+      // memberships); the rows of one entity come in rowid order, the order of association.
+      mixinsOfEach: this.db.prepare<{ tenant: string; kind: string; ids: string }, { mixin: string; id: string }>(
+        `SELECT m.mixin, m.entity_id AS id FROM json_each(@ids) e CROSS JOIN membership m INDEXED BY membership_entity
+         ON m.tenant = @tenant AND m.kind = @kind AND m.entity_id = e.value`,
+      ),
       forget: this.db.prepare('DELETE FROM membership WHERE tenant = ? AND kind = ? AND entity_id = ?'),
     };
   }
 
-  /** Changes whenever the tenant's mixin definitions change, for catalogue caching. */
   version(tenant: string): number {
     return this.versions.get(tenant) ?? 0;
   }
@@ -72,84 +82,111 @@ export class UserMixinStore {
     this.versions.set(tenant, this.version(tenant) + 1);
   }
 
-  list(tenant: string): UserMixinRow[] {
-    return this.q.list.all(tenant);
+  list(tenant: string): Promise<UserMixinRow[]> {
+    return settled(() => this.q.list.all(tenant));
   }
 
   /**
-   * Stores definitions, all or none. The caller checked them against the
-   * catalogue it read; a definition stored meanwhile by a concurrent request
-   * that takes the same name or location is a 409, not a crash.
+   * The caller checked the definitions against the catalogue it read; one
+   * stored meanwhile by a concurrent request that takes the same name or
+   * location is a 409, not a crash.
    */
-  add(tenant: string, rows: UserMixinRow[]): void {
-    try {
-      this.db.transaction(() => {
-        for (const r of rows) this.q.insert.run(tenant, r.scheme, r.term, r.title, r.location);
-      })();
-    } catch (err) {
-      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-        throw conflict('a mixin with this name or location was defined by another request meanwhile');
+  add(tenant: string, rows: UserMixinRow[], max = Infinity): Promise<{ added: boolean; defined: number }> {
+    return settled(() => {
+      let defined = 0;
+      try {
+        defined = this.db.transaction(() => {
+          const n = this.q.count.get(tenant) as number;
+          if (n + rows.length <= max) for (const r of rows) this.q.insert.run(tenant, r.scheme, r.term, r.title, r.location);
+          return n;
+        })();
+      } catch (err) {
+        if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+          throw conflict('a mixin with this name or location was defined by another request meanwhile');
+        }
+        throw err;
       }
-      throw err;
-    }
-    this.bump(tenant);
+      if (defined + rows.length > max) return { added: false, defined };
+      this.bump(tenant);
+      return { added: true, defined };
+    });
   }
 
-  /** Removes a definition and every association with it (R33). */
-  remove(tenant: string, scheme: string, term: string): void {
-    this.db.transaction(() => {
-      this.q.remove.run(tenant, scheme, term);
-      this.q.removeMembers.run(tenant, scheme + term);
-    })();
-    this.bump(tenant);
+  remove(tenant: string, scheme: string, term: string): Promise<void> {
+    return settled(() => {
+      this.db.transaction(() => {
+        this.q.remove.run(tenant, scheme, term);
+        this.q.removeMembers.run(tenant, scheme + term);
+      })();
+      this.bump(tenant);
+    });
   }
 
-  members(tenant: string, mixin: string): Member[] {
-    return this.q.members.all(tenant, mixin);
+  members(tenant: string, mixin: string): Promise<Member[]> {
+    return settled(() => this.q.members.all(tenant, mixin));
+  }
+
+  membersOfAny(tenant: string, mixins: readonly string[]): Promise<Member[]> {
+    return settled(() => (mixins.length === 0 ? [] : this.q.membersOfAny.all({ tenant, mixins: JSON.stringify(mixins) })));
   }
 
   /**
-   * Adds members; `replace` first drops every current member (PUT on a mixin location, R97).
-   * A request may have resolved the mixin before a concurrent DELETE on /-/ removed it: then
-   * nothing is written, so no membership outlives its mixin (R33). Returns whether it is defined.
+   * A request may have resolved the mixin before a concurrent DELETE on /-/
+   * removed it: then nothing is written, so no membership outlives its mixin (R33).
    */
-  associate(tenant: string, mixin: string, members: Member[], replace = false): boolean {
-    return this.db.transaction(() => {
-      if (this.q.defined.get(tenant, mixin) === undefined) return false;
-      if (replace) this.q.removeMembers.run(tenant, mixin);
-      for (const m of members) this.q.associate.run(tenant, mixin, m.kind, m.id);
-      return true;
-    })();
+  associate(tenant: string, mixin: string, members: readonly Member[], replace = false): Promise<boolean> {
+    return settled(() =>
+      this.db.transaction(() => {
+        if (this.q.defined.get(tenant, mixin) === undefined) return false;
+        if (replace) this.q.removeMembers.run(tenant, mixin);
+        for (const m of members) this.q.associate.run(tenant, mixin, m.kind, m.id);
+        return true;
+      })(),
+    );
   }
 
-  dissociate(tenant: string, mixin: string, members: Member[]): void {
-    this.db.transaction(() => {
-      for (const m of members) this.q.dissociate.run(tenant, mixin, m.kind, m.id);
-    })();
+  dissociate(tenant: string, mixin: string, members: readonly Member[]): Promise<void> {
+    return settled(() =>
+      this.db.transaction(() => {
+        for (const m of members) this.q.dissociate.run(tenant, mixin, m.kind, m.id);
+      })(),
+    );
   }
 
-  mixinsOf(tenant: string, kind: string, id: string): string[] {
-    return this.q.mixinsOf.all(tenant, kind, id).map((r) => r.mixin);
+  mixinsOf(tenant: string, kind: string, id: string): Promise<string[]> {
+    return settled(() => this.q.mixinsOf.all(tenant, kind, id).map((r) => r.mixin));
   }
 
-  /** Every membership of a tenant, keyed `kind/id`, so a listing needs one query. */
-  membershipIndex(tenant: string): Map<string, string[]> {
-    const index = new Map<string, string[]>();
-    for (const r of this.q.allMemberships.all(tenant)) {
-      const key = `${r.kind}/${r.id}`;
-      const list = index.get(key);
-      if (list) list.push(r.mixin);
-      else index.set(key, [r.mixin]);
-    }
-    return index;
+  mixinsOfEach(tenant: string, entities: readonly Member[]): Promise<Map<string, string[]>> {
+    return settled(() => {
+      const out = new Map<string, string[]>();
+      const byKind = new Map<string, string[]>();
+      for (const e of entities) {
+        const ids = byKind.get(e.kind);
+        if (ids) ids.push(e.id);
+        else byKind.set(e.kind, [e.id]);
+      }
+      for (const [kind, ids] of byKind) {
+        for (const r of this.q.mixinsOfEach.all({ tenant, kind, ids: JSON.stringify(ids) })) {
+          const key = memberKey(kind, r.id);
+          const list = out.get(key);
+          if (list) list.push(r.mixin);
+          else out.set(key, [r.mixin]);
+        }
+      }
+      return out;
+    });
   }
 
-  /** Drops the memberships of a deleted entity. */
-  forget(tenant: string, kind: string, id: string): void {
-    this.q.forget.run(tenant, kind, id);
+  forget(tenant: string, kind: string, id: string): Promise<void> {
+    return settled(() => {
+      this.q.forget.run(tenant, kind, id);
+    });
   }
 
-  close(): void {
-    this.db.close();
+  close(): Promise<void> {
+    return settled(() => {
+      this.db.close();
+    });
   }
 }

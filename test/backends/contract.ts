@@ -19,6 +19,7 @@ import type { Mixin } from '../../src/model/category.js';
 import { typeId } from '../../src/model/category.js';
 import * as I from '../../src/model/infrastructure.js';
 import { isOsTemplate, isResourceTemplate, templateDefault } from '../../src/model/templates.js';
+import { listContract } from './list-contract.js';
 
 export interface ContractSetup {
   backend: Backend;
@@ -130,7 +131,7 @@ export function backendContract(name: string, setup: () => Promise<ContractSetup
       assert.equal(active.attributes['occi.compute.cores'], templateDefault(size, 'occi.compute.cores'));
       assert.equal(active.attributes['occi.compute.memory'], templateDefault(size, 'occi.compute.memory'));
       assert.ok(!('occi.core.id' in active.attributes));
-      assert.ok((await s.backend.list(s.alice, 'compute')).some((r) => r.id === vm.id), 'R46: listed in its kind');
+      assert.ok((await s.backend.list(s.alice, { kind: 'compute', detail: 'records' })).items.some((r) => r.id === vm.id), 'R46: listed in its kind');
     });
 
     it('moves a compute through stop/start/restart/suspend and refuses forbidden actions with 409 (R77, R81, D2)', async (t) => {
@@ -232,7 +233,7 @@ export function backendContract(name: string, setup: () => Promise<ContractSetup
       assert.match(String(link.attributes['occi.networkinterface.mac']), /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
       assert.ok(['active', 'inactive'].includes(stateOf(link) as string));
       assert.deepEqual(await s.backend.get(s.alice, 'networkinterface', link.id), link);
-      assert.ok((await s.backend.list(s.alice, 'networkinterface')).some((l) => l.id === link.id));
+      assert.ok((await s.backend.list(s.alice, { kind: 'networkinterface', detail: 'records' })).items.some((l) => l.id === link.id));
       const owner = (await s.backend.get(s.alice, 'compute', vm.id)) as ResourceRecord;
       assert.ok(owner.links.some((l) => l.id === link.id), 'R55: the compute owns the link');
       await s.backend.delete(s.alice, 'networkinterface', link.id);
@@ -250,7 +251,7 @@ export function backendContract(name: string, setup: () => Promise<ContractSetup
       assert.equal(link.kind, 'storagelink');
       assert.deepEqual(link.target, { kind: 'storage', id: vol.id });
       assert.match(String(link.attributes['occi.storagelink.deviceid']), /^\/dev\//);
-      assert.ok((await s.backend.list(s.alice, 'storagelink')).some((l) => l.id === link.id));
+      assert.ok((await s.backend.list(s.alice, { kind: 'storagelink', detail: 'records' })).items.some((l) => l.id === link.id));
       assert.ok(((await s.backend.get(s.alice, 'compute', vm.id)) as ResourceRecord).links.some((l) => l.id === link.id));
       await s.backend.delete(s.alice, 'storagelink', link.id);
       assert.equal(await s.backend.get(s.alice, 'storagelink', link.id), undefined);
@@ -321,7 +322,7 @@ export function backendContract(name: string, setup: () => Promise<ContractSetup
       ];
       if (vol) owned.push(['storage', vol.id]);
       for (const [kind, id] of owned) {
-        assert.ok(!(await s.backend.list(s.bob, kind)).some((r) => r.id === id), `bob lists alice's ${kind}`);
+        assert.ok(!(await s.backend.list(s.bob, { kind, detail: 'records' })).items.some((r) => r.id === id), `bob lists alice's ${kind}`);
         assert.equal(await s.backend.get(s.bob, kind, id), undefined, `bob gets alice's ${kind}`);
         await rejectsWith(s.backend.update(s.bob, kind, id, { attributes: { 'occi.core.title': 'x' }, addMixins: [], removeMixins: [] }), 404);
         await rejectsWith(s.backend.delete(s.bob, kind, id), 404);
@@ -339,6 +340,8 @@ export function backendContract(name: string, setup: () => Promise<ContractSetup
       );
       assert.equal((await s.backend.get(s.alice, 'compute', vm.id))?.attributes['occi.core.title'], 'contract-vm');
     });
+
+    listContract(() => s);
 
     it('rejects a missing or unknown token with 401 and the challenge (R149)', async () => {
       for (const token of [undefined, '', 'not-a-token']) {

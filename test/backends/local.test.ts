@@ -265,12 +265,12 @@ describe('local cloud: templates and flavors', () => {
 describe('local cloud: networks and addresses', () => {
   it('shares the public network with every tenant, read-only (403)', async () => {
     const h = await harness();
-    const [pub] = await h.cloud.list(h.alice, 'network');
+    const [pub] = (await h.cloud.list(h.alice, { kind: 'network', detail: 'records' })).items;
     assert.equal(pub?.id, 'public', 'a well-known id: /network/public');
     assert.equal(pub?.attributes['occi.core.title'], 'public');
     assert.equal(pub?.attributes['occi.network.address'], '203.0.113.0/24');
     assert.equal(pub?.attributes['occi.network.gateway'], '203.0.113.1');
-    assert.equal((await h.cloud.list(h.bob, 'network'))[0]?.id, pub!.id);
+    assert.equal((await h.cloud.list(h.bob, { kind: 'network', detail: 'records' })).items[0]?.id, pub!.id);
     await rejectsWith(h.cloud.delete(h.bob, 'network', pub!.id), 403);
     await rejectsWith(h.cloud.update(h.alice, 'network', pub!.id, change({ 'occi.core.title': 'mine' })), 403);
     await rejectsWith(h.cloud.action(h.alice, 'network', pub!.id, I.NETWORK_DOWN, {}), 403);
@@ -279,7 +279,7 @@ describe('local cloud: networks and addresses', () => {
     assert.equal(a.links[0]?.attributes['occi.networkinterface.address'], '203.0.113.2');
     assert.equal(b.links[0]?.attributes['occi.networkinterface.address'], '203.0.113.3');
     assert.deepEqual(
-      (await h.cloud.list(h.bob, 'networkinterface')).map((l) => l.id),
+      (await h.cloud.list(h.bob, { kind: 'networkinterface', detail: 'records' })).items.map((l) => l.id),
       [b.links[0]!.id],
       "bob does not see alice's interface on the shared network",
     );
@@ -434,8 +434,8 @@ describe('local cloud: transactions and time', () => {
     const net = await h.cloud.createResource(h.alice, spec('network', { 'occi.network.address': '10.1.0.0/24' }, [I.IPNETWORK]));
     const bad: LinkSpec = { kind: 'storagelink', target: { kind: 'storage', id: 'no-such-volume' }, mixins: [], attributes: {} };
     await rejectsWith(h.cloud.createResource(h.alice, spec('compute', {}, [], [nic(net.id), bad])), 404, /storage no-such-volume/);
-    assert.deepEqual(await h.cloud.list(h.alice, 'compute'), []);
-    assert.deepEqual(await h.cloud.list(h.alice, 'networkinterface'), []);
+    assert.deepEqual((await h.cloud.list(h.alice, { kind: 'compute', detail: 'records' })).items, []);
+    assert.deepEqual((await h.cloud.list(h.alice, { kind: 'networkinterface', detail: 'records' })).items, []);
     const ok = await h.cloud.createResource(h.alice, spec('compute', {}, [], [nic(net.id)]));
     assert.equal(ok.links[0]?.attributes['occi.networkinterface.address'], '10.1.0.2', 'the address was not consumed');
     await rejectsWith(h.cloud.delete(h.alice, 'network', net.id), 409, /in use/);
@@ -488,18 +488,18 @@ describe('local cloud: transactions and time', () => {
     // Another tenant learns nothing: the id answers as missing, like every other request for it.
     await rejectsWith(h.cloud.createResource(h.bob, { ...spec('storage', { 'occi.storage.size': 1 }), id }), 404);
     await rejectsWith(h.cloud.createResource(h.alice, { ...spec('network'), id: 'my-net' }), 400, /UUID/);
-    assert.equal((await h.cloud.list(h.alice, 'network')).length, 1, 'only the public network');
+    assert.equal((await h.cloud.list(h.alice, { kind: 'network', detail: 'records' })).items.length, 1, 'only the public network');
     await h.cloud.close();
   });
 
   it('lists many computes each with its own links', async () => {
     const h = await harness();
-    const [pub] = await h.cloud.list(h.alice, 'network');
+    const [pub] = (await h.cloud.list(h.alice, { kind: 'network', detail: 'records' })).items;
     const made = [];
     for (let i = 0; i < 40; i++) {
       made.push(await h.cloud.createResource(h.alice, spec('compute', { 'occi.core.title': `vm${i}` }, [], i % 2 ? [nic(pub!.id)] : [])));
     }
-    const listed = (await h.cloud.list(h.alice, 'compute')) as ResourceRecord[];
+    const listed = (await h.cloud.list(h.alice, { kind: 'compute', detail: 'records' })).items as ResourceRecord[];
     assert.deepEqual(
       listed.map((r) => r.id),
       made.map((r) => r.id),

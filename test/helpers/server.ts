@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, createLogger, type App } from '../../src/app.js';
 import { defaults, type Config } from '../../src/config/config.js';
+import type { Backend } from '../../src/port/backend.js';
 import { checkAddressable, checkJsonAnswer } from './occi-json.js';
 
 export { entityPath } from './occi-json.js';
@@ -45,7 +46,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: (c: Config) => void = () => {}): Promise<TestServer> {
+export interface StartOptions {
+  /** Wraps the backend the server uses (a spy, a gate). */
+  backend?: (b: Backend) => Backend;
+}
+
+export async function startServer(overrides: (c: Config) => void = () => {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-test-'));
   const config = defaults();
   config.port = 0;
@@ -68,7 +74,8 @@ export async function startServer(overrides: (c: Config) => void = () => {}): Pr
       done();
     },
   });
-  const app = await createApp(config, createLogger(config, sink));
+  const logger = createLogger(config, sink);
+  const app = await createApp(config, logger, options.backend);
   const address = await app.occi.listen();
   const port = address.port;
   const url = `http://127.0.0.1:${port}`;

@@ -147,14 +147,14 @@ describe('openstack backend on a fake OpenStack', () => {
     world.maxMicroversion = '2.38';
     const old = openOpenStackBackend({ keystoneUrl: `${cloud.url}/v3`, timeoutMs: 1200 });
     const oc = await old.authenticate({ token: 'tok' });
-    await rejectsWith(old.list(oc, 'compute'), 502, /microversion 2\.38; 2\.47 or newer is needed/);
+    await rejectsWith(old.list(oc, { kind: 'compute', detail: 'records' }), 502, /microversion 2\.38; 2\.47 or newer is needed/);
   });
 
   it('answers 503 naming the missing service when the catalog lacks block storage', async () => {
     world.withCinder = false;
     const noCinder = openOpenStackBackend({ keystoneUrl: `${cloud.url}/v3`, timeoutMs: 1200 });
     const nc = await noCinder.authenticate({ token: 'tok' });
-    await rejectsWith(noCinder.list(nc, 'storage'), 503, /no block-storage endpoint/);
+    await rejectsWith(noCinder.list(nc, { kind: 'storage', detail: 'records' }), 503, /no block-storage endpoint/);
   });
 
   it('rescopes the token to the project the client names (X-Project-Id)', async () => {

@@ -78,7 +78,7 @@ if (!demo || !alt) {
       nano = t.resource.find((m) => m.term === 'm1.nano')!;
       m1tiny = t.resource.find((m) => m.term === 'm1.tiny')!;
       assert.ok(tiny && nano && m1tiny, 'openstack-lite offers image tiny and flavors m1.nano, m1.tiny');
-      const nets = (await backend.list(me, 'network')) as ResourceRecord[];
+      const nets = (await backend.list(me, { kind: 'network', detail: 'records' })).items as ResourceRecord[];
       publicNet = nets.find((n) => n.attributes['occi.core.title'] === 'public')!;
       sharedNet = nets.find((n) => n.attributes['occi.core.title'] === 'shared')!;
       assert.ok(publicNet && sharedNet, 'networks public and shared');
@@ -155,7 +155,7 @@ if (!demo || !alt) {
       assert.equal(vm.attributes['occi.core.title'], `${RUN}-vm`);
       const active = await until('compute', vm.id, 'active');
       await timed('get compute (server, ports, floating IPs, attachments, in parallel)', () => backend.get(me, 'compute', vm.id));
-      await timed('list computes (5 calls whatever their number)', () => backend.list(me, 'compute'));
+      await timed('list computes (5 calls whatever their number)', () => backend.list(me, { kind: 'compute', detail: 'records' }));
       assert.equal(active.attributes['occi.compute.memory'], 0.125);
       assert.equal(active.attributes['occi.compute.cores'], 1);
       const nics = active.links.filter((l) => l.kind === 'networkinterface');
@@ -264,11 +264,11 @@ if (!demo || !alt) {
           [other, 'network', net.id],
           [me, 'storage', theirs.id],
         ] as const) {
-          assert.ok(!(await backend.list(c, kind)).some((r) => r.id === id), `${kind} listed across projects`);
+          assert.ok(!(await backend.list(c, { kind, detail: 'records' })).items.some((r) => r.id === id), `${kind} listed across projects`);
           assert.equal(await backend.get(c, kind, id), undefined);
           await rejectsWith(backend.delete(c, kind, id), 404);
         }
-        assert.ok(!((await backend.list(other, 'networkinterface')) as LinkRecord[]).some((l) => l.source.id === vm.id));
+        assert.ok(!((await backend.list(other, { kind: 'networkinterface', detail: 'records' })).items as LinkRecord[]).some((l) => l.source.id === vm.id));
         await rejectsWith(backend.action(other, 'compute', vm.id, I.COMPUTE_STOP, {}), 404);
         await rejectsWith(backend.createLink(other, linkFrom(vm.id, 'networkinterface', sharedNet.id)), 404);
       } finally {

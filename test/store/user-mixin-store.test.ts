@@ -6,17 +6,17 @@ import { OcciError } from '../../src/errors.js';
 import { UserMixinStore } from '../../src/store/user-mixin-store.js';
 
 describe('user mixin store', () => {
-  it('answers a clash the caller could not see with 409, all or nothing', () => {
+  it('answers a clash the caller could not see with 409, all or nothing', async () => {
     const store = new UserMixinStore(undefined);
-    store.add('t', [{ scheme: 'http://example.com/t#', term: 'a', title: null, location: '/t/a/' }]);
-    const clash = (): void =>
+    await store.add('t', [{ scheme: 'http://example.com/t#', term: 'a', title: null, location: '/t/a/' }]);
+    const clash = (): Promise<unknown> =>
       store.add('t', [
         { scheme: 'http://example.com/t#', term: 'b', title: null, location: '/t/b/' },
         { scheme: 'http://example.com/t#', term: 'c', title: null, location: '/t/a/' },
       ]);
-    assert.throws(clash, (err: unknown) => err instanceof OcciError && err.status === 409 && /meanwhile/.test(err.message));
-    assert.deepEqual(store.list('t').map((r) => r.term), ['a'], 'the batch left nothing behind');
-    assert.throws(() => store.add('t', [{ scheme: 'http://example.com/t#', term: 'a', title: null, location: '/t/z/' }]), (e: unknown) => e instanceof OcciError && e.status === 409);
-    store.add('other', [{ scheme: 'http://example.com/t#', term: 'a', title: null, location: '/t/a/' }]);
+    await assert.rejects(clash, (err: unknown) => err instanceof OcciError && err.status === 409 && /meanwhile/.test(err.message));
+    assert.deepEqual((await store.list('t')).map((r) => r.term), ['a'], 'the batch left nothing behind');
+    await assert.rejects(store.add('t', [{ scheme: 'http://example.com/t#', term: 'a', title: null, location: '/t/z/' }]), (e: unknown) => e instanceof OcciError && e.status === 409);
+    await store.add('other', [{ scheme: 'http://example.com/t#', term: 'a', title: null, location: '/t/a/' }]);
   });
 });

@@ -131,7 +131,7 @@ for (const release of RELEASES) {
         await rejectsWith(slow.backend.delete(slow.alice, 'compute', vm.id), 404);
         await eventually(async () => slow.standin.world.servers.get(Number(vm.id))!.deleted, (d) => d);
         assert.equal(await slow.backend.get(slow.alice, 'compute', vm.id), undefined);
-        assert.ok(!(await slow.backend.list(slow.alice, 'compute')).some((r) => r.id === vm.id));
+        assert.ok(!(await slow.backend.list(slow.alice, { kind: 'compute', detail: 'records' })).items.some((r) => r.id === vm.id));
       } finally {
         await slow.close();
       }

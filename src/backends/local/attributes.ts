@@ -30,7 +30,10 @@ export function optInteger(attrs: Input, name: string): number | undefined {
 /** Record attributes from column values: NULL columns are left out (unset). */
 export function present(values: Record<string, AttributeValue | null | undefined>): Attributes {
   const out: Attributes = {};
-  for (const [k, v] of Object.entries(values)) if (v !== null && v !== undefined) out[k] = v;
+  for (const k in values) {
+    const v = values[k];
+    if (v !== null && v !== undefined) out[k] = v;
+  }
   return out;
 }
 

@@ -1,7 +1,8 @@
 // The state clock. A transition is stored on its row, never run by a timer:
 // `state`/`message` show the present, `pending_state`/`pending_message` the
-// outcome due at `pending_until`. Every call settles what is due first, so the
-// cloud moves with whatever clock it is given, across restarts too.
+// outcome due at `pending_until`. Reads see a due transition's outcome through
+// `clockColumns` without writing it; every write settles what is due first, so
+// the cloud moves with whatever clock it is given, across restarts too.
 import { conflict } from '../../errors.js';
 import type { Db } from './database.js';
 
@@ -47,6 +48,35 @@ export class StateClock {
     const t = this.now();
     for (const s of this.settlers) s.run(t);
   }
+}
+
+/**
+ * The clock columns of `alias` as they stand at `@now`: a transition that is
+ * due shows its outcome, as if settled, so a plain read never writes.
+ */
+export function clockColumns(alias: string): string {
+  const due = `${alias}.pending_until <= @now`;
+  return [
+    `${clockValue(alias, 'state')} AS state`,
+    `${clockValue(alias, 'message')} AS message`,
+    `CASE WHEN ${due} THEN NULL ELSE ${alias}.pending_state END AS pending_state`,
+    `CASE WHEN ${due} THEN NULL ELSE ${alias}.pending_message END AS pending_message`,
+    `CASE WHEN ${due} THEN NULL ELSE ${alias}.pending_until END AS pending_until`,
+  ].join(', ');
+}
+
+/** What a record shows of the clock at `@now`: state, message, and pending_until only while a transition runs. */
+export function shownClockColumns(alias: string): string {
+  return `${clockValue(alias, 'state')} AS state, ${clockValue(alias, 'message')} AS message,
+    CASE WHEN ${alias}.pending_until > @now THEN ${alias}.pending_until END AS pending_until`;
+}
+
+/** The clock columns a record shows. */
+export type ShownClock = Pick<ClockColumns, 'state' | 'message' | 'pending_until'>;
+
+/** The state or message of `alias` at `@now` (a due transition's outcome), for conditions and joins. */
+export function clockValue(alias: string, column: 'state' | 'message'): string {
+  return `CASE WHEN ${alias}.pending_until <= @now THEN ${alias}.pending_${column} ELSE ${alias}.${column} END`;
 }
 
 /** Statements that start transitions on, and set the resting message of, one table. */

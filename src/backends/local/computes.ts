@@ -9,32 +9,20 @@ import type { Action, Mixin } from '../../model/category.js';
 import { typeId } from '../../model/category.js';
 import { COMPUTE, SSH_KEY, USER_DATA } from '../../model/infrastructure.js';
 import { isOsTemplate, isResourceTemplate } from '../../model/templates.js';
-import type { ActionOutcome, Attributes, LinkRecord, ResourceRecord, ResourceSpec, UpdateSpec } from '../../port/backend.js';
+import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../port/backend.js';
 import { assertApplicable, enumParam, kindAction } from './actions.js';
-import { nextValue, optInteger, optNumber, optString, present, realChanges } from './attributes.js';
-import { type ClockColumns, Clocked, type Transition, assertAtRest, initialClock } from './clock.js';
+import { nextValue, optInteger, optNumber, optString, realChanges } from './attributes.js';
+import { Clocked, type Transition, assertAtRest, initialClock } from './clock.js';
+import { COLUMNS, ComputeRecords, PUBLIC_KEY, USER_DATA_ATTR, type ComputeRow } from './compute-records.js';
 import type { Context, ResourceStore } from './context.js';
 import type { Links } from './links.js';
+import type { ListingSpec } from './listing.js';
 import type { Catalogue, Flavor, Image } from './templates.js';
-
-interface ComputeRow extends ClockColumns {
-  id: string;
-  tenant: string;
-  title: string | null;
-  summary: string | null;
-  hostname: string | null;
-  image_id: string;
-  flavor_id: string;
-  ssh_key: string | null;
-  user_data: string | null;
-}
 
 const SSH_KEY_ID = typeId(SSH_KEY);
 const USER_DATA_ID = typeId(USER_DATA);
-const PUBLIC_KEY = 'occi.credentials.ssh.publickey';
 /** ssh_key and user_data: given at creation only (D19). */
 const isWriteOnce = (m: Mixin): boolean => typeId(m) === SSH_KEY_ID || typeId(m) === USER_DATA_ID;
-const USER_DATA_ATTR = 'occi.compute.userdata';
 
 /** A host name derived from a title: lowercase letters, digits and dashes. */
 function hostnameFrom(title: string | undefined): string | null {
@@ -56,7 +44,8 @@ function templates(mixins: readonly Mixin[]): { os?: Mixin; resource?: Mixin } {
 export class Computes implements ResourceStore {
   private readonly clocked: Clocked;
   private readonly catalogue: Catalogue;
-  private readonly selectAll;
+  readonly listing: ListingSpec;
+  private readonly records: ComputeRecords;
   private readonly selectOne;
   private readonly insert;
   private readonly write;
@@ -69,8 +58,9 @@ export class Computes implements ResourceStore {
     const db = ctx.db;
     this.catalogue = ctx.catalogue;
     this.clocked = new Clocked(db, 'computes', ctx.clock);
-    this.selectAll = db.prepare('SELECT * FROM computes WHERE tenant = ? ORDER BY rowid');
-    this.selectOne = db.prepare('SELECT * FROM computes WHERE id = ? AND tenant = ?');
+    this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM computes c WHERE c.id = @id AND c.tenant = @tenant`);
+    this.records = new ComputeRecords(this.catalogue, links);
+    this.listing = this.records.listing;
     this.insert = db.prepare(
       `INSERT INTO computes (id, tenant, title, summary, hostname, image_id, flavor_id, ssh_key, user_data,
          state, message, pending_state, pending_message, pending_until, created_at)
@@ -83,31 +73,9 @@ export class Computes implements ResourceStore {
     this.remove = db.prepare('DELETE FROM computes WHERE id = ?');
   }
 
-  private toRecord(r: ComputeRow, links: LinkRecord[]): ResourceRecord {
-    const image = this.catalogue.imageById(r.image_id);
-    const flavor = this.catalogue.flavorById(r.flavor_id);
-    const mixins = [image.typeId, flavor.typeId];
-    if (r.ssh_key !== null) mixins.push(SSH_KEY_ID);
-    if (r.user_data !== null) mixins.push(USER_DATA_ID);
-    const attributes = present({
-      'occi.core.title': r.title,
-      'occi.core.summary': r.summary,
-      'occi.compute.architecture': image.architecture,
-      'occi.compute.cores': flavor.cores,
-      'occi.compute.memory': flavor.ramMiB / 1024,
-      'occi.compute.hostname': r.hostname,
-      // Data written before 1.2's enum was kept said 'waiting' for a build (R91).
-      'occi.compute.state': r.state === 'waiting' ? 'inactive' : r.state,
-      'occi.compute.state.message': r.message,
-      [PUBLIC_KEY]: r.ssh_key,
-      [USER_DATA_ATTR]: r.user_data,
-    });
-    return { kind: 'compute', id: r.id, mixins, attributes, links, busy: r.pending_until !== null };
-  }
-
   /** A compute of this tenant (sources of links are checked with it). */
   row(tenant: string, id: string): ComputeRow | undefined {
-    return this.selectOne.get(id, tenant) as ComputeRow | undefined;
+    return this.selectOne.get({ id, tenant, now: this.ctx.clock.now() }) as ComputeRow | undefined;
   }
 
   private existing(tenant: string, id: string): ComputeRow {
@@ -117,12 +85,7 @@ export class Computes implements ResourceStore {
   }
 
   private record(row: ComputeRow): ResourceRecord {
-    return this.toRecord(row, this.links.ofCompute(row.id));
-  }
-
-  list(tenant: string): ResourceRecord[] {
-    const links = this.links.byCompute(tenant);
-    return (this.selectAll.all(tenant) as ComputeRow[]).map((r) => this.toRecord(r, links.get(r.id) ?? []));
+    return this.records.toRecord(row, this.links.ofCompute(row.tenant, row.id));
   }
 
   get(tenant: string, id: string): ResourceRecord | undefined {
@@ -214,7 +177,7 @@ export class Computes implements ResourceStore {
       flavor_id: flavor.id,
     };
     this.write.run(next);
-    return this.toRecord(next, current.links);
+    return this.records.toRecord(next, current.links);
   }
 
   delete(tenant: string, id: string): void {

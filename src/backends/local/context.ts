@@ -3,6 +3,7 @@ import type { Action } from '../../model/category.js';
 import type { ActionOutcome, Attributes, EntityRecord, ResourceSpec, UpdateSpec } from '../../port/backend.js';
 import type { StateClock } from './clock.js';
 import type { Db } from './database.js';
+import type { ListingSpec } from './listing.js';
 import type { Catalogue } from './templates.js';
 
 export interface Context {
@@ -22,7 +23,8 @@ export interface Context {
 
 /** One kind's entities for one tenant. Calls run inside the cloud's transaction. */
 export interface EntityStore {
-  list(tenant: string): EntityRecord[];
+  /** How collection queries read this kind (listing.ts). */
+  readonly listing: ListingSpec;
   get(tenant: string, id: string): EntityRecord | undefined;
   update(tenant: string, id: string, spec: UpdateSpec): EntityRecord;
   delete(tenant: string, id: string): void;

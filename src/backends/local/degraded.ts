@@ -1,10 +1,10 @@
-// Reads on a disk that refuses writes. Every call of the embedded cloud first
-// settles the transitions that are due, which writes; when the disk is full or
-// read-only that write (or its commit) fails and SQLite rolls the whole
+// Changes on a disk that refuses writes. Reads never write (a transition that
+// is due shows its outcome without being settled, clock.ts), so they work on a
+// full or read-only disk. Every change first settles the transitions that are
+// due; when the disk refuses that write (or its commit) SQLite rolls the whole
 // transaction back. The call is then run once more without settling, on a
-// connection made read-only for it: a read is served from what the database
-// holds (a transition due shows as still under way), and a write is refused at
-// its first statement, with the original error.
+// connection made read-only for it, so it is refused at its first write with
+// the original error (and one that writes nothing still succeeds).
 import { storageProblem } from '../../data-dir/storage-errors.js';
 import type { Db } from './database.js';
 

@@ -16,10 +16,13 @@ import type {
   EntityRef,
   LinkRecord,
   LinkSpec,
+  Listing,
+  ListQuery,
   ProviderMixins,
   ResourceKindTerm,
   ResourceRecord,
   ResourceSpec,
+  RecordQuery,
   UpdateSpec,
 } from '../../port/backend.js';
 import { StateClock } from './clock.js';
@@ -30,6 +33,7 @@ import { settledThenRun } from './degraded.js';
 import { Ids } from './ids.js';
 import { NetworkInterfaces } from './interfaces.js';
 import { Links } from './links.js';
+import { Lister } from './listing.js';
 import { Networks } from './networks.js';
 import { StorageLinks } from './storage-links.js';
 import { Storages } from './storages.js';
@@ -73,6 +77,7 @@ export class LocalCloud implements Backend {
   private readonly resources: Record<ResourceKindTerm, ResourceStore>;
   private readonly links: Links;
   private readonly quotas: QuotaGuard;
+  private readonly lister: Lister;
   /** Work waiting for the running transaction to commit. */
   private onCommit: Array<() => void> = [];
 
@@ -111,13 +116,26 @@ export class LocalCloud implements Backend {
       this.computes = new Computes(ctx, this.links);
       this.resources = { compute: this.computes, network: networks, storage: storages };
       this.stores = { ...this.resources, networkinterface: this.links.interfaces, storagelink: this.links.storageLinks };
+      this.lister = new Lister(this.db, this.clock.now);
     } catch (e) {
       this.db.close();
       throw e;
     }
   }
 
-  /** Runs one port call: due transitions settle first, and the whole call is one transaction. */
+  /**
+   * Runs one read: a read transaction (one consistent snapshot) that writes
+   * nothing; due transitions show their outcome without being settled (clock.ts).
+   */
+  private read<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.db.transaction(fn).deferred());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Runs one change: due transitions settle first, and the whole call is one write transaction. */
   private run<T>(fn: () => T): Promise<T> {
     this.onCommit = [];
     try {
@@ -127,6 +145,7 @@ export class LocalCloud implements Backend {
     } catch (e) {
       return Promise.reject(e);
     } finally {
+      this.lister.changed();
       this.onCommit = [];
     }
   }
@@ -144,12 +163,14 @@ export class LocalCloud implements Backend {
     return this.catalogue.mixinsFor(c.tenant);
   }
 
-  list(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]> {
-    return this.run(() => this.stores[kind].list(c.tenant));
+  list(c: Credentials, q: RecordQuery): Promise<Listing<EntityRecord>>;
+  list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>>;
+  list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>> {
+    return this.read(() => this.lister.list(this.stores[q.kind].listing, c.tenant, q));
   }
 
   get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined> {
-    return this.run(() => this.stores[kind].get(c.tenant, id));
+    return this.read(() => this.stores[kind].get(c.tenant, id));
   }
 
   createResource(c: Credentials, spec: ResourceSpec): Promise<ResourceRecord> {

@@ -7,10 +7,12 @@ import { typeId } from '../../model/category.js';
 import { IPNETWORKINTERFACE } from '../../model/infrastructure.js';
 import type { LinkRecord, LinkSpec, UpdateSpec } from '../../port/backend.js';
 import { nextValue, optString, present, realChanges } from './attributes.js';
+import { clockValue } from './clock.js';
 import type { EntityStore } from './context.js';
 import type { Db } from './database.js';
 import { firstFree, formatIp, isHostOf, parseIp } from './ip.js';
 import { linkState, targetOf } from './link-state.js';
+import { columnsOf, type ListingSpec } from './listing.js';
 import { type NetworkRow, type Networks, networkRange } from './networks.js';
 
 interface InterfaceRow {
@@ -62,12 +64,34 @@ function toRecord(r: InterfaceRow): LinkRecord {
 /** QEMU's prefix 52:54:00 is locally administered and unicast. */
 const randomMac = (): string => ['52', '54', '00', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 
-const SELECT = `SELECT ni.*, c.state AS compute_state, n.gateway AS gateway
-  FROM network_interfaces ni JOIN computes c ON c.id = ni.compute_id JOIN networks n ON n.id = ni.network_id`;
+// The compute's state as it stands now (a due transition shows its outcome; see clock.ts).
+const COLUMNS = `ni.id, ni.tenant, ni.compute_id, ni.network_id, ni.title, ni.interface, ni.mac, ni.address, ni.allocation,
+  ${clockValue('c', 'state')} AS compute_state, n.gateway AS gateway`;
+const JOINS = 'JOIN computes c ON c.id = ni.compute_id JOIN networks n ON n.id = ni.network_id';
+const SELECT = `SELECT ${COLUMNS} FROM network_interfaces ni ${JOINS}`;
+
+export const INTERFACE_LISTING: ListingSpec = {
+  kind: 'networkinterface',
+  table: 'network_interfaces ni',
+  alias: 'ni',
+  tenant: 'ni.tenant',
+  columns: COLUMNS,
+  joins: JOINS,
+  attributes: columnsOf('ni', {
+    'occi.core.title': 'title',
+    'occi.networkinterface.interface': 'interface',
+    'occi.networkinterface.mac': 'mac',
+    'occi.networkinterface.address': 'address',
+    'occi.networkinterface.allocation': 'allocation',
+  }),
+  mixin: (id) => (id === IPNETWORKINTERFACE_ID ? { sql: 'ni.address IS NOT NULL' } : undefined),
+  records: (rows) => (rows as InterfaceRow[]).map(toRecord),
+};
 
 export class NetworkInterfaces implements EntityStore {
-  private readonly selectByTenant;
-  private readonly selectByCompute;
+  readonly listing = INTERFACE_LISTING;
+  private readonly selectByComputes;
+  private readonly anyOf;
   private readonly selectOne;
   private readonly usedNames;
   private readonly usedAddresses;
@@ -81,9 +105,9 @@ export class NetworkInterfaces implements EntityStore {
     private readonly networks: Networks,
     private readonly now: () => number,
   ) {
-    this.selectByTenant = db.prepare(`${SELECT} WHERE ni.tenant = ? ORDER BY ni.rowid`);
-    this.selectByCompute = db.prepare(`${SELECT} WHERE ni.compute_id = ? ORDER BY ni.rowid`);
-    this.selectOne = db.prepare(`${SELECT} WHERE ni.id = ? AND ni.tenant = ?`);
+    this.anyOf = db.prepare('SELECT EXISTS (SELECT 1 FROM network_interfaces WHERE tenant = ?)').pluck();
+    this.selectByComputes = db.prepare(`${SELECT} WHERE ni.compute_id IN (SELECT value FROM json_each(@ids)) ORDER BY ni.rowid`);
+    this.selectOne = db.prepare(`${SELECT} WHERE ni.id = @id AND ni.tenant = @tenant`);
     this.usedNames = db.prepare('SELECT interface FROM network_interfaces WHERE compute_id = ?').pluck();
     this.usedAddresses = db.prepare('SELECT address FROM network_interfaces WHERE network_id = ? AND address IS NOT NULL').pluck();
     this.macTaken = db.prepare('SELECT 1 FROM network_interfaces WHERE network_id = ? AND mac = ?').pluck();
@@ -95,16 +119,18 @@ export class NetworkInterfaces implements EntityStore {
     this.remove = db.prepare('DELETE FROM network_interfaces WHERE id = ?');
   }
 
-  list(tenant: string): LinkRecord[] {
-    return (this.selectByTenant.all(tenant) as InterfaceRow[]).map(toRecord);
+  /** Whether the tenant has any at all. */
+  hasAny(tenant: string): boolean {
+    return this.anyOf.get(tenant) === 1;
   }
 
-  listByCompute(computeId: string): LinkRecord[] {
-    return (this.selectByCompute.all(computeId) as InterfaceRow[]).map(toRecord);
+  /** The interfaces of the computes whose ids `ids` lists (a JSON array). */
+  ofComputes(ids: string): LinkRecord[] {
+    return (this.selectByComputes.all({ ids, now: this.now() }) as InterfaceRow[]).map(toRecord);
   }
 
   private row(tenant: string, id: string): InterfaceRow | undefined {
-    return this.selectOne.get(id, tenant) as InterfaceRow | undefined;
+    return this.selectOne.get({ id, tenant, now: this.now() }) as InterfaceRow | undefined;
   }
 
   get(tenant: string, id: string): LinkRecord | undefined {

@@ -1,5 +1,5 @@
 // Both link kinds together, as a compute owns them: created from a LinkSpec,
-// listed per compute or per tenant (one query per link table, never per compute).
+// listed for a batch of computes (one query per link table, never per compute).
 import type { LinkRecord, LinkSpec } from '../../port/backend.js';
 import type { NetworkInterfaces } from './interfaces.js';
 import type { StorageLinks } from './storage-links.js';
@@ -16,14 +16,21 @@ export class Links {
     return store.create(tenant, computeId, spec);
   }
 
-  ofCompute(computeId: string): LinkRecord[] {
-    return [...this.interfaces.listByCompute(computeId), ...this.storageLinks.listByCompute(computeId)];
+  ofCompute(tenant: string, computeId: string): LinkRecord[] {
+    return this.ofComputes(tenant, [computeId]).get(computeId) ?? [];
   }
 
-  /** Every link of the tenant, grouped by source compute. */
-  byCompute(tenant: string): Map<string, LinkRecord[]> {
+  /**
+   * The links of `tenant`'s computes, grouped by compute: interfaces first,
+   * each kind in creation order. A kind the tenant has none of costs one probe.
+   */
+  ofComputes(tenant: string, computeIds: readonly string[]): Map<string, LinkRecord[]> {
     const out = new Map<string, LinkRecord[]>();
-    for (const link of [...this.interfaces.list(tenant), ...this.storageLinks.list(tenant)]) {
+    if (computeIds.length === 0) return out;
+    const ids = JSON.stringify(computeIds);
+    const interfaces = this.interfaces.hasAny(tenant) ? this.interfaces.ofComputes(ids) : [];
+    const storageLinks = this.storageLinks.hasAny(tenant) ? this.storageLinks.ofComputes(ids) : [];
+    for (const link of [...interfaces, ...storageLinks]) {
       const list = out.get(link.source.id);
       if (list) list.push(link);
       else out.set(link.source.id, [link]);

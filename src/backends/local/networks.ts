@@ -8,6 +8,7 @@ import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpe
 import { assertApplicable, kindAction } from './actions.js';
 import { nextValue, optInteger, optString, present, realChanges } from './attributes.js';
 import type { Context, ResourceStore } from './context.js';
+import { columnsOf, type ListingSpec } from './listing.js';
 import { type Cidr, formatCidr, formatIp, hostRange, isHostOf, parseCidr, parseIp } from './ip.js';
 
 export interface NetworkRow {
@@ -53,6 +54,32 @@ function toRecord(r: NetworkRow): ResourceRecord {
   return record;
 }
 
+/** The tenant's networks and the shared public one (first: it was made with the data dir). */
+export const NETWORK_LISTING: ListingSpec = {
+  kind: 'network',
+  table: 'networks n',
+  alias: 'n',
+  tenant: 'n.tenant',
+  shared: true,
+  columns: 'n.*',
+  attributes: columnsOf(
+    'n',
+    {
+      'occi.core.title': 'title',
+      'occi.core.summary': 'summary',
+      'occi.network.label': 'label',
+      'occi.network.state': 'state',
+      'occi.network.state.message': 'message',
+      'occi.network.address': 'address',
+      'occi.network.gateway': 'gateway',
+      'occi.network.allocation': 'allocation',
+    },
+    { 'occi.network.vlan': 'vlan' },
+  ),
+  mixin: (id) => (id === IPNETWORK_ID ? { sql: 'n.ip = 1' } : undefined),
+  records: (rows) => (rows as NetworkRow[]).map(toRecord),
+};
+
 interface IpSettings {
   address: string | null;
   gateway: string | null;
@@ -96,7 +123,7 @@ function withIp(ip: IpSettings, mixinAsked: boolean): IpSettings & { ip: number 
 }
 
 export class Networks implements ResourceStore {
-  private readonly selectVisible;
+  readonly listing = NETWORK_LISTING;
   private readonly selectOne;
   private readonly insert;
   private readonly write;
@@ -106,7 +133,6 @@ export class Networks implements ResourceStore {
 
   constructor(private readonly ctx: Context) {
     const db = ctx.db;
-    this.selectVisible = db.prepare('SELECT * FROM networks WHERE tenant = ? OR tenant IS NULL ORDER BY rowid');
     this.selectOne = db.prepare('SELECT * FROM networks WHERE id = ? AND (tenant = ? OR tenant IS NULL)');
     this.insert = db.prepare(
       `INSERT INTO networks (id, tenant, title, summary, vlan, label, ip, address, gateway, allocation, state, message, created_at)
@@ -138,10 +164,6 @@ export class Networks implements ResourceStore {
   private assertUnused(row: NetworkRow): void {
     const n = this.countInterfaces.get(row.id) as number;
     if (n > 0) throw conflict(`network ${row.id} in use: ${n} network interface(s) link to it`);
-  }
-
-  list(tenant: string): ResourceRecord[] {
-    return (this.selectVisible.all(tenant) as NetworkRow[]).map(toRecord);
   }
 
   get(tenant: string, id: string): ResourceRecord | undefined {

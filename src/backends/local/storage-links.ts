@@ -6,9 +6,11 @@ import { badRequest, conflict, notFound } from '../../errors.js';
 import { typeId } from '../../model/category.js';
 import type { LinkRecord, LinkSpec, UpdateSpec } from '../../port/backend.js';
 import { nextValue, optString, present, realChanges } from './attributes.js';
+import { clockValue } from './clock.js';
 import type { EntityStore } from './context.js';
 import type { Db } from './database.js';
 import { linkState, targetOf } from './link-state.js';
+import { columnsOf, type ListingSpec } from './listing.js';
 import type { Storages } from './storages.js';
 
 interface StorageLinkRow {
@@ -45,11 +47,27 @@ function toRecord(r: StorageLinkRow): LinkRecord {
   };
 }
 
-const SELECT = 'SELECT sl.*, c.state AS compute_state FROM storage_links sl JOIN computes c ON c.id = sl.compute_id';
+// The compute's state as it stands now (a due transition shows its outcome; see clock.ts).
+const COLUMNS = `sl.id, sl.tenant, sl.compute_id, sl.storage_id, sl.title, sl.deviceid, sl.mountpoint, ${clockValue('c', 'state')} AS compute_state`;
+const JOINS = 'JOIN computes c ON c.id = sl.compute_id';
+const SELECT = `SELECT ${COLUMNS} FROM storage_links sl ${JOINS}`;
+
+export const STORAGE_LINK_LISTING: ListingSpec = {
+  kind: 'storagelink',
+  table: 'storage_links sl',
+  alias: 'sl',
+  tenant: 'sl.tenant',
+  columns: COLUMNS,
+  joins: JOINS,
+  attributes: columnsOf('sl', { 'occi.core.title': 'title', 'occi.storagelink.deviceid': 'deviceid', 'occi.storagelink.mountpoint': 'mountpoint' }),
+  records: (rows) => (rows as StorageLinkRow[]).map(toRecord),
+};
 
 export class StorageLinks implements EntityStore {
-  private readonly selectByTenant;
-  private readonly selectByCompute;
+  readonly listing = STORAGE_LINK_LISTING;
+  private readonly selectByComputes;
+  private readonly anyOf;
+  private readonly volumesOf;
   private readonly selectOne;
   private readonly usedDevices;
   private readonly attachedTo;
@@ -62,9 +80,10 @@ export class StorageLinks implements EntityStore {
     private readonly storages: Storages,
     private readonly now: () => number,
   ) {
-    this.selectByTenant = db.prepare(`${SELECT} WHERE sl.tenant = ? ORDER BY sl.rowid`);
-    this.selectByCompute = db.prepare(`${SELECT} WHERE sl.compute_id = ? ORDER BY sl.rowid`);
-    this.selectOne = db.prepare(`${SELECT} WHERE sl.id = ? AND sl.tenant = ?`);
+    this.anyOf = db.prepare('SELECT EXISTS (SELECT 1 FROM storage_links WHERE tenant = ?)').pluck();
+    this.selectByComputes = db.prepare(`${SELECT} WHERE sl.compute_id IN (SELECT value FROM json_each(@ids)) ORDER BY sl.rowid`);
+    this.volumesOf = db.prepare('SELECT storage_id FROM storage_links WHERE compute_id = ?').pluck();
+    this.selectOne = db.prepare(`${SELECT} WHERE sl.id = @id AND sl.tenant = @tenant`);
     this.usedDevices = db.prepare('SELECT deviceid FROM storage_links WHERE compute_id = ?').pluck();
     this.attachedTo = db.prepare('SELECT compute_id FROM storage_links WHERE storage_id = ?').pluck();
     this.insert = db.prepare(
@@ -75,16 +94,18 @@ export class StorageLinks implements EntityStore {
     this.remove = db.prepare('DELETE FROM storage_links WHERE id = ?');
   }
 
-  list(tenant: string): LinkRecord[] {
-    return (this.selectByTenant.all(tenant) as StorageLinkRow[]).map(toRecord);
+  /** Whether the tenant has any at all. */
+  hasAny(tenant: string): boolean {
+    return this.anyOf.get(tenant) === 1;
   }
 
-  listByCompute(computeId: string): LinkRecord[] {
-    return (this.selectByCompute.all(computeId) as StorageLinkRow[]).map(toRecord);
+  /** The storage links of the computes whose ids `ids` lists (a JSON array). */
+  ofComputes(ids: string): LinkRecord[] {
+    return (this.selectByComputes.all({ ids, now: this.now() }) as StorageLinkRow[]).map(toRecord);
   }
 
   private row(tenant: string, id: string): StorageLinkRow | undefined {
-    return this.selectOne.get(id, tenant) as StorageLinkRow | undefined;
+    return this.selectOne.get({ id, tenant, now: this.now() }) as StorageLinkRow | undefined;
   }
 
   get(tenant: string, id: string): LinkRecord | undefined {
@@ -150,7 +171,7 @@ export class StorageLinks implements EntityStore {
 
   /** Detaches the volumes of a compute that is going away. */
   detachAll(computeId: string): void {
-    for (const r of this.selectByCompute.all(computeId) as StorageLinkRow[]) this.storages.clocked.setMessage(r.storage_id, 'detached');
+    for (const storageId of this.volumesOf.all(computeId) as string[]) this.storages.clocked.setMessage(storageId, 'detached');
   }
 
   delete(tenant: string, id: string): void {

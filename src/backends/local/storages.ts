@@ -9,8 +9,9 @@ import { STORAGE, STORAGE_RESIZE } from '../../model/infrastructure.js';
 import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../port/backend.js';
 import { assertApplicable, kindAction } from './actions.js';
 import { nextValue, optNumber, optString, present, realChanges } from './attributes.js';
-import { type ClockColumns, Clocked, assertAtRest, initialClock } from './clock.js';
+import { type ClockColumns, Clocked, type ShownClock, assertAtRest, clockColumns, clockValue, initialClock, shownClockColumns } from './clock.js';
 import type { Context, ResourceStore } from './context.js';
+import { columnsOf, type ListingSpec } from './listing.js';
 
 export interface StorageRow extends ClockColumns {
   id: string;
@@ -20,7 +21,9 @@ export interface StorageRow extends ClockColumns {
   size: number;
 }
 
-function toRecord(r: StorageRow): ResourceRecord {
+type ShownStorage = Omit<StorageRow, 'tenant' | keyof ClockColumns> & ShownClock;
+
+function toRecord(r: ShownStorage): ResourceRecord {
   const attributes = present({
     'occi.core.title': r.title,
     'occi.core.summary': r.summary,
@@ -41,10 +44,29 @@ function checkSize(value: unknown, name: string): number {
 
 const UPDATABLE = new Set(['occi.core.title', 'occi.core.summary', 'occi.storage.size']);
 
+/** A storage row as it stands now (a due transition shows its outcome). */
+const COLUMNS = `s.id, s.tenant, s.title, s.summary, s.size, ${clockColumns('s')}`;
+/** What a listing reads: the columns a record shows. */
+const SHOWN = `s.id, s.title, s.summary, s.size, ${shownClockColumns('s')}`;
+
+export const STORAGE_LISTING: ListingSpec = {
+  kind: 'storage',
+  table: 'storages s',
+  alias: 's',
+  tenant: 's.tenant',
+  columns: SHOWN,
+  attributes: columnsOf(
+    's',
+    { 'occi.core.title': 'title', 'occi.core.summary': 'summary', 'occi.storage.state': clockValue('s', 'state'), 'occi.storage.state.message': clockValue('s', 'message') },
+    { 'occi.storage.size': 'size' },
+  ),
+  records: (rows) => (rows as ShownStorage[]).map(toRecord),
+};
+
 export class Storages implements ResourceStore {
   /** Attach and detach set the resting message through this. */
   readonly clocked: Clocked;
-  private readonly selectAll;
+  readonly listing = STORAGE_LISTING;
   private readonly selectOne;
   private readonly insert;
   private readonly write;
@@ -55,8 +77,7 @@ export class Storages implements ResourceStore {
   constructor(private readonly ctx: Context) {
     const db = ctx.db;
     this.clocked = new Clocked(db, 'storages', ctx.clock);
-    this.selectAll = db.prepare('SELECT * FROM storages WHERE tenant = ? ORDER BY rowid');
-    this.selectOne = db.prepare('SELECT * FROM storages WHERE id = ? AND tenant = ?');
+    this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM storages s WHERE s.id = @id AND s.tenant = @tenant`);
     this.insert = db.prepare(
       `INSERT INTO storages (id, tenant, title, summary, size, state, message, pending_state, pending_message, pending_until, created_at)
        VALUES (@id, @tenant, @title, @summary, @size, @state, @message, @pending_state, @pending_message, @pending_until, @createdAt)`,
@@ -68,17 +89,13 @@ export class Storages implements ResourceStore {
   }
 
   row(tenant: string, id: string): StorageRow | undefined {
-    return this.selectOne.get(id, tenant) as StorageRow | undefined;
+    return this.selectOne.get({ id, tenant, now: this.ctx.clock.now() }) as StorageRow | undefined;
   }
 
   private existing(tenant: string, id: string): StorageRow {
     const row = this.row(tenant, id);
     if (!row) throw notFound(`storage ${id} not found`);
     return row;
-  }
-
-  list(tenant: string): ResourceRecord[] {
-    return (this.selectAll.all(tenant) as StorageRow[]).map(toRecord);
   }
 
   get(tenant: string, id: string): ResourceRecord | undefined {

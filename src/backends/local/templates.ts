@@ -123,8 +123,15 @@ export class Catalogue {
 
   /** The image behind an OS template mixin, if this tenant may use it. */
   findImage(tenant: string, mixin: Mixin): Image | undefined {
-    const id = typeId(mixin);
+    return this.imageByTypeId(tenant, typeId(mixin));
+  }
+
+  imageByTypeId(tenant: string, id: string): Image | undefined {
     return this.imagesFor(tenant).find((i) => i.typeId === id);
+  }
+
+  flavorByTypeId(id: string): Flavor | undefined {
+    return this.flavors.find((f) => f.typeId === id);
   }
 
   image(tenant: string, mixin: Mixin): Image {
@@ -135,7 +142,7 @@ export class Catalogue {
 
   flavor(mixin: Mixin): Flavor {
     const id = typeId(mixin);
-    const found = this.flavors.find((f) => f.typeId === id);
+    const found = this.flavorByTypeId(id);
     if (!found) throw badRequest(`unknown resource template ${id}`);
     return found;
   }

@@ -14,12 +14,16 @@ import type {
   LinkRecord,
   PasswordLogin,
   LinkSpec,
+  Listing,
+  ListQuery,
   ProviderMixins,
+  RecordQuery,
   ResourceRecord,
   ResourceSpec,
   UpdateSpec,
 } from '../../port/backend.js';
 import { badRequest, OcciError, unauthorized } from '../../errors.js';
+import { applyListQuery } from '../../port/list-query.js';
 import type { Action } from '../../model/category.js';
 import type { Cloud, Connector } from './cloud.js';
 import type { Dialect } from './dialect.js';
@@ -75,7 +79,18 @@ export class OpenStackBackend implements Backend {
     });
   }
 
-  list(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]> {
+  /**
+   * Lists the whole kind, then filters and pages in memory (id order). The seam for
+   * the services' own `limit`/`marker` paging and cheap id-only listings is here:
+   * `q.page.after` is the last id of the previous page, as `marker` is.
+   */
+  list(c: Credentials, q: RecordQuery): Promise<Listing<EntityRecord>>;
+  list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>>;
+  async list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>> {
+    return applyListQuery(await this.listAll(c, q.kind), q);
+  }
+
+  private listAll(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]> {
     return this.run(c, async (cloud) => {
       switch (kind) {
         case 'compute':

@@ -3,7 +3,9 @@
 // instead of adding a member, so such objects are filled through this helper.
 
 export function setOwn<T>(target: Record<string, T>, key: string, value: NoInfer<T>): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // defineProperty turns an object into a slow dictionary: only the one name that needs it pays for it.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** Builds an object from entries, keeping every key as an own member (last one wins). */

@@ -3,6 +3,7 @@
 import { badRequest, notAcceptable } from '../../errors.js';
 import type { Renderer, Rendered } from '../document.js';
 import { categoryLines, entityLines, locationLines, type Line, type LineName } from './compose.js';
+import { uriText } from './scan.js';
 
 export { renderAttributeValue } from './attribute-value.js';
 export { renderActionLink, renderCategory, renderLink, type Line } from './compose.js';
@@ -23,13 +24,21 @@ function bodyRenderer(mediaType: 'text/plain' | 'text/occi+plain'): Renderer {
   const body = (lines: Line[]): Rendered => ({ headers: { 'Content-Type': type }, body: lines.map((l) => `${l.name}: ${l.value}\n`).join('') });
   return {
     mediaType,
+    listing: 'locations',
     categories: (list) => body(categoryLines(list)),
     entity: (view) => body(entityLines(view)),
-    collection: (views) => body(locationLines(views.map((v) => v.location))),
-    locations: (urls) => body(locationLines(urls)),
+    collection: (views) => ({ headers: { 'Content-Type': type }, body: locationBody(views.map((v) => v.location)) }),
+    locations: (urls) => ({ headers: { 'Content-Type': type }, body: locationBody(urls) }),
     ok: () => body([]),
     error: (_status, message, requestId) => ({ headers: { 'Content-Type': type }, body: errorBody(message, requestId) }),
   };
+}
+
+/** X-OCCI-Location lines, written straight: listings of many thousands are common. */
+function locationBody(urls: readonly string[]): string {
+  let out = '';
+  for (const url of urls) out += `X-OCCI-Location: ${uriText(url)}\n`;
+  return out;
 }
 
 export const textPlainRenderer = bodyRenderer('text/plain');
@@ -82,6 +91,7 @@ function headerSafe(message: string): string {
 
 export const textOcciRenderer: Renderer = {
   mediaType: 'text/occi',
+  listing: 'locations',
   categories: (list) => occiHeaders(categoryLines(list)),
   entity: (view) => occiHeaders(entityLines(view)),
   collection: (views) => occiHeaders(locationLines(views.map((v) => v.location))),
@@ -106,6 +116,7 @@ function notAListing(what: string): never {
 
 export const uriListRenderer: Renderer = {
   mediaType: URI_LIST,
+  listing: 'locations',
   categories: () => notAListing('the query interface'),
   entity: () => notAListing('a single entity'),
   collection: (views) => uriList(views.map((v) => v.location)),

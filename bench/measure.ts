@@ -1,0 +1,106 @@
+// What the bench measures with: sequential latencies (ms with fractions, body
+// read in full), a server's peak memory per scenario (/proc), and a bare
+// node:http control process serving fixed bytes, started by the bench itself
+// so both run in the same process tree on the same machine at the same time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export interface Latency {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  bytes: number;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+export interface Got {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** One GET over a keep-alive connection, body read in full. */
+export function get(base: string, path: string, headers: Record<string, string>): Promise<Got> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${base}${path}`, { agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+export function summarize(ms: number[], bytes = 0): Latency {
+  const s = [...ms].sort((a, b) => a - b);
+  return { n: s.length, p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s[s.length - 1] ?? 0, bytes };
+}
+
+/** Requests one after another for `seconds` (at least `min` of them); each must answer 200. */
+export async function sequential(base: string, path: string, headers: Record<string, string>, seconds: number, min = 5): Promise<Latency> {
+  const ms: number[] = [];
+  let bytes = 0;
+  const until = performance.now() + seconds * 1000;
+  while (performance.now() < until || ms.length < min) {
+    const t = performance.now();
+    const r = await get(base, path, headers);
+    ms.push(performance.now() - t);
+    if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.body.slice(0, 200)}`);
+    bytes = Buffer.byteLength(r.body);
+  }
+  return summarize(ms, bytes);
+}
+
+/** CPU time a process has used so far (user + system), in ms: what a request costs, whoever else runs. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Resets the peak RSS the kernel keeps for a process (Linux: clear_refs 5). */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** The peak RSS since the last reset, in MiB. */
+export function peakMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+export interface Control {
+  base: string;
+  pid: number;
+  stop(): void;
+}
+
+/** A bare node:http server in a child process answering every request with these bytes and headers. */
+export function startControl(body: string, headers: Record<string, string>): Promise<Control> {
+  const source = `
+    const http = require('node:http');
+    const body = Buffer.from(${JSON.stringify(body)});
+    const headers = ${JSON.stringify(headers)};
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { ...headers, 'Content-Length': body.length });
+      res.end(body);
+    });
+    server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+  `;
+  const child: ChildProcess = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`control server exited with ${code}`)));
+    child.stdout!.once('data', (d: Buffer) =>
+      resolve({ base: `http://127.0.0.1:${String(d).trim()}`, pid: child.pid!, stop: () => child.kill() }),
+    );
+  });
+}
