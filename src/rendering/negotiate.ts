@@ -80,10 +80,13 @@ export function acceptable(accept: string | undefined): MediaType[] {
   return rated.map((r) => r.type);
 }
 
-/** The media type of a request body, lower-cased, without parameters. */
+/**
+ * The media type of a request body, lower-cased, without parameters. A list
+ * counts as its first type: rOCCI-cli 4 sends its default media type
+ * `text/plain,text/occi` as the Content-Type of a body it renders as text/plain.
+ */
 export function requestMediaType(contentType: string | undefined): string | undefined {
   if (!contentType) return undefined;
-  const semi = contentType.indexOf(';');
-  const t = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  const t = contentType.split(/[;,]/, 1)[0]!.trim().toLowerCase();
   return t || undefined;
 }
