@@ -55,22 +55,35 @@ export async function openCloud(need: ServerNeed, options: { failingImages?: str
     env.OCCI_ENDPOINT = `http://127.0.0.1:${port}`;
     addresses.set(`127.0.0.1:${port}`, 'localhost:8888');
   };
-  if (need === 'embedded') {
-    embedded = await startServer((c) => {
-      c.local.failingImages = options.failingImages ?? [];
-    });
-    serveAt(embedded.port);
-    // `snf-occi token` reads the token of this server's data directory.
-    env.SNF_OCCI_DATA_DIR = embedded.dataDir;
-    env.AUTH = initialToken(embedded.dataDir);
-    env.OCCI_TOKEN = env.AUTH;
-  } else if (need === 'synnefo') {
-    standin = await startStandin({ release: '0.20' });
-    env.ASTAKOS_URL = standin.identityUrl;
-    env.SNF_TOKEN = standin.world.users[0]!.token;
-    addresses.set(new URL(standin.url).host, 'accounts.example.org');
-  } else {
-    for (const [k, v] of Object.entries(process.env)) if (k.startsWith('OS_') && v !== undefined) env[k] = v;
+  const close = async (): Promise<void> => {
+    await embedded?.close();
+    await standin?.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    if (need === 'embedded') {
+      // No configured tokens: a fresh data directory gets its demo token, as a reader's does.
+      embedded = await startServer((c) => {
+        c.local.tokens = [];
+        c.local.failingImages = options.failingImages ?? [];
+      });
+      serveAt(embedded.port);
+      // `snf-occi token` reads the token of this server's data directory.
+      env.SNF_OCCI_DATA_DIR = embedded.dataDir;
+      env.AUTH = initialToken(embedded.dataDir);
+      env.OCCI_TOKEN = env.AUTH;
+    } else if (need === 'synnefo') {
+      standin = await startStandin({ release: '0.20' });
+      env.ASTAKOS_URL = standin.identityUrl;
+      env.SNF_TOKEN = standin.world.users[0]!.token;
+      addresses.set(new URL(standin.url).host, 'accounts.example.org');
+    } else {
+      for (const [k, v] of Object.entries(process.env)) if (k.startsWith('OS_') && v !== undefined) env[k] = v;
+    }
+  } catch (err) {
+    // A server left listening would keep the test process alive.
+    await close();
+    throw err;
   }
   return {
     env,
@@ -78,11 +91,7 @@ export async function openCloud(need: ServerNeed, options: { failingImages?: str
     scratch: join(dir, 'scratch'),
     addresses,
     serveAt,
-    close: async () => {
-      await embedded?.close();
-      await standin?.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
