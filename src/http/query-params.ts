@@ -7,6 +7,7 @@
 // it cannot read, is a 400: a filter is never silently ignored.
 import { badRequest } from '../errors.js';
 import { isScheme, isTerm, splitTypeId } from '../model/category.js';
+import { didYouMean } from '../model/closest.js';
 import { emptyPayload, type CategoryRef, type Payload } from '../rendering/document.js';
 import { parseAttributePair } from '../rendering/text/attribute-value.js';
 import type { Route } from './router.js';
@@ -45,12 +46,13 @@ export function queryFilter(route: Route, method: string, query: URLSearchParams
     if (!allowed.includes(name)) {
       const takes = allowed.length > 0 ? `it takes ${allowed.join(', ')}` : 'it takes none';
       const why = name === 'action' ? ' (actions are triggered with POST)' : '';
-      throw badRequest(`unknown query parameter "${name.slice(0, 80)}" for ${method} here${why}; ${takes}`);
+      const guess = didYouMean(name, allowed);
+      throw badRequest(`unknown query parameter "${name.slice(0, 80)}" for ${method} here${why}${guess ? `: ${guess} I` : '; i'}${takes.slice(1)}`);
     }
     if (++count > MAX_FILTERS) throw badRequest(`at most ${MAX_FILTERS} query parameters`);
     if (name === 'category') categories.push(categoryRef(value));
     else if (name === 'attribute') {
-      const [attr, v] = parseAttributePair(value, 'attribute=');
+      const [attr, v] = parseAttributePair(value, 'the attribute parameter');
       if (Object.hasOwn(attributes, attr)) throw badRequest(`attribute=${attr} is given twice; an entity holds one value of it`);
       attributes[attr] = v;
     }

@@ -101,14 +101,18 @@ export class Catalog {
     const near = closest(ref.term, this.byTerm.keys())
       .map((term) => this.byTerm.get(term)![0]!)
       .filter((c) => !ref.class || c.class === ref.class);
-    const guess = near.length > 0 ? `: did you mean ${near.map((c) => c.term).join(' or ')}?` : '';
-    throw badRequest(`unknown category ${shown}${guess}; ${whereToLook(near[0])}`);
+    const guess = near.length > 0 ? `: did you mean ${near.map((c) => c.term).join(' or ')}? ${capitalised(whereToLook(near[0]))}` : `; ${whereToLook(near[0])}`;
+    throw badRequest(`unknown category ${shown}${guess}`);
   }
 }
 
 /** Where a person finds the categories like the one they misspelt. */
 function whereToLook(c: Category | undefined): string {
-  if (c?.class === 'mixin' && isOsTemplate(c)) return 'OS templates: GET /-/?category=os_tpl';
-  if (c?.class === 'mixin' && isResourceTemplate(c)) return 'resource templates: GET /-/?category=resource_tpl';
-  return 'every category: GET /-/';
+  if (c?.class === 'mixin' && isOsTemplate(c)) return 'the OS templates are listed by GET /-/?category=os_tpl';
+  if (c?.class === 'mixin' && isResourceTemplate(c)) return 'the resource templates are listed by GET /-/?category=resource_tpl';
+  return 'every category is listed by GET /-/';
+}
+
+function capitalised(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -66,6 +66,7 @@ describe('filters on the query interface and on collections', () => {
   test('a filter the server cannot read is a 400 naming it, never ignored', async () => {
     const cases: Array<[string, RegExp]> = [
       ['/compute/?foo=1', /unknown query parameter "foo" .*takes category, attribute, page, number/],
+      ['/compute/?atribute=occi.core.title=x', /unknown query parameter "atribute" for GET here: did you mean attribute\? It takes category, attribute, page, number/],
       ['/-/?foo=1', /unknown query parameter "foo".*takes category/],
       ['/-/?attribute=occi.core.title=x', /unknown query parameter "attribute"/],
       ['/-/?page=1&number=2', /unknown query parameter "page"/],

@@ -27,9 +27,9 @@ describe('messages for people', () => {
   const create = (lines: string[]) => s.request('POST', '/compute/', { headers: PLAIN, body: lines.join('\n') + '\n' });
 
   test('an unknown category names the closest ones and where to look', async () => {
-    await refused(create([`Category: ${COMPUTE_KIND}`, 'Category: Debain; scheme=;']), 400, /unknown category "Debain": did you mean Debian\?; OS templates: GET \/-\/\?category=os_tpl/);
-    await refused(create([`Category: ${COMPUTE_KIND}`, 'Category: C2R2048D2O; scheme=;']), 400, /did you mean C2R2048D20\?; resource templates: GET \/-\/\?category=resource_tpl/);
-    await refused(create([`Category: computer; scheme="${INFRA}"; class="kind"`]), 400, /did you mean compute\?; every category: GET \/-\//);
+    await refused(create([`Category: ${COMPUTE_KIND}`, 'Category: Debain; scheme=;']), 400, /unknown category "Debain": did you mean Debian\? The OS templates are listed by GET \/-\/\?category=os_tpl/);
+    await refused(create([`Category: ${COMPUTE_KIND}`, 'Category: C2R2048D2O; scheme=;']), 400, /did you mean C2R2048D20\? The resource templates are listed by GET \/-\/\?category=resource_tpl/);
+    await refused(create([`Category: computer; scheme="${INFRA}"; class="kind"`]), 400, /did you mean compute\? Every category is listed by GET \/-\//);
     await refused(create([`Category: ${COMPUTE_KIND}`, 'Category: Debian; scheme="http://example.com/os#"']), 400, /Debian here is http:\/\/schemas\.snf-occi\.org\/occi\/os_tpl#Debian; send that scheme, or none/);
   });
 

@@ -151,7 +151,7 @@ export class Computes implements ResourceStore {
     const { attributes: c, add, remove } = realChanges(current, spec);
     const image = this.catalogue.imageById(row.image_id);
     for (const m of add) {
-      if (isOsTemplate(m)) throw badRequest(`the embedded cloud cannot rebuild compute ${id} with another OS template (${typeId(m)})`);
+      if (isOsTemplate(m)) throw badRequest(`the embedded cloud cannot rebuild compute ${id} with another OS template (${typeId(m)}): create a new compute from ${m.term} and delete this one`);
       if (isWriteOnce(m)) throw forbidden(`${typeId(m)} can only be given when the compute is created`);
     }
     const tpl = templates(add);

@@ -54,7 +54,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A reader that stops early (`occi … | head`) closes the pipe: that is the end of the output, not an error. */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw err;
+  });
+}
+
 async function main(): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (e) {
