@@ -1,21 +1,24 @@
-// Wires configuration → logger, backend, store and HTTP server.
+// Wires configuration → logger, listener, data directory, backend, store and
+// HTTP server, in the order that leaves nothing behind when a start fails:
+// the port is bound first, then the data directory is made and taken, then
+// the backend and store are opened; requests get 503 until all is ready.
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Backend } from './port/backend.js';
 import { openLocalCloud } from './backends/local/index.js';
+import { onCloudCall } from './cloud-calls.js';
 import type { Config } from './config/config.js';
 import { lockDataDir, type DataDirLock } from './data-dir/lock.js';
 import { privateFile, secureDataDir } from './data-dir/modes.js';
+import { prepareDataDir } from './data-dir/prepare.js';
+import { createListener } from './http/listener.js';
 import { createOcciServer, type OcciServer } from './http/server.js';
+import { createLogger } from './log.js';
+import { metrics } from './metrics.js';
+import { redactUrl } from './redact.js';
 import { UserMixinStore } from './store/user-mixin-store.js';
 
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: NodeJS.WritableStream): Logger {
-  const options = { level: config.logLevel, base: { service: 'snf-occi' } };
-  // Standard output is written in batches, at least every 100 ms: a write per access-log line costs every
-  // request a system call. What is buffered is flushed at exit.
-  const stdout = (): pino.DestinationStream => pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
-  return pino(options, destination ? (destination as unknown as pino.DestinationStream) : stdout());
-}
+export { createLogger } from './log.js';
 
 export async function openBackend(config: Config): Promise<Backend> {
   if (config.backend === 'openstack') {
@@ -25,8 +28,9 @@ export async function openBackend(config: Config): Promise<Backend> {
   return openLocalCloud({ dataDir: config.dataDir, ...config.local, quotas: config.quotas });
 }
 
-/** Makes the data directory private and takes it for this server (one server per data directory). */
+/** Makes the data directory (or says at once why it cannot), makes it private and takes it for this server. */
 export function claimDataDir(dataDir: string): DataDirLock {
+  prepareDataDir(dataDir);
   try {
     secureDataDir(dataDir);
     privateFile(join(dataDir, 'store.sqlite'));
@@ -43,19 +47,37 @@ export interface App {
   backend: Backend;
 }
 
+/** Logs every call to the cloud at debug level (service, method, path without secrets, status, duration). */
+function logCloudCalls(logger: Logger): () => void {
+  if (!logger.isLevelEnabled('debug')) return () => undefined;
+  return onCloudCall((c) => logger.debug({ service: c.service, method: c.method, path: redactUrl(c.url), status: c.status, outcome: c.outcome, ms: Math.round(c.ms * 100) / 100 }, 'cloud call'));
+}
+
+/**
+ * Binds the port (the server is listening when this resolves), then opens
+ * everything else; a failure at any step undoes the steps before it.
+ */
 /** `wrap` may put something around the backend (tests observe the port through it). */
 export async function createApp(config: Config, logger: Logger = createLogger(config), wrap: (b: Backend) => Backend = (b) => b): Promise<App> {
-  const lock = claimDataDir(config.dataDir);
+  const listener = createListener(config, logger);
+  await listener.listen();
+  const closeListener = (): Promise<void> => new Promise((resolve) => listener.server.close(() => resolve()));
+  let lock: DataDirLock | undefined;
   let backend: Backend | undefined;
   try {
-    backend = wrap(await openBackend(config));
+    lock = claimDataDir(config.dataDir);
+    const [opened] = await Promise.all([openBackend(config), config.metrics ? metrics.enable() : undefined]);
+    backend = wrap(opened);
     const store = new UserMixinStore(config.dataDir);
-    const occi = createOcciServer({ config, backend, store, logger });
+    const occi = createOcciServer({ config, backend, store, logger, listener });
+    const stopLogging = logCloudCalls(logger);
+    const taken = lock;
     const shutdown = occi.shutdown;
-    return { occi: { ...occi, shutdown: () => shutdown().finally(() => lock.release()) }, logger, backend };
+    return { occi: { ...occi, shutdown: () => shutdown().finally(() => (stopLogging(), taken.release())) }, logger, backend };
   } catch (err) {
     await backend?.close();
-    lock.release();
+    lock?.release();
+    await closeListener();
     throw err;
   }
 }

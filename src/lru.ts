@@ -1,12 +1,16 @@
 // A map bounded both in entries and in (estimated) bytes, least recently used
 // first out. Every cache the server keeps is one of these, so no client can
-// grow the server's memory past a known figure whatever it sends.
+// grow the server's memory past a known figure whatever it sends. A named
+// one counts its hits and misses for /metrics.
+import { metrics } from './metrics.js';
 
 export interface LruBounds<V> {
   maxEntries: number;
   maxBytes: number;
   /** Estimated bytes one entry holds (its key is counted apart). */
   sizeOf: (value: V) => number;
+  /** The cache's name in /metrics (snf_occi_cache_hits_total{cache="…"}); unnamed ones are not counted. */
+  name?: string;
 }
 
 interface Slot<V> {
@@ -22,6 +26,7 @@ export class Lru<V> {
 
   get(key: string): V | undefined {
     const slot = this.slots.get(key);
+    if (this.bounds.name !== undefined) metrics.cacheLookup(this.bounds.name, slot !== undefined);
     if (!slot) return undefined;
     // Re-inserting moves the key to the young end of the Map's order.
     this.slots.delete(key);

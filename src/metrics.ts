@@ -1,45 +1,112 @@
-// Process-wide counters for operators (GET /metrics, Prometheus text format):
-// requests by method and status, and calls made to the cloud by service.
-export class Metrics {
-  private readonly counters = new Map<string, number>();
-
-  private add(key: string, n = 1): void {
-    this.counters.set(key, (this.counters.get(key) ?? 0) + n);
-  }
-
-  request(method: string, status: number): void {
-    this.add(`snf_occi_requests_total{method="${method}",status="${status}"}`);
-  }
-
-  backendCall(service: string): void {
-    this.add(`snf_occi_backend_calls_total{service="${service}"}`);
-  }
-
-  /** The exposition text, with HELP and TYPE lines per metric family; `gauges` are values the caller reads now. */
-  render(gauges: readonly Gauge[] = []): string {
-    const families: Array<[string, string]> = [
-      ['snf_occi_requests_total', 'OCCI requests answered, by method and status'],
-      ['snf_occi_backend_calls_total', 'HTTP calls made to the cloud, by service'],
-    ];
-    const lines: string[] = [];
-    for (const [name, help] of families) {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const [key, value] of [...this.counters].sort()) if (key.startsWith(`${name}{`)) lines.push(`${key} ${value}`);
-    }
-    for (const g of gauges) {
-      lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`);
-      for (const [labels, value] of g.values) lines.push(`${g.name}{${labels}} ${value}`);
-    }
-    lines.push(`# HELP process_resident_memory_bytes Resident memory`, `# TYPE process_resident_memory_bytes gauge`, `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
-    return lines.join('\n') + '\n';
-  }
-}
+// What GET /metrics shows operators, in Prometheus' text format, made with
+// prom-client: request durations by method, route template and status; cloud
+// call durations by service and outcome; cache hits, misses, entries and
+// bytes; build info; and the process's own metrics (CPU, memory, event loop,
+// GC). prom-client is loaded only when metrics are on (enableMetrics), off
+// the start-up path of a server that does not serve them; until then every
+// recording is a no-op. Label values are bounded: routes are templates,
+// never raw paths.
+import type * as Prom from 'prom-client';
+import { VERSION } from './version.js';
 
 export interface Gauge {
   name: string;
   help: string;
-  /** Label text (`cache="catalog"`) and value. */
-  values: ReadonlyArray<[string, number]>;
+  /** Label values (`{cache: 'catalog'}`) and value. */
+  values: ReadonlyArray<[Record<string, string>, number]>;
+}
+
+const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+interface Parts {
+  registry: Prom.Registry;
+  requests: Prom.Histogram<'method' | 'route' | 'status'>;
+  cloudCalls: Prom.Histogram<'service' | 'outcome'>;
+  cacheHits: Prom.Counter<'cache'>;
+  cacheMisses: Prom.Counter<'cache'>;
+  gauges: Map<string, Prom.Gauge<string>>;
+  prom: typeof Prom;
+}
+
+class Metrics {
+  private parts: Parts | undefined;
+  private loading: Promise<void> | undefined;
+  /** Label children by their values, so a request costs a Map lookup rather than prom-client's label hashing. */
+  private readonly children = new Map<string, Prom.Histogram.Internal<string>>();
+
+  get enabled(): boolean {
+    return this.parts !== undefined;
+  }
+
+  /** Loads prom-client and registers the metrics (once per process). */
+  enable(): Promise<void> {
+    this.loading ??= import('prom-client').then((mod) => {
+      const prom = (mod as unknown as { default?: typeof Prom }).default ?? mod;
+      const registry = new prom.Registry();
+      prom.collectDefaultMetrics({ register: registry });
+      const build = new prom.Gauge({ name: 'snf_occi_build_info', help: 'The running snf-occi: version and Node.js version', labelNames: ['version', 'node'], registers: [registry] });
+      build.set({ version: VERSION, node: process.version }, 1);
+      this.parts = {
+        prom,
+        registry,
+        requests: new prom.Histogram({
+          name: 'snf_occi_http_request_duration_seconds',
+          help: 'Time to answer an HTTP request, by method, route template and status',
+          labelNames: ['method', 'route', 'status'],
+          buckets: SECONDS_BUCKETS,
+          registers: [registry],
+        }),
+        cloudCalls: new prom.Histogram({
+          name: 'snf_occi_cloud_call_duration_seconds',
+          help: 'Time of each HTTP call made to the cloud, by service and outcome (ok, client_error, server_error, timeout, unreachable)',
+          labelNames: ['service', 'outcome'],
+          buckets: SECONDS_BUCKETS,
+          registers: [registry],
+        }),
+        cacheHits: new prom.Counter({ name: 'snf_occi_cache_hits_total', help: 'Lookups answered by a cache of the server', labelNames: ['cache'], registers: [registry] }),
+        cacheMisses: new prom.Counter({ name: 'snf_occi_cache_misses_total', help: 'Lookups a cache of the server could not answer', labelNames: ['cache'], registers: [registry] }),
+        gauges: new Map(),
+      };
+    });
+    return this.loading;
+  }
+
+  request(method: string, route: string, status: number, seconds: number): void {
+    const p = this.parts;
+    if (!p) return;
+    const key = `${method} ${route} ${status}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = p.requests.labels(method, route, String(status));
+      this.children.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
+  cloudCall(service: string, outcome: string, seconds: number): void {
+    this.parts?.cloudCalls.labels(service, outcome).observe(seconds);
+  }
+
+  cacheLookup(cache: string, hit: boolean): void {
+    const p = this.parts;
+    if (p) (hit ? p.cacheHits : p.cacheMisses).labels(cache).inc();
+  }
+
+  /** The exposition text and its content type; `gauges` are values the caller reads now. */
+  async render(gauges: readonly Gauge[] = []): Promise<{ contentType: string; body: string }> {
+    await this.enable();
+    const p = this.parts!;
+    for (const g of gauges) {
+      let gauge = p.gauges.get(g.name);
+      if (!gauge) {
+        const labelNames = Object.keys(g.values[0]?.[0] ?? {});
+        gauge = new p.prom.Gauge({ name: g.name, help: g.help, labelNames, registers: [p.registry] });
+        p.gauges.set(g.name, gauge);
+      }
+      for (const [labels, value] of g.values) gauge.set(labels, value);
+    }
+    return { contentType: p.registry.contentType, body: await p.registry.metrics() };
+  }
 }
 
 export const metrics = new Metrics();

@@ -38,9 +38,9 @@ test('every problem is reported, naming the setting', () => {
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     const text = err.message;
-    assert.match(text, /port: must be a whole number from 0 to 65535, got 70000/);
-    assert.match(text, /logLevel: must be one of/);
-    assert.match(text, /publicUrl: "ftp:\/\/x" is not an http\(s\) URL/);
+    assert.match(text, /SNF_OCCI_PORT \(setting port\): must be a whole number from 0 to 65535, got 70000/);
+    assert.match(text, /SNF_OCCI_LOG_LEVEL \(setting logLevel\): must be one of/);
+    assert.match(text, /SNF_OCCI_PUBLIC_URL \(setting publicUrl\): "ftp:\/\/x" is not an http\(s\) URL/);
     assert.match(text, /openstack\.keystoneUrl: required with the openstack backend/);
   }
 });
@@ -58,10 +58,10 @@ test('compute defaults and the Synnefo release are checked, from files and the e
   assert.equal(c.openstack.volumeType, '2');
   assert.equal(loadConfig({ env: {} }).openstack.synnefoRelease, 'auto');
   for (const [env, problem] of [
-    [{ SNF_OCCI_HOSTNAME_PATTERN: 'vm.example.org' }, /compute\.hostnamePattern: must be a host name with \{id\}/],
+    [{ SNF_OCCI_HOSTNAME_PATTERN: 'vm.example.org' }, /compute\.hostnamePattern\): must be a host name with \{id\}/],
     [{ SNF_OCCI_HOSTNAME_PATTERN: 'vm_{id}.example.org' }, /compute\.hostnamePattern/],
-    [{ SNF_OCCI_DEFAULT_ARCHITECTURE: 'arm64' }, /compute\.defaultArchitecture: must be one of x86, x64, got "arm64"/],
-    [{ SNF_OCCI_SYNNEFO_RELEASE: '0.15' }, /openstack\.synnefoRelease: must be one of auto, 0\.16, 0\.17, 0\.18, 0\.19, 0\.20/],
+    [{ SNF_OCCI_DEFAULT_ARCHITECTURE: 'arm64' }, /compute\.defaultArchitecture\): must be one of x86, x64, got "arm64"/],
+    [{ SNF_OCCI_SYNNEFO_RELEASE: '0.15' }, /openstack\.synnefoRelease\): must be one of auto, 0\.16, 0\.17, 0\.18, 0\.19, 0\.20/],
   ] as const) {
     assert.throws(() => loadConfig({ env }), (err: unknown) => err instanceof ConfigError && problem.test(err.message));
   }

@@ -48,7 +48,7 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
   // The scripts and tests driving a child measure or stress the server, far past any normal client: no rate limit unless asked.
   const config = {
     logLevel: options.logLevel ?? 'info',
-    rateLimit: { perSecond: 0 },
+    rateLimit: { perSecond: 0, failedAuthPerMinute: 0 },
     ...options.config,
     local: { tokens: options.tokens, ...(options.config?.local as object | undefined) },
   };

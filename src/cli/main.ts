@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // The snf-occi command: `snf-occi` serves; `snf-occi token` prints the
-// embedded cloud's token; `snf-occi --help` documents everything.
+// embedded cloud's token (it never makes one); `snf-occi --help` documents
+// everything. Mistakes in flags, files and variables stop it with a message
+// naming them.
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { claimDataDir, createApp, createLogger } from '../app.js';
-import { initialToken, openLocalCloud } from '../backends/local/index.js';
+import { createApp } from '../app.js';
+import { DATABASE_FILE } from '../backends/local/index.js';
 import { TOKEN_FILE } from '../backends/local/tokens.js';
-import { DataDirBusyError } from '../data-dir/lock.js';
-import { ConfigError, ENV_VARS, loadConfig, type Config } from '../config/config.js';
+import { PID_FILE } from '../data-dir/lock.js';
+import { ConfigError, defaultDataDir, ENV_VARS, loadConfig, type Config } from '../config/config.js';
+import { strayEnvVars } from '../config/env-vars.js';
+import { createServerLog } from '../log.js';
+import { closest, didYouMean } from '../model/closest.js';
 import { VERSION } from '../version.js';
 
 const HELP = `snf-occi ${VERSION} — an OCCI 1.1/1.2 server for OpenStack-API clouds
@@ -26,8 +31,14 @@ Options (each also settable in the JSON config file or the environment):
   --public-url URL      base URL for Location headers behind a proxy (SNF_OCCI_PUBLIC_URL)
   --backend NAME        local (embedded cloud) or openstack (SNF_OCCI_BACKEND)
   --keystone-url URL    Keystone endpoint for the openstack backend (SNF_OCCI_KEYSTONE_URL)
-  --log-level LEVEL     fatal, error, warn, info, debug, trace or silent (SNF_OCCI_LOG_LEVEL)
-  --config FILE         JSON configuration file (SNF_OCCI_CONFIG)
+  --os-cloud NAME       the cloud of clouds.yaml whose auth_url, region, interface and CA
+                        the openstack backend uses (OS_CLOUD); OS_AUTH_URL, OS_REGION_NAME,
+                        OS_INTERFACE, OS_CACERT, OS_INSECURE are read too
+  --log-level LEVEL     fatal, error, warn, info, debug (each call to the cloud), trace or silent
+                        (SNF_OCCI_LOG_LEVEL)
+  --log-format F        auto (readable on a terminal, JSON otherwise), json or pretty (SNF_OCCI_LOG_FORMAT)
+  --config FILE         configuration file, JSON or YAML (SNF_OCCI_CONFIG);
+                        contrib/snf-occi.yaml explains every setting
 
 Environment variables:
 ${Object.entries(ENV_VARS)
@@ -47,12 +58,22 @@ const FLAG_PATHS: Record<string, string> = {
   backend: 'backend',
   'keystone-url': 'openstack.keystoneUrl',
   'log-level': 'logLevel',
+  'log-format': 'logFormat',
+  'os-cloud': 'openstack.cloud',
 };
 
+const COMMANDS = ['serve', 'token'];
+
+const BOOLEAN_FLAGS = ['help', 'version'];
+
+/** Reads the command line; unknown flags and commands are refused with the closest known one. */
 function parse(argv: string[]): { command: string; config: Config; version: boolean } {
-  const { values, positionals } = parseArgs({
+  const known = ['config', ...BOOLEAN_FLAGS, ...Object.keys(FLAG_PATHS)];
+  const { values, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
+    strict: false,
+    tokens: true,
     options: {
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -60,45 +81,79 @@ function parse(argv: string[]): { command: string; config: Config; version: bool
       ...Object.fromEntries(Object.keys(FLAG_PATHS).map((k) => [k, { type: 'string' as const }])),
     },
   });
-  const command = positionals[0] ?? 'serve';
-  if (positionals.length > 1 || !['serve', 'token'].includes(command)) {
-    throw new ConfigError([`unknown command "${positionals.join(' ')}"; see snf-occi --help`]);
+  const problems: string[] = [];
+  /** Positionals that are the value of an unknown option (`--prot 9000`), not commands. */
+  const valuesOfUnknown = new Set<number>();
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    if (!known.includes(t.name)) {
+      if (t.inlineValue !== true) valuesOfUnknown.add(t.index + 1);
+      const near = closest(t.name, known).map((n) => `--${n}`);
+      problems.push(`${t.rawName} is not an option${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
+    } else if (!BOOLEAN_FLAGS.includes(t.name) && typeof t.value !== 'string') problems.push(`${t.rawName} needs a value, e.g. ${t.rawName} ${EXAMPLES[t.name] ?? 'VALUE'}`);
   }
+  const words = (tokens ?? []).filter((t) => t.kind === 'positional' && !valuesOfUnknown.has(t.index)).map((t) => (t as { value: string }).value);
+  const command = words[0] ?? 'serve';
+  if (words.length > 1 || !COMMANDS.includes(command)) {
+    const hint = didYouMean(command, COMMANDS);
+    problems.push(`unknown command "${words.join(' ')}"${hint ? ` (${hint})` : ''}; the commands are serve (the default) and token`);
+  }
+  if (problems.length) throw new ConfigError([...problems, 'snf-occi --help lists every option']);
   const flags: Record<string, string> = {};
+  const flagNames: Record<string, string> = {};
   for (const [flag, path] of Object.entries(FLAG_PATHS)) {
     const v = (values as Record<string, unknown>)[flag];
-    if (typeof v === 'string') flags[path] = v;
+    if (typeof v === 'string') [flags[path], flagNames[path]] = [v, `--${flag}`];
   }
-  const version = values.version === true;
-  const config = loadConfig({ file: values.config as string | undefined, flags });
-  return { command, config, version };
+  const config = loadConfig({ file: values.config as string | undefined, flags, flagNames });
+  return { command, config, version: values.version === true };
 }
 
-async function printToken(config: Config): Promise<void> {
-  if (!existsSync(join(config.dataDir, TOKEN_FILE))) {
-    // A new data directory: opening the cloud makes it and its demo token (none when tokens are configured).
-    // Not under a running server, whose tokens it would decide again.
-    let lock;
-    try {
-      lock = claimDataDir(config.dataDir);
-    } catch (err) {
-      if (!(err instanceof DataDirBusyError)) throw err;
-      const who = err.holderPid === undefined ? 'a server' : `a server (PID ${err.holderPid})`;
-      throw new Error(`${who} runs on ${config.dataDir} with configured tokens (local.tokens), so there is no demo token; use one of those`);
-    }
-    try {
-      await openLocalCloud({ dataDir: config.dataDir, ...config.local }).close();
-    } finally {
-      lock.release();
-    }
+const EXAMPLES: Record<string, string> = { port: '8888', host: '127.0.0.1', 'data-dir': '/var/lib/snf-occi', config: '/etc/snf-occi/snf-occi.yaml', 'log-level': 'info' };
+
+/** Prints the demo token of an existing data directory; makes nothing, and says where to look when there is none. */
+function printToken(config: Config): void {
+  const dir = config.dataDir;
+  const file = join(dir, TOKEN_FILE);
+  if (existsSync(file)) return void process.stdout.write(`${readFileSync(file, 'utf8').trim()}\n`);
+  const running = readPid(dir);
+  if (config.local.tokens.length > 0 || existsSync(join(dir, DATABASE_FILE))) {
+    const who = running === undefined ? `the data directory ${dir} was used` : `a server (PID ${running}) runs on ${dir}`;
+    throw new Error(`${who} with configured tokens (local.tokens), so there is no demo token; use one of those`);
   }
-  process.stdout.write(`${initialToken(config.dataDir)}\n`);
+  const fallback = defaultDataDir();
+  throw new Error(
+    `there is no embedded cloud in ${dir} (${existsSync(dir) ? 'no token there' : 'no such directory'}); ` +
+      `start the server first (snf-occi${dir === fallback ? '' : ` --data-dir ${dir}`}), which makes it and its token` +
+      (dir === fallback ? '' : `, or give the server's directory with --data-dir (its default is ${fallback})`),
+  );
+}
+
+function readPid(dir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dir, PID_FILE), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function serve(config: Config): Promise<void> {
-  const logger = createLogger(config);
+  const { logger, flushSync } = createServerLog(config);
+  // Lines still waiting are written on any exit, a crash included.
+  process.on('exit', flushSync);
+  const crash = (err: unknown): void => {
+    logger.fatal({ err }, 'crashed');
+    process.exit(70);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  for (const name of strayEnvVars(process.env)) {
+    const hint = didYouMean(name, Object.keys(ENV_VARS));
+    if (hint) logger.warn(`${name} is set but is no setting; ${hint} It is ignored.`);
+  }
   const app = await createApp(config, logger);
-  const address = await app.occi.listen();
+  const address = app.occi.server.address() as import('node:net').AddressInfo;
   const scheme = config.tls ? 'https' : 'http';
   logger.info({ port: address.port, host: address.address, backend: config.backend }, `snf-occi listening on ${scheme}://${address.address}:${address.port}`);
   if (config.backend === 'local') {
@@ -108,11 +163,12 @@ async function serve(config: Config): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    // Whatever happens to the drain or to the output, the process ends in time.
+    setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     app.occi.shutdown().then(
       () => {
         logger.info('stopped');
-        logger.flush();
         process.exit(0);
       },
       (err: unknown) => {
@@ -126,6 +182,9 @@ async function serve(config: Config): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // A closed stdout or stderr (`snf-occi | head`) must not crash nor stall the command.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(HELP);
   let parsed;

@@ -1,15 +1,25 @@
-// Configuration: defaults, then a JSON file, then SNF_OCCI_* environment
-// variables, then command-line flags; validated at start with messages that
-// say which setting is wrong and why.
-import { existsSync, readFileSync } from 'node:fs';
+// Configuration: defaults, then (OpenStack backend) the standard OS_*
+// variables and clouds.yaml, then a JSON or YAML file, then SNF_OCCI_*
+// environment variables, then command-line flags; validated at start with
+// messages that name the setting and where it came from (the variable, the
+// flag, the file). Unknown keys in the file are errors, with the closest name.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ENV_VARS } from './env-vars.js';
+import { knownSettings, leafPaths, unknownKeys } from './known-keys.js';
 import { coerce, merge, setPath, type Tree } from './merge.js';
-import { validateTokens } from './tokens.js';
-import { defaultQuotas, defaultRateLimit, TENANT_LIMIT_ENV_VARS, validateTenantLimits, type Quotas, type RateLimit } from './tenant-limits.js';
+import { openStackSource } from './openstack-sources.js';
+import { defaultQuotas, defaultRateLimit, type Quotas, type RateLimit } from './tenant-limits.js';
+import { validate } from './validate.js';
+
+export { ENV_VARS } from './env-vars.js';
 
 export type BackendChoice = 'local' | 'openstack';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** auto: readable lines on a terminal, JSON lines otherwise. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 export interface Config {
   port: number;
@@ -19,6 +29,7 @@ export interface Config {
   backend: BackendChoice;
   dataDir: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   limits: {
     maxBodyBytes: number;
     maxHeaderBytes: number;
@@ -35,8 +46,14 @@ export interface Config {
   rateLimit: RateLimit;
   userMixins: boolean;
   allowNamespaceDelete: boolean;
-  /** Serve GET /metrics (counts only, no token needed). */
+  /** Serve GET /metrics (404 when off). */
   metrics: boolean;
+  /** When set, GET /metrics asks for it as a bearer token. */
+  metricsToken?: string;
+  /** How often /readyz's checks (data directory writable, identity service reachable) run. */
+  health: { checkIntervalMs: number };
+  /** Take the client's address from the last X-Forwarded-For entry (behind a proxy that sets it). */
+  trustForwardedFor: boolean;
   /** Answer every OCCI request with 503 (R148); /healthz and /metrics still answer. */
   maintenance: boolean;
   tls?: { certFile: string; keyFile: string };
@@ -52,6 +69,8 @@ export interface Config {
     tokens: Array<{ token: string; tenant: string }>;
   };
   openstack: {
+    /** A cloud of clouds.yaml whose auth_url, region, interface, CA … are used for the settings not given here. */
+    cloud?: string;
     keystoneUrl?: string;
     identityVersion: 'v3' | 'v2.0' | 'auto';
     dialect: 'openstack' | 'synnefo';
@@ -93,6 +112,7 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
     backend: 'local',
     dataDir: defaultDataDir(env),
     logLevel: 'info',
+    logFormat: 'auto',
     limits: {
       maxBodyBytes: 1024 * 1024,
       maxHeaderBytes: 16 * 1024,
@@ -108,6 +128,8 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
     userMixins: true,
     allowNamespaceDelete: false,
     metrics: true,
+    health: { checkIntervalMs: 5000 },
+    trustForwardedFor: false,
     maintenance: false,
     cors: { origins: [] },
     local: {
@@ -123,151 +145,96 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** Environment variables and the setting each one feeds (dotted path into Config). */
-export const ENV_VARS: Record<string, string> = {
-  SNF_OCCI_PORT: 'port',
-  SNF_OCCI_HOST: 'host',
-  SNF_OCCI_PUBLIC_URL: 'publicUrl',
-  SNF_OCCI_BACKEND: 'backend',
-  SNF_OCCI_DATA_DIR: 'dataDir',
-  SNF_OCCI_LOG_LEVEL: 'logLevel',
-  SNF_OCCI_MAX_BODY_BYTES: 'limits.maxBodyBytes',
-  SNF_OCCI_MAX_HEADER_BYTES: 'limits.maxHeaderBytes',
-  SNF_OCCI_REQUEST_TIMEOUT_MS: 'limits.requestTimeoutMs',
-  SNF_OCCI_MAX_PAGE_SIZE: 'limits.maxPageSize',
-  SNF_OCCI_USER_MIXINS: 'userMixins',
-  SNF_OCCI_ALLOW_NAMESPACE_DELETE: 'allowNamespaceDelete',
-  SNF_OCCI_METRICS: 'metrics',
-  SNF_OCCI_MAINTENANCE: 'maintenance',
-  SNF_OCCI_TLS_CERT: 'tls.certFile',
-  SNF_OCCI_TLS_KEY: 'tls.keyFile',
-  SNF_OCCI_CORS_ORIGINS: 'cors.origins',
-  SNF_OCCI_BOOT_MS: 'local.bootMs',
-  SNF_OCCI_ACTION_MS: 'local.actionMs',
-  SNF_OCCI_DEFAULT_OS_TPL: 'local.defaultOsTemplate',
-  SNF_OCCI_DEFAULT_RESOURCE_TPL: 'local.defaultResourceTemplate',
-  SNF_OCCI_FAILING_IMAGES: 'local.failingImages',
-  SNF_OCCI_KEYSTONE_URL: 'openstack.keystoneUrl',
-  SNF_OCCI_IDENTITY_VERSION: 'openstack.identityVersion',
-  SNF_OCCI_DIALECT: 'openstack.dialect',
-  SNF_OCCI_REGION: 'openstack.region',
-  SNF_OCCI_INTERFACE: 'openstack.interface',
-  SNF_OCCI_BACKEND_TIMEOUT_MS: 'openstack.timeoutMs',
-  SNF_OCCI_CA_FILE: 'openstack.caFile',
-  SNF_OCCI_INSECURE: 'openstack.insecure',
-  SNF_OCCI_VOLUME_TYPE: 'openstack.volumeType',
-  SNF_OCCI_SYNNEFO_RELEASE: 'openstack.synnefoRelease',
-  SNF_OCCI_HOSTNAME_PATTERN: 'compute.hostnamePattern',
-  SNF_OCCI_DEFAULT_ARCHITECTURE: 'compute.defaultArchitecture',
-  ...TENANT_LIMIT_ENV_VARS,
-};
-
 export interface ConfigSources {
   env?: NodeJS.ProcessEnv;
-  /** Path of a JSON configuration file. */
+  /** Path of a configuration file: JSON, or YAML when it ends in .yaml or .yml. */
   file?: string;
   /** Dotted paths → raw string values from the command line. */
   flags?: Record<string, string>;
+  /** Dotted paths → the flag that set them (--port), for messages. */
+  flagNames?: Record<string, string>;
+}
+
+/** Reads a configuration file: YAML (parser loaded only then) or JSON. */
+function readFile(file: string): unknown {
+  const text = readFileSync(file, 'utf8');
+  if (!/\.ya?ml$/i.test(file)) return JSON.parse(text);
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text);
 }
 
 export function loadConfig(sources: ConfigSources = {}): Config {
   const env = sources.env ?? process.env;
   const base = defaults(env);
   const problems: string[] = [];
-  let tree = base as unknown as Tree;
+  /** Where each setting that is not a default came from. */
+  const origins = new Map<string, string>();
+  let fromFile: Tree = {};
   const file = sources.file ?? env.SNF_OCCI_CONFIG;
   if (file) {
     try {
-      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push(`${file}: must hold a JSON object`);
-      else tree = merge(tree, parsed as Tree);
+      const parsed = readFile(file);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push(`${file}: must hold an object of settings, such as {"port": 8888}`);
+      else {
+        fromFile = parsed as Tree;
+        problems.push(...unknownKeys(fromFile, knownSettings(base as unknown as Tree), file));
+        for (const path of leafPaths(fromFile)) origins.set(path, `in ${file}`);
+      }
     } catch (err) {
-      problems.push(`${file}: ${(err as Error).message}`);
+      const e = err as NodeJS.ErrnoException;
+      problems.push(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message.split('\n')[0]}`);
     }
   }
   const overrides: Tree = {};
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const raw = env[name];
-    if (raw !== undefined) setPath(overrides, path, coerce(path, raw, problems, base));
+    if (raw === undefined) continue;
+    origins.set(path, name);
+    setPath(overrides, path, coerce(path, raw, problems, base));
   }
-  for (const [path, raw] of Object.entries(sources.flags ?? {})) setPath(overrides, path, coerce(path, raw, problems, base));
-  const config = merge(tree, overrides) as unknown as Config;
+  for (const [path, raw] of Object.entries(sources.flags ?? {})) {
+    origins.set(path, sources.flagNames?.[path] ?? `--${path}`);
+    setPath(overrides, path, coerce(path, raw, problems, base));
+  }
+  let tree = merge(merge(base as unknown as Tree, fromFile), overrides);
+  const chosen = tree as unknown as Config;
+  if (chosen.backend === 'openstack') {
+    const os = openStackSource(env, chosen.openstack?.cloud ?? env.OS_CLOUD);
+    problems.push(...os.problems);
+    for (const [path, origin] of os.origins) if (!origins.has(path)) origins.set(path, origin);
+    tree = merge(merge(merge(base as unknown as Tree, { openstack: os.settings }), fromFile), overrides);
+  }
+  const config = tree as unknown as Config;
   validate(config, problems);
-  if (problems.length) throw new ConfigError(problems);
+  reconcileTimeouts(config, origins, problems);
+  if (problems.length) throw new ConfigError(problems.map((p) => withOrigin(p, origins)));
   config.dataDir = resolve(config.dataDir);
   return config;
 }
 
-function validate(c: Config, problems: string[]): void {
-  const int = (path: string, v: unknown, min: number, max: number): void => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) problems.push(`${path}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
-  };
-  const oneOf = (path: string, v: unknown, values: readonly string[]): void => {
-    if (typeof v !== 'string' || !values.includes(v)) problems.push(`${path}: must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
-  };
-  int('port', c.port, 0, 65535);
-  if (typeof c.host !== 'string' || c.host === '') problems.push('host: must be an address to bind, e.g. 127.0.0.1 or 0.0.0.0');
-  if (c.publicUrl !== undefined) {
-    try {
-      const u = new URL(c.publicUrl);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
-      if (u.search || u.hash) throw new Error('no query or fragment allowed');
-      c.publicUrl = c.publicUrl.replace(/\/+$/, '');
-    } catch (err) {
-      problems.push(`publicUrl: "${c.publicUrl}" is not an http(s) URL (${(err as Error).message})`);
-    }
-  }
-  oneOf('backend', c.backend, ['local', 'openstack']);
-  if (typeof c.dataDir !== 'string' || c.dataDir === '') problems.push('dataDir: must be a directory path');
-  oneOf('logLevel', c.logLevel, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-  int('limits.maxBodyBytes', c.limits.maxBodyBytes, 1024, 1024 * 1024 * 1024);
-  int('limits.maxHeaderBytes', c.limits.maxHeaderBytes, 1024, 1024 * 1024);
-  int('limits.requestTimeoutMs', c.limits.requestTimeoutMs, 100, 3_600_000);
-  int('limits.headersTimeoutMs', c.limits.headersTimeoutMs, 100, 3_600_000);
-  int('limits.keepAliveTimeoutMs', c.limits.keepAliveTimeoutMs, 0, 3_600_000);
-  int('limits.maxPageSize', c.limits.maxPageSize, 1, 1_000_000);
-  int('limits.maxBatch', c.limits.maxBatch, 1, 10_000);
-  int('shutdownGraceMs', c.shutdownGraceMs, 0, 3_600_000);
-  int('local.bootMs', c.local.bootMs, 0, 3_600_000);
-  int('local.actionMs', c.local.actionMs, 0, 3_600_000);
-  if (!Array.isArray(c.local.failingImages) || c.local.failingImages.some((t) => typeof t !== 'string')) {
-    problems.push('local.failingImages: must be a list of image terms, e.g. ["CentOS"]');
-  }
-  validateTenantLimits(c, int);
-  validateTokens(c.local.tokens, problems);
-  if (!Array.isArray(c.cors?.origins) || c.cors.origins.some((o) => typeof o !== 'string' || (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)))) {
-    problems.push('cors.origins: must be a list of origins such as https://app.example.org, or "*"');
-  }
-  if (c.tls) {
-    if (typeof c.tls.certFile !== 'string' || typeof c.tls.keyFile !== 'string') problems.push('tls: needs both certFile and keyFile');
-    else for (const f of [c.tls.certFile, c.tls.keyFile]) if (!existsSync(f)) problems.push(`tls: ${f} does not exist`);
-  }
-  oneOf('openstack.identityVersion', c.openstack.identityVersion, ['v3', 'v2.0', 'auto']);
-  oneOf('openstack.dialect', c.openstack.dialect, ['openstack', 'synnefo']);
-  oneOf('openstack.interface', c.openstack.interface, ['public', 'internal']);
-  int('openstack.timeoutMs', c.openstack.timeoutMs, 100, 600_000);
-  oneOf('openstack.synnefoRelease', c.openstack.synnefoRelease, ['auto', '0.16', '0.17', '0.18', '0.19', '0.20']);
-  if (c.openstack.volumeType !== undefined && (typeof c.openstack.volumeType !== 'string' || c.openstack.volumeType === '')) problems.push('openstack.volumeType: must be the id of a volume type, as the cloud lists it');
-  if (c.backend === 'openstack') {
-    if (!c.openstack.keystoneUrl) problems.push('openstack.keystoneUrl: required with the openstack backend (--keystone-url or SNF_OCCI_KEYSTONE_URL)');
-    else {
-      try {
-        new URL(c.openstack.keystoneUrl);
-      } catch {
-        problems.push(`openstack.keystoneUrl: "${c.openstack.keystoneUrl}" is not a URL`);
-      }
-    }
-  }
-  validateCompute(c.compute, problems, oneOf);
+/** `port: …` becomes `SNF_OCCI_PORT (setting port): …`, `--port: …` or `port: … (set in FILE)` after where it came from. */
+function withOrigin(problem: string, origins: ReadonlyMap<string, string>): string {
+  const m = /^([A-Za-z][\w.]*)(\[\d+\])?(?: \([^)]*\))?: /.exec(problem);
+  if (!m) return problem;
+  const origin = origins.get(m[1]!);
+  if (!origin) return problem;
+  const rest = problem.slice(m[1]!.length);
+  if (origin.startsWith('in ')) return `${problem} (set ${origin})`;
+  if (origin.startsWith('--')) return `${origin}${rest}`;
+  return `${origin} (setting ${m[1]})${rest}`;
 }
 
-/** A hostname pattern must give each compute a host name of its own: {id} in a DNS name. */
-function validateCompute(c: Config['compute'], problems: string[], oneOf: (path: string, v: unknown, values: readonly string[]) => void): void {
-  if (typeof c !== 'object' || c === null) return void problems.push('compute: must be an object such as {"hostnamePattern": "snf-{id}.vm.example.org"}');
-  const p = c.hostnamePattern;
-  const sample = typeof p === 'string' ? p.split('{id}').join('42') : '';
-  if (p !== undefined && (typeof p !== 'string' || !p.includes('{id}') || !/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(sample))) {
-    problems.push(`compute.hostnamePattern: must be a host name with {id} where the compute's id goes, e.g. snf-{id}.vm.example.org, got ${JSON.stringify(p)}`);
-  }
-  if (c.defaultArchitecture !== undefined) oneOf('compute.defaultArchitecture', c.defaultArchitecture, ['x86', 'x64']);
+/**
+ * Timeouts that cannot hold together: the headers of a request must arrive
+ * within the time the whole request may take. A headers timeout left at its
+ * default follows a shorter request timeout; one set by hand is an error.
+ */
+function reconcileTimeouts(c: Config, origins: ReadonlyMap<string, string>, problems: string[]): void {
+  const { requestTimeoutMs, headersTimeoutMs } = c.limits ?? {};
+  if (typeof requestTimeoutMs !== 'number' || typeof headersTimeoutMs !== 'number' || headersTimeoutMs <= requestTimeoutMs) return;
+  if (!origins.has('limits.headersTimeoutMs')) return void (c.limits.headersTimeoutMs = requestTimeoutMs);
+  problems.push(
+    `limits.headersTimeoutMs: ${headersTimeoutMs} ms is longer than limits.requestTimeoutMs (${requestTimeoutMs} ms), ` +
+      'but the headers are part of the request; lower limits.headersTimeoutMs or raise limits.requestTimeoutMs',
+  );
 }

@@ -17,8 +17,14 @@ export interface RateLimit {
   perSecond: number;
   /** Requests one token may make at once after a pause (the bucket's size). */
   burst: number;
-  /** Tokens whose buckets are remembered; the least recently seen go first. */
+  /** Tokens whose buckets are remembered; the least recently seen go first (also the client addresses of failedAuth*). */
   maxClients: number;
+  /** Failed authentications one client address may make a minute in the long run; 0 turns the limit off. */
+  failedAuthPerMinute: number;
+  /** Failed authentications one client address may make at once. */
+  failedAuthBurst: number;
+  /** How long a token the backend refused is refused again without asking it (ms); 0 asks every time. */
+  failedAuthCacheMs: number;
 }
 
 export function defaultQuotas(): Quotas {
@@ -40,13 +46,15 @@ export function defaultQuotas(): Quotas {
 }
 
 export function defaultRateLimit(): RateLimit {
-  return { perSecond: 100, burst: 500, maxClients: 10_000 };
+  return { perSecond: 100, burst: 500, maxClients: 10_000, failedAuthPerMinute: 60, failedAuthBurst: 30, failedAuthCacheMs: 10_000 };
 }
 
 /** Environment variables of these settings (see config.ts ENV_VARS). */
 export const TENANT_LIMIT_ENV_VARS: Record<string, string> = {
   SNF_OCCI_RATE_LIMIT: 'rateLimit.perSecond',
   SNF_OCCI_RATE_BURST: 'rateLimit.burst',
+  SNF_OCCI_FAILED_AUTH_LIMIT: 'rateLimit.failedAuthPerMinute',
+  SNF_OCCI_FAILED_AUTH_BURST: 'rateLimit.failedAuthBurst',
   ...Object.fromEntries(Object.keys(defaultQuotas()).map((name) => [`SNF_OCCI_QUOTA_${snake(name)}`, `quotas.${name}`])),
 };
 
@@ -62,4 +70,7 @@ export function validateTenantLimits(
   int('rateLimit.perSecond', c.rateLimit?.perSecond, 0, 1_000_000);
   int('rateLimit.burst', c.rateLimit?.burst, 1, 10_000_000);
   int('rateLimit.maxClients', c.rateLimit?.maxClients, 1, 10_000_000);
+  int('rateLimit.failedAuthPerMinute', c.rateLimit?.failedAuthPerMinute, 0, 1_000_000);
+  int('rateLimit.failedAuthBurst', c.rateLimit?.failedAuthBurst, 1, 1_000_000);
+  int('rateLimit.failedAuthCacheMs', c.rateLimit?.failedAuthCacheMs, 0, 3_600_000);
 }

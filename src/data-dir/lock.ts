@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_MODE, privateFile } from './modes.js';
+import { databaseError } from './storage-errors.js';
 
 export const LOCK_FILE = 'server.lock';
 export const PID_FILE = 'server.pid';
@@ -32,14 +33,19 @@ export interface DataDirLock {
 export function lockDataDir(dataDir: string): DataDirLock {
   const file = join(dataDir, LOCK_FILE);
   privateFile(file);
-  const db = new Database(file, { timeout: 0 });
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: 0 });
+  } catch (err) {
+    throw databaseError(file, err);
+  }
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');
   } catch (err) {
     db.close();
     if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new DataDirBusyError(dataDir, holderPid(dataDir));
-    throw err;
+    throw databaseError(file, err);
   }
   const pidFile = join(dataDir, PID_FILE);
   writeFileSync(pidFile, `${process.pid}\n`, { mode: FILE_MODE });

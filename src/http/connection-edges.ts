@@ -46,6 +46,12 @@ export class PipelineGuard {
     });
   }
 
+  /** Whether a request on this socket is still arriving (its handler waits for the body). */
+  receiving(socket: Socket): boolean {
+    for (const req of this.sockets.get(socket)?.open ?? []) if (!req.complete) return true;
+    return false;
+  }
+
   /**
    * Runs `answer` (which writes the final answer and closes) once the requests
    * received whole on this socket have their answers written; the socket

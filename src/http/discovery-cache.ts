@@ -56,7 +56,7 @@ export class DiscoveryCache {
   private readonly templates: Lru<Template>;
 
   constructor(bounds = DISCOVERY_CACHE_BOUNDS) {
-    this.templates = new Lru<Template>({ ...bounds, sizeOf });
+    this.templates = new Lru<Template>({ ...bounds, sizeOf, name: 'discovery' });
   }
 
   /** The response for an unfiltered GET/HEAD of the query interface; undefined for any other request. */

@@ -1,8 +1,8 @@
-// Per-token rate limiting: a token bucket for each token the backend accepted,
-// keyed by a hash of the token (the token itself is never kept as a key). The
-// buckets live in an LRU bounded in entries; a bucket that is forgotten comes
-// back full, which only ever favours the client. Past the limit: 429 with
-// Retry-After, in whole seconds.
+// Token buckets, one per key (a hash of a token, a client address), in an LRU
+// bounded in entries; a bucket that is forgotten comes back full, which only
+// ever favours the client. Serves the per-token rate limit (here) and the
+// limit on failed authentications per client address (auth-guard.ts). Past a
+// limit: 429 with Retry-After, in whole seconds.
 import { createHash } from 'node:crypto';
 import type { RateLimit } from '../config/tenant-limits.js';
 import { OcciError } from '../errors.js';
@@ -17,36 +17,88 @@ interface Bucket {
 
 const BUCKET_BYTES = 96;
 
-export class RateLimiter {
+export interface BucketBounds {
+  /** Refill rate; 0 turns the limit off. */
+  perSecond: number;
+  burst: number;
+  maxKeys: number;
+}
+
+export class TokenBuckets {
   private readonly buckets: Lru<Bucket>;
 
   constructor(
-    private readonly limit: RateLimit,
+    private readonly bounds: BucketBounds,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.buckets = new Lru<Bucket>({ maxEntries: limit.maxClients, maxBytes: limit.maxClients * 256, sizeOf: () => BUCKET_BYTES });
+    this.buckets = new Lru<Bucket>({ maxEntries: bounds.maxKeys, maxBytes: bounds.maxKeys * 256, sizeOf: () => BUCKET_BYTES });
   }
 
   get enabled(): boolean {
-    return this.limit.perSecond > 0;
+    return this.bounds.perSecond > 0;
+  }
+
+  private refilled(key: string): Bucket {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.bounds.burst, at: now };
+    bucket.tokens = Math.min(this.bounds.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.bounds.perSecond);
+    bucket.at = now;
+    return bucket;
+  }
+
+  private secondsUntilOne(bucket: Bucket): number {
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.bounds.perSecond));
+  }
+
+  /** Counts one use of `key`: 0 when it was allowed, else the whole seconds until one would be. */
+  take(key: string): number {
+    if (!this.enabled) return 0;
+    const bucket = this.refilled(key);
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    this.buckets.set(key, bucket);
+    return allowed ? 0 : this.secondsUntilOne(bucket);
+  }
+
+  /** Without counting a use: 0 when one would be allowed now, else the seconds until it would. */
+  wait(key: string): number {
+    if (!this.enabled || this.buckets.peek(key) === undefined) return 0;
+    const bucket = this.refilled(key);
+    this.buckets.set(key, bucket);
+    return bucket.tokens >= 1 ? 0 : this.secondsUntilOne(bucket);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+}
+
+/** A short, fixed-size key for a secret: the secret itself is never kept. */
+export function hashKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url').slice(0, 22);
+}
+
+/** The per-token limit: each token the backend accepted has its bucket. */
+export class RateLimiter {
+  private readonly buckets: TokenBuckets;
+
+  constructor(
+    private readonly limit: Pick<RateLimit, 'perSecond' | 'burst' | 'maxClients'>,
+    now?: () => number,
+  ) {
+    this.buckets = new TokenBuckets({ perSecond: limit.perSecond, burst: limit.burst, maxKeys: limit.maxClients }, now);
+  }
+
+  get enabled(): boolean {
+    return this.buckets.enabled;
   }
 
   /** Counts one request of `token`; throws a 429 when its bucket is empty. */
   take(token: string): void {
     if (!this.enabled) return;
-    const key = createHash('sha256').update(token).digest('base64url').slice(0, 22);
-    const now = this.now();
+    const seconds = this.buckets.take(hashKey(token));
+    if (seconds === 0) return;
     const { perSecond, burst } = this.limit;
-    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
-    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
-    bucket.at = now;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      this.buckets.set(key, bucket);
-      return;
-    }
-    this.buckets.set(key, bucket);
-    const seconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
     throw new OcciError(
       429,
       `too many requests with this token: at most ${perSecond} a second (bursts of ${burst}) are served; ` +
@@ -55,7 +107,7 @@ export class RateLimiter {
     );
   }
 
-  /** Buckets held (for tests). */
+  /** Buckets held (for tests and /metrics). */
   get size(): number {
     return this.buckets.size;
   }

@@ -40,3 +40,16 @@ export function allowedMethods(r: Route, namespaceDelete: boolean): string[] {
     }
   }
 }
+
+/** The route as a template for logs and metrics (`/compute/{id}`): a bounded set, whatever paths clients send. */
+export function routeTemplate(r: Route, path: string): string {
+  switch (r.type) {
+    case 'query':
+      return path === '/-/' ? '/-/' : '/.well-known/org/ogf/occi/-/';
+    case 'entity':
+      return `/${r.loc.kind}/{id}`;
+    case 'collection':
+      if (r.owner.type === 'kind') return r.owner.kind.location ?? '/{kind}/';
+      return r.owner.type === 'mixin' ? '/{mixin}/' : '/{path}/';
+  }
+}

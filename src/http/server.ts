@@ -1,11 +1,11 @@
-// The HTTP server: negotiation, authentication, limits, request ids, logging,
-// errors as OCCI errors, graceful shutdown. Routing and operations live in
-// dispatch.ts and operations/.
+// The HTTP server: negotiation, authentication, limits, request ids, errors
+// as OCCI errors, graceful shutdown. The socket and what node:http answers by
+// itself are in listener.ts, the log line in access-log.ts, the operators'
+// paths in health.ts; routing and operations in dispatch.ts and operations/.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Backend } from '../port/backend.js';
 import type { Config } from '../config/config.js';
@@ -16,42 +16,30 @@ import type { Renderer } from '../rendering/document.js';
 import { acceptable, ACCEPT_HEADER } from '../rendering/negotiate.js';
 import { textPlainRenderer } from '../rendering/text/render.js';
 import type { Store } from '../store/store.js';
-import { metrics } from '../metrics.js';
-import { VERSION } from '../version.js';
+import { clientAddress, logRequest, type RequestLog } from './access-log.js';
+import { AuthGuard } from './auth-guard.js';
 import { filterPayload, parsePayload, readBody } from './body.js';
 import { dispatch } from './dispatch.js';
 import { cacheGauges } from './cache-gauges.js';
-import { PipelineGuard, settleRefusedBody } from './connection-edges.js';
+import { settleRefusedBody } from './connection-edges.js';
 import { ConsoleSite } from './console.js';
 import { Cors } from './cors.js';
 import { authRequest } from './credentials.js';
 import { Deadline } from './deadline.js';
 import { DiscoveryCache } from './discovery-cache.js';
+import { Health, HEALTH_PATHS } from './health.js';
+import { createListener, SERVER_HEADER, type Listener } from './listener.js';
 import { RateLimiter } from './rate-limit.js';
 import { rendererFor } from './renderers.js';
 import type { Response } from './respond.js';
-import { allowedMethods, route } from './router.js';
+import { allowedMethods, route, routeTemplate } from './router.js';
 import { queryFilter, withQueryFilter } from './query-params.js';
 import { storageFailure } from './storage-failure.js';
 import { answer } from './stream.js';
 import { parseTarget } from './target.js';
 import { requestedOcciVersion } from './version-check.js';
 
-export const SERVER_HEADER = `snf-occi/${VERSION} OCCI/1.2 OCCI/1.1`;
-
-/**
- * Answers on a raw socket and closes it for good. The server allows half-open sockets, so end() alone would
- * leave a client that never closes holding the socket (slowloris); it is destroyed once the answer is
- * flushed, or after a grace period when the client does not read.
- */
-function closeWith(socket: Socket, answer: string): void {
-  const timer = setTimeout(() => socket.destroy(), 2000);
-  timer.unref();
-  socket.end(answer, () => {
-    clearTimeout(timer);
-    socket.destroy();
-  });
-}
+export { SERVER_HEADER } from './listener.js';
 
 const MAX_ERROR_CHARS = 1000;
 /** Bodies up to this many times the limit are drained after a 413 rather than cut off, for at most DRAIN_MS. */
@@ -60,13 +48,16 @@ const DRAIN_MS = 10_000;
 /** Longest Host a base URL is made from (a DNS name is at most 253 characters). */
 const MAX_HOST = 260;
 
-const STATUS_TEXT: Record<number, string> = http.STATUS_CODES as Record<number, string>;
+/** Retry-After of a 503 or 429 that says nothing of its own (seconds). */
+const DEFAULT_RETRY_AFTER = '30';
 
 export interface OcciServerOptions {
   config: Config;
   backend: Backend;
   store: Store;
   logger: Logger;
+  /** The bound socket (app.ts binds it before opening the data directory); made here when absent. */
+  listener?: Listener;
 }
 
 export interface OcciServer {
@@ -74,13 +65,8 @@ export interface OcciServer {
   listen(): Promise<AddressInfo>;
   /** Stops accepting, lets requests in flight finish, then closes the backend and store. */
   shutdown(): Promise<void>;
-}
-
-/** What the access log line says of a request besides method and path. */
-interface RequestLog {
-  status?: number;
-  /** An unexpected error, logged with its stack (never sent to the client). */
-  err?: unknown;
+  /** Requests being answered, and whether the server is shutting down (for tests and health). */
+  stats(): { inFlight: number; draining: boolean };
 }
 
 const HOST = /^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?$/;
@@ -89,16 +75,20 @@ const header = (v: string | string[] | undefined): string | undefined => (Array.
 
 export function createOcciServer(opts: OcciServerOptions): OcciServer {
   const { config, backend, store, logger } = opts;
+  const listener = opts.listener ?? createListener(config, logger);
+  const server = listener.server;
   const catalogs = new CatalogCache(backend, store);
   const discoveryCache = new DiscoveryCache();
   const rateLimiter = new RateLimiter(config.rateLimit);
-  const pipelines = new PipelineGuard(config.limits.requestTimeoutMs);
+  const authGuard = new AuthGuard(backend, config.rateLimit);
+  const pipelines = listener.pipelines;
   const cors = new Cors(config.cors.origins);
   const consoleSite = new ConsoleSite({ backend, secure: !!config.tls });
   const limits = config.limits;
   let inFlight = 0;
   let draining = false;
   let idle: (() => void) | undefined;
+  const health = new Health(config, backend, () => ({ draining }), () => cacheGauges({ catalogs, discovery: discoveryCache, rateLimiter, authGuard }));
 
   function baseUrl(req: IncomingMessage): string {
     if (config.publicUrl) return config.publicUrl;
@@ -113,6 +103,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     log.status = r.status;
     res.statusCode = r.status;
     for (const [name, value] of Object.entries(r.rendered.headers)) res.setHeader(name, value);
+    if ((r.status === 503 || r.status === 429) && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', DEFAULT_RETRY_AFTER);
     if (r.location) res.setHeader('Location', r.location);
     res.setHeader('Content-Length', Buffer.byteLength(r.rendered.body));
     res.setHeader('X-Request-Id', requestId);
@@ -128,6 +119,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     if (storage) {
       log.err = err;
       err = storage;
+      health.noteStorageFailure(storage.message);
     }
     if (err instanceof OcciError) {
       status = err.status;
@@ -137,6 +129,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     } else {
       log.err = err;
     }
+    log.message = message;
     let rendered;
     try {
       rendered = renderer.error(status, message, requestId);
@@ -155,32 +148,36 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     let renderer: Renderer = textPlainRenderer;
     const method = req.method ?? 'GET';
     const log: RequestLog = {};
-    let path = '';
+    const who = { client: clientAddress(req, config.trustForwardedFor), token: undefined as string | undefined };
     const deadline = new Deadline(limits.requestTimeoutMs);
     try {
       const target = parseTarget(req.url);
-      path = target.path;
+      const path = target.path;
       const corsAllowed = cors.decorate(req, res);
       if (cors.isPreflight(req)) {
         const status = corsAllowed ? 204 : 403;
+        log.route = 'preflight';
         return send(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, requestId, log);
       }
       const page = await consoleSite.answer(req, path);
-      if (page) return send(res, page, requestId, log);
-      if (path === '/metrics' && config.metrics) {
-        return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: metrics.render(cacheGauges(catalogs, discoveryCache, rateLimiter)) } }, requestId, log);
+      if (page) return send(res, page, requestId, Object.assign(log, { route: 'console' }));
+      if (HEALTH_PATHS.has(path)) {
+        log.route = path;
+        const answer = await health.answer(path, req);
+        if (answer) return send(res, { status: answer.status, rendered: { headers: answer.headers, body: answer.body } }, requestId, log);
       }
-      if (path === '/healthz') {
-        const rendered = { headers: { 'Content-Type': 'application/json' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
-        return send(res, { status: draining ? 503 : 200, rendered }, requestId, log);
-      }
+      // Answers for one tenant: never kept by a shared cache.
+      res.setHeader('Cache-Control', 'no-store');
       const occi = requestedOcciVersion(header(req.headers['user-agent']));
       const [media, next] = acceptable(header(req.headers.accept));
       if (!media) throw notAcceptable(`none of the media types in Accept is served; ask for one of ${ACCEPT_HEADER}`); // R12
       renderer = rendererFor(media, next);
       if (draining) throw new OcciError(503, 'the server is shutting down');
       if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later'); // R148
-      const creds = await deadline.race(backend.authenticate(authRequest(req.headers)));
+      const auth = authRequest(req.headers);
+      who.token = auth.token;
+      const creds = await deadline.race(authGuard.authenticate(auth, who.client));
+      log.tenant = creds.tenant;
       rateLimiter.take(creds.token);
       const catalog = await deadline.race(catalogs.get(creds));
       const ctx: OcciContext = {
@@ -198,6 +195,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         quotas: config.quotas,
       };
       const r = route(catalog, path);
+      log.route = routeTemplate(r, path);
       if (method === 'OPTIONS') {
         res.setHeader('Allow', allowedMethods(r, config.allowNamespaceDelete).join(', '));
         return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '' } }, requestId, log);
@@ -217,12 +215,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       sendError(res, renderer, err, requestId, log);
     } finally {
       deadline.clear();
-      const ms = Math.round((performance.now() - started) * 100) / 100;
       log.status ??= res.statusCode; // a streamed collection was not sent through send()
-      const line = { reqId: requestId, method, path: path.slice(0, 200), status: log.status, ms };
-      metrics.request(method, log.status);
-      if (log.err) logger.error({ ...line, err: log.err }, 'request failed');
-      else logger.info(line, 'request');
+      // node:http answered this request itself (it took too long to arrive): that is the status the client saw.
+      const refused = listener.refusal(req.socket);
+      if (refused) Object.assign(log, { status: refused.status, message: refused.reason, err: undefined });
+      logRequest(logger, req, requestId, log, performance.now() - started, who);
     }
   }
 
@@ -236,52 +233,16 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     void handle(req, res);
   };
 
-  const serverOptions: http.ServerOptions = {
-    maxHeaderSize: limits.maxHeaderBytes,
-    requestTimeout: limits.requestTimeoutMs,
-    headersTimeout: limits.headersTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    // Node checks the request timeout on this period (30 s by default): check often enough to honour short limits.
-    connectionsCheckingInterval: Math.max(50, Math.min(limits.requestTimeoutMs, limits.headersTimeoutMs) / 4),
-  };
-  const server: http.Server = config.tls
-    ? https.createServer({ ...serverOptions, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, onRequest)
-    : http.createServer(serverOptions, onRequest);
-
-  // Malformed requests and oversized headers never reach the handler: answer them here, with our headers (R1).
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const body = `${STATUS_TEXT[status]}: ${status === 431 ? `request headers larger than ${limits.maxHeaderBytes} bytes` : 'malformed request'}\n`;
-    // Requests before the bad one on this connection get their own answers first.
-    pipelines.afterEarlierAnswers(socket, () =>
-      closeWith(
-        socket,
-        `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: ${SERVER_HEADER}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      ),
-    );
-  });
-
-  // CONNECT (tunnelling) is not part of OCCI: answer it rather than let node:http drop the socket.
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    const body = 'Method Not Allowed: CONNECT is not supported\n';
-    closeWith(
-      socket,
-      `HTTP/1.1 405 Method Not Allowed\r\nServer: ${SERVER_HEADER}\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\n` +
-        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  });
+  listener.serve(onRequest);
+  health.start();
 
   return {
     server,
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve(server.address() as AddressInfo));
-      }),
+    listen: () => (server.listening ? Promise.resolve(server.address() as AddressInfo) : listener.listen()),
+    stats: () => ({ inFlight, draining }),
     shutdown: async () => {
       draining = true;
+      health.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const drained = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));

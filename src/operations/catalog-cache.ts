@@ -30,7 +30,7 @@ export class CatalogCache {
     private readonly store: Store,
     bounds = CATALOG_CACHE_BOUNDS,
   ) {
-    this.entries = new Lru<Entry>({ ...bounds, sizeOf: (e) => e.bytes });
+    this.entries = new Lru<Entry>({ ...bounds, sizeOf: (e) => e.bytes, name: 'catalog' });
   }
 
   async get(creds: Credentials): Promise<Catalog> {

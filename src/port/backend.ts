@@ -134,6 +134,8 @@ export interface Backend {
   authenticate(req: AuthRequest): Promise<Credentials>;
   /** The challenge sent with 401 answers (WWW-Authenticate). */
   readonly authChallenge: string;
+  /** Why the backend cannot serve now (its cloud unreachable …); undefined when it can. Polled every few seconds, never per request. */
+  readiness?(): Promise<string | undefined>;
   /** Actions the cloud runs beyond the spec's state diagrams (advertised and allowed); none when absent. */
   readonly lifecycle?: LifecycleExtension;
   /** Gets a token for a user name and password, where the cloud has them (absent on the embedded cloud). */

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { conflict } from '../errors.js';
 import { memberKey, type Member, type Store, type UserMixinRow } from './store.js';
+import { databaseError } from '../data-dir/storage-errors.js';
 
 export type { Member, Store, UserMixinRow } from './store.js';
 
@@ -45,10 +46,15 @@ export class UserMixinStore implements Store {
 
   constructor(dataDir: string | undefined) {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(dataDir ? join(dataDir, 'store.sqlite') : ':memory:');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
+    const file = dataDir ? join(dataDir, 'store.sqlite') : ':memory:';
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+    } catch (e) {
+      throw dataDir ? databaseError(file, e) : e;
+    }
     this.q = {
       list: this.db.prepare<[string], UserMixinRow>('SELECT scheme, term, title, location FROM user_mixin WHERE tenant = ? ORDER BY location'),
       insert: this.db.prepare('INSERT INTO user_mixin (tenant, scheme, term, title, location) VALUES (?, ?, ?, ?, ?)'),

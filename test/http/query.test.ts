@@ -183,16 +183,16 @@ describe('query interface /-/', () => {
 });
 
 describe('operator endpoints', () => {
-  test('GET /metrics counts requests by method and status, without a token', async () => {
+  test('GET /metrics times requests by method, route template and status, without a token', async () => {
     const s = await startServer();
     try {
       await s.request('GET', '/-/');
       await s.request('GET', '/-/', { token: null });
       const r = await s.request('GET', '/metrics', { token: null });
       assert.equal(r.status, 200);
-      assert.match(r.body, /^# TYPE snf_occi_requests_total counter$/m);
-      assert.match(r.body, /^snf_occi_requests_total\{method="GET",status="200"\} \d+$/m);
-      assert.match(r.body, /^snf_occi_requests_total\{method="GET",status="401"\} \d+$/m);
+      assert.match(r.body, /^# TYPE snf_occi_http_request_duration_seconds histogram$/m);
+      assert.match(r.body, /^snf_occi_http_request_duration_seconds_count\{method="GET",route="\/-\/",status="200"\} \d+$/m);
+      assert.match(r.body, /^snf_occi_http_request_duration_seconds_count\{method="GET",route="other",status="401"\} \d+$/m);
       assert.ok(!r.body.includes('alice-token'));
     } finally {
       await s.close();

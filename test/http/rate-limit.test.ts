@@ -62,7 +62,7 @@ describe('rate limiter', () => {
 describe('rate limiting over HTTP', () => {
   let s: TestServer;
   // One request back every 100 s: the test never waits long enough for one to come back, however slow the machine.
-  before(async () => (s = await startServer((c) => (c.rateLimit = { perSecond: 0.01, burst: 3, maxClients: 100 }))));
+  before(async () => (s = await startServer((c) => (c.rateLimit = { ...c.rateLimit, perSecond: 0.01, burst: 3, maxClients: 100 }))));
   after(() => s.close());
 
   test('past the burst: 429 with Retry-After; other tokens and /healthz still answered', async () => {

@@ -95,7 +95,7 @@ describe('full disk and read-only data directory', () => {
       execFileSync('mount', ['-o', 'remount,ro', mount]);
       const ro = spawnSync(process.execPath, [MAIN, '--port', '0', '--data-dir', dataDir], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(ro.status, 1, ro.stdout);
-      assert.match(ro.stderr, /the data directory .* cannot be prepared \(EROFS: .*\); give a writable directory with --data-dir/);
+      assert.match(ro.stderr, /the data directory .* cannot be used: it is not writable \(the file system is read-only\); give another one with --data-dir/);
       execFileSync('mount', ['-o', 'remount,rw', mount]);
       server = await startServerChild({ dataDir, tokens: TOKENS });
       await assertReadsServed(server.base, acked);

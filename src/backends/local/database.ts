@@ -2,6 +2,7 @@
 // schema brought up to date.
 import Database from 'better-sqlite3';
 import { privateFile } from '../../data-dir/modes.js';
+import { databaseError } from '../../data-dir/storage-errors.js';
 import { migrate } from './migrations.js';
 
 export type Db = Database.Database;
@@ -10,7 +11,12 @@ export type Db = Database.Database;
 export function openDatabase(file: string | undefined): Db {
   // Private from the start: SQLite gives its -wal and -shm files the database file's mode.
   if (file !== undefined) privateFile(file);
-  const db = new Database(file ?? ':memory:');
+  let db: Db;
+  try {
+    db = new Database(file ?? ':memory:');
+  } catch (e) {
+    throw file === undefined ? e : databaseError(file, e);
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -20,6 +26,7 @@ export function openDatabase(file: string | undefined): Db {
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    // A file that is not a database shows it at the first read.
+    throw file === undefined || !/^SQLITE_(NOTADB|CORRUPT|CANTOPEN)/.test(String((e as { code?: unknown }).code)) ? e : databaseError(file, e);
   }
 }

@@ -72,6 +72,11 @@ export class OpenStackBackend implements Backend {
     return { token: req.token, tenant: session.projectId, ...(req.project !== undefined ? { project: req.project } : {}) };
   }
 
+  /** Ready while the identity service answers (any answer below 500): every request starts there. */
+  async readiness(): Promise<string | undefined> {
+    return this.p.identity.unreachable();
+  }
+
   providerMixins(c: Credentials): Promise<ProviderMixins> {
     return this.run(c, async (cloud) => {
       const [index, { zones, groups }] = await Promise.all([this.p.templates.index(cloud), this.p.zonesGroups.get(cloud)]);

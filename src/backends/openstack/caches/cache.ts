@@ -3,6 +3,7 @@
 // estimated bytes (a project with thousands of images weighs accordingly);
 // least recently used entries go first.
 import { estimateBytes, Lru } from '../../../lru.js';
+import { metrics } from '../../../metrics.js';
 
 /** The default byte budget of one cache. */
 export const CACHE_MAX_BYTES = 16 * 1024 * 1024;
@@ -15,15 +16,18 @@ export class BoundedCache<V> {
     maxEntries: number,
     private readonly now: () => number = Date.now,
     maxBytes = CACHE_MAX_BYTES,
+    /** Its name in /metrics' hit and miss counts; unnamed caches are not counted. */
+    private readonly name?: string,
   ) {
     this.entries = new Lru({ maxEntries, maxBytes, sizeOf: (e) => estimateBytes(e.value) });
   }
 
   get(key: string): V | undefined {
     const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.expiresAt <= this.now()) {
-      this.entries.delete(key);
+    const live = e !== undefined && e.expiresAt > this.now();
+    if (this.name !== undefined) metrics.cacheLookup(this.name, live);
+    if (!live) {
+      if (e) this.entries.delete(key);
       return undefined;
     }
     return e.value;

@@ -1,7 +1,7 @@
 // The templates a project sees (images and flavors), loaded in parallel and
 // cached briefly per project and compute endpoint.
 import { OcciError } from '../../../errors.js';
-import { BoundedCache } from './cache.js';
+import { BoundedCache, CACHE_MAX_BYTES } from './cache.js';
 import type { Cloud } from '../cloud.js';
 import { imageFromCompute, imageFromGlance, TemplateIndex, type ImageInfo } from '../mapping/templates.js';
 
@@ -9,7 +9,7 @@ export class TemplateCache {
   private readonly cache: BoundedCache<TemplateIndex>;
 
   constructor(private readonly ttlMs: number, maxProjects = 500) {
-    this.cache = new BoundedCache(maxProjects);
+    this.cache = new BoundedCache(maxProjects, Date.now, CACHE_MAX_BYTES, 'templates');
   }
 
   index(cloud: Cloud): Promise<TemplateIndex> {

@@ -2,7 +2,7 @@
 // per-call timeout, one retry of idempotent GETs, and cloud failures turned
 // into OcciErrors (see cloud-errors.ts). Tokens never appear in messages.
 import { OcciError } from '../../../errors.js';
-import { metrics } from '../../../metrics.js';
+import { outcomeOf, reportCloudCall } from '../../../cloud-calls.js';
 import { errorForStatus, errorForTransport, isConnectFailure, isTimeout } from './cloud-errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -51,11 +51,14 @@ export class JsonHttp {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       let text: string;
+      const started = performance.now();
+      const call = { service, method: req.method, url: req.url };
       try {
-        metrics.backendCall(service);
         res = await fetch(req.url, await this.init(req));
         text = await res.text();
+        reportCloudCall({ ...call, status: res.status, outcome: outcomeOf(res.status), ms: performance.now() - started });
       } catch (err) {
+        reportCloudCall({ ...call, outcome: isTimeout(err) ? 'timeout' : 'unreachable', ms: performance.now() - started });
         // A refused connection never reached the cloud, so even a POST may be repeated.
         const retryable = !isTimeout(err) && (attempt < retries || (attempt === 0 && isConnectFailure(err)));
         if (retryable) {

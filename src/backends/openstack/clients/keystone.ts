@@ -4,7 +4,7 @@
 // self-validation), so the bridge holds no service credentials.
 import { createHash } from 'node:crypto';
 import { OcciError, forbidden, unauthorized } from '../../../errors.js';
-import { BoundedCache } from '../caches/cache.js';
+import { BoundedCache, CACHE_MAX_BYTES } from '../caches/cache.js';
 import { catalogFromV2, catalogFromV3, type Endpoint } from './catalog.js';
 import { joinUrl, type JsonHttp } from './http.js';
 import { passwordToken } from './keystone-login.js';
@@ -61,7 +61,7 @@ export class Identity {
   ) {
     this.challenge = keystoneChallenge(o.keystoneUrl);
     this.root = o.keystoneUrl.replace(/\/(v3|v2\.0)\/?$/, '');
-    this.cache = new BoundedCache(o.cacheSize);
+    this.cache = new BoundedCache(o.cacheSize, Date.now, CACHE_MAX_BYTES, 'identity');
   }
 
   /** The validated session for a token, scoped to `project` when asked. */
@@ -75,6 +75,16 @@ export class Identity {
   /** A token for a user name and password (the console's sign-in). */
   async issue(login: PasswordLogin): Promise<IssuedToken> {
     return passwordToken(this.http, this.root, await this.version(), login, this.challenge);
+  }
+
+  /** Why the identity service cannot be reached, or undefined when it answers. */
+  async unreachable(): Promise<string | undefined> {
+    try {
+      await this.http.request('keystone', { method: 'GET', url: this.root, accept: [300, 401, 403, 404] });
+      return undefined;
+    } catch (err) {
+      return `the identity service at ${this.root} does not answer as it should: ${(err as Error).message}`;
+    }
   }
 
   forget(token: string): void {

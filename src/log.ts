@@ -1,0 +1,78 @@
+// The server's log: pino, written asynchronously (a write in flight lets the
+// lines logged meanwhile gather into the next one, so the request path never
+// waits for the terminal or the pipe), bounded (past 16 MiB not yet written,
+// lines are dropped rather than held), flushed on exit and on a crash, and
+// harmless when its output goes away: once stdout is a broken pipe (`snf-occi
+// | head`), lines are dropped and the server carries on and stops as asked.
+// JSON lines, or readable lines on a terminal (pino-pretty, loaded only then).
+import { createRequire } from 'node:module';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config/config.js';
+
+/** Bytes waiting to be written past which new lines are dropped. */
+const MAX_PENDING = 16 * 1024 * 1024;
+
+export interface ServerLog {
+  logger: Logger;
+  /** Writes what is pending, synchronously (on exit); never throws, never waits on a stalled output. */
+  flushSync(): void;
+}
+
+interface Output {
+  write(line: string): void;
+  flushSync(): void;
+}
+
+/** stdout through sonic-boom, asynchronous; a broken or stalled stdout never blocks nor crashes the server. */
+function stdoutDestination(): Output {
+  let broken = false;
+  let exiting = false;
+  const dest = pino.destination({ dest: 1, sync: false, maxLength: MAX_PENDING, retryEAGAIN: () => !exiting && !broken });
+  dest.on('error', () => {
+    broken = true; // EPIPE, EBADF, EAGAIN given up: the output is gone
+  });
+  return {
+    write: (line) => {
+      if (!broken) dest.write(line);
+    },
+    flushSync: () => {
+      exiting = true;
+      if (broken) return;
+      try {
+        dest.flushSync();
+      } catch {
+        broken = true;
+      }
+    },
+  };
+}
+
+/** The readable form for a person at a terminal: one line a record, with its fields. */
+function prettyDestination(out: Output): Output {
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+  const prettify = prettyFactory({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  return {
+    write: (line) => {
+      try {
+        out.write(prettify(JSON.parse(line) as object));
+      } catch {
+        out.write(line);
+      }
+    },
+    flushSync: () => out.flushSync(),
+  };
+}
+
+export function createServerLog(config: Pick<Config, 'logLevel' | 'logFormat'>): ServerLog {
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+  const raw = stdoutDestination();
+  const out = pretty ? prettyDestination(raw) : raw;
+  const logger = pino({ level: config.logLevel, base: { service: 'snf-occi' } }, { write: (s: string) => out.write(s) });
+  return { logger, flushSync: () => out.flushSync() };
+}
+
+/** A logger writing to `destination` as it is (tests). */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: NodeJS.WritableStream): Logger {
+  const options = { level: config.logLevel, base: { service: 'snf-occi' } };
+  return destination ? pino(options, destination as unknown as pino.DestinationStream) : pino(options);
+}
