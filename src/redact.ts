@@ -1,9 +1,13 @@
 // What may be written to a log of a URL: its path and query, with the value
 // of every parameter whose name looks secret (token, key, password,
-// signature …) masked, and any value equal to a secret of the request. Long
-// targets are cut, so a log line stays a line.
+// signature …) masked, as well as any value that looks like a token (long,
+// letters and digits mixed, not a UUID) and any value equal to a secret of
+// the request. Long targets are cut, so a log line stays a line.
 
 const SECRET_NAME = /token|secret|passw|pwd|key|auth|signature|sig$|credential|session|cookie/i;
+/** A value that looks like a token whatever its name: long, of token characters, letters and digits mixed; not a UUID. */
+const TOKEN_LIKE = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-+/=.~]{24,}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MASK = '***';
 const MAX_TARGET = 500;
 
@@ -30,7 +34,9 @@ export function redactTarget(target: string, secrets: readonly (string | undefin
 }
 
 function isSecret(value: string, secrets: readonly (string | undefined)[]): boolean {
-  return value !== '' && secrets.some((s) => s !== undefined && s !== '' && value === s);
+  if (value === '') return false;
+  if (TOKEN_LIKE.test(value) && !UUID.test(value)) return true;
+  return secrets.some((s) => s !== undefined && s !== '' && value === s);
 }
 
 function safeDecode(s: string): string {

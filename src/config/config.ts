@@ -176,7 +176,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       const parsed = readFile(file);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push(`${file}: must hold an object of settings, such as {"port": 8888}`);
       else {
-        fromFile = parsed as Tree;
+        fromFile = withoutEmpty(parsed as Tree);
         problems.push(...unknownKeys(fromFile, knownSettings(base as unknown as Tree), file));
         for (const path of leafPaths(fromFile)) origins.set(path, `in ${file}`);
       }
@@ -210,6 +210,16 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (problems.length) throw new ConfigError(problems.map((p) => withOrigin(p, origins)));
   config.dataDir = resolve(config.dataDir);
   return config;
+}
+
+/** A key with nothing under it (`tls:` in YAML, all its settings commented out) leaves the setting as it was. */
+function withoutEmpty(tree: Tree): Tree {
+  const out: Tree = {};
+  for (const [k, v] of Object.entries(tree)) {
+    if (v === null) continue;
+    out[k] = typeof v === 'object' && !Array.isArray(v) ? withoutEmpty(v as Tree) : v;
+  }
+  return out;
 }
 
 /** `port: …` becomes `SNF_OCCI_PORT (setting port): …`, `--port: …` or `port: … (set in FILE)` after where it came from. */

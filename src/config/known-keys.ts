@@ -65,7 +65,10 @@ export function unknownKeys(tree: Tree, known: readonly string[], where: string)
       if (knownSet.has(path)) continue;
       if (groups.has(path)) {
         if (typeof v === 'object' && v !== null && !Array.isArray(v)) walk(v as Tree, path);
-        else problems.push(`${path} in ${where}: must be a group of settings (${known.filter((p) => p.startsWith(`${path}.`)).slice(0, 4).join(', ')} …), got ${JSON.stringify(v)}`);
+        else {
+          delete node[k]; // reported here, not again by the validation of each setting in it
+          problems.push(`${path} in ${where}: must be a group of settings (${known.filter((p) => p.startsWith(`${path}.`)).slice(0, 4).join(', ')} …), got ${JSON.stringify(v)}`);
+        }
         continue;
       }
       problems.push(`${path} in ${where}: no such setting${suggestion(path, known, groups)}; every setting is listed in docs/configuration.md`);

@@ -2,7 +2,9 @@
 // answered without a token (browsers never send one on a preflight).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** Every request header the server reads, so a page may send any of them. */
 const ALLOW_HEADERS = [
+  'Authorization',
   'X-Auth-Token',
   'Auth-Token',
   'X-Project-Id',
@@ -10,11 +12,27 @@ const ALLOW_HEADERS = [
   'Content-Type',
   'Accept',
   'Category',
+  'X-OCCI-Category',
   'X-OCCI-Attribute',
   'X-OCCI-Location',
   'Link',
+  'User-Agent',
 ].join(', ');
-const EXPOSE_HEADERS = ['Location', 'X-OCCI-Location', 'Category', 'Link', 'X-OCCI-Attribute', 'X-OCCI-Error', 'X-Request-Id', 'Server', 'Allow'].join(', ');
+/** The answer headers a page needs to read. */
+const EXPOSE_HEADERS = [
+  'Location',
+  'X-OCCI-Location',
+  'Category',
+  'Link',
+  'X-OCCI-Attribute',
+  'X-OCCI-Error',
+  'X-OCCI-Note',
+  'X-Request-Id',
+  'Retry-After',
+  'WWW-Authenticate',
+  'Server',
+  'Allow',
+].join(', ');
 const METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
 
 export class Cors {

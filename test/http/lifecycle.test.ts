@@ -3,7 +3,18 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
-import { ALICE, attribute, COMPUTE_KIND, startServer } from '../helpers/server.js';
+import { ALICE, attribute, COMPUTE_KIND, startServer, type TestServer } from '../helpers/server.js';
+
+/** Waits until the server's state passes `check`; fails saying what it last was. */
+async function until(s: TestServer, what: string, check: (st: { inFlight: number; draining: boolean }) => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const st = s.app.occi.stats();
+    if (check(st)) return;
+    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(st)} after 10 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 function openRequest(port: number, head: string): { socket: net.Socket; reply: Promise<string> } {
   const socket = net.connect(port, '127.0.0.1');
@@ -24,9 +35,9 @@ describe('server lifecycle', () => {
       s.port,
       `POST /compute/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: ${ALICE}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await until(s, 'the request is in flight', (st) => st.inFlight === 1);
     const closing = s.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(s, 'the server is draining', (st) => st.draining);
     socket.write(body);
     const text = await reply;
     assert.match(text, /^HTTP\/1\.1 201 /);
