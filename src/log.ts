@@ -1,6 +1,6 @@
-// The server's log: pino, written asynchronously (a write in flight lets the
-// lines logged meanwhile gather into the next one, so the request path never
-// waits for the terminal or the pipe), bounded (past 16 MiB not yet written,
+// The server's log: pino, written asynchronously in batches (at least every
+// 100 ms: a write per access line would cost every request a system call, and
+// the request path never waits for the terminal or the pipe), bounded (past 16 MiB not yet written,
 // lines are dropped rather than held), flushed on exit and on a crash, and
 // harmless when its output goes away: once stdout is a broken pipe (`snf-occi
 // | head`), lines are dropped and the server carries on and stops as asked.
@@ -27,7 +27,7 @@ interface Output {
 function stdoutDestination(): Output {
   let broken = false;
   let exiting = false;
-  const dest = pino.destination({ dest: 1, sync: false, maxLength: MAX_PENDING, retryEAGAIN: () => !exiting && !broken });
+  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100, maxLength: MAX_PENDING, retryEAGAIN: () => !exiting && !broken });
   dest.on('error', () => {
     broken = true; // EPIPE, EBADF, EAGAIN given up: the output is gone
   });
