@@ -10,12 +10,15 @@
 //     before and after;
 //  2. /healthz latency while four clients list the 10,000 computes in JSON;
 //  3. throughput at BENCH_CONNECTIONS connections (autocannon): GET /-/ taking
-//     turns with the control, a single compute, create+delete.
+//     turns with the control, a single compute, create+delete;
+//  4. the access log's cost: GET /-/ at log level info taking turns with the
+//     same server build at warn (log-levels.ts).
 //   BENCH_SECONDS (default 5) per scenario, BENCH_CONNECTIONS (default 16).
 import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
 import { startServerChild } from '../scripts/support/server-child.js';
 import { cpuMs, get, peakMiB, resetPeak, sequential, startControl, summarize, type Latency } from './measure.js';
+import { compareLogLevels } from './log-levels.js';
 import { compute, computes, KIND, tagged, TAG_LOCATION } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -193,6 +196,12 @@ async function main(): Promise<void> {
     await server.stop();
     rmSync(server.dataDir, { recursive: true, force: true });
   }
+  // Apart from the server above, so that neither is measured while the other runs.
+  const logs = await compareLogLevels(SECONDS, CONNECTIONS);
+  process.stdout.write(
+    `Access log cost, GET /-/ (text), ${logs.rounds} turns of ${SECONDS} s each, ${CONNECTIONS} connections: ` +
+      `log level warn ${logs.warn} requests/s, info ${logs.info} requests/s: info is ${Math.round(logs.ratio * 1000) / 10}% of warn (target ≥ 90%)\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp } from '../app.js';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from '../app.js';
 import { DATABASE_FILE } from '../backends/local/index.js';
 import { TOKEN_FILE } from '../backends/local/tokens.js';
 import { PID_FILE } from '../data-dir/lock.js';
@@ -152,21 +153,19 @@ async function serve(config: Config): Promise<void> {
     const hint = didYouMean(name, Object.keys(ENV_VARS));
     if (hint) logger.warn(`${name} is set but is no setting; ${hint} It is ignored.`);
   }
-  const app = await createApp(config, logger);
-  const address = app.occi.server.address() as import('node:net').AddressInfo;
-  const scheme = config.tls ? 'https' : 'http';
-  logger.info({ port: address.port, host: address.address, backend: config.backend }, `snf-occi listening on ${scheme}://${address.address}:${address.port}`);
-  if (config.backend === 'local') {
-    logger.info({ dataDir: config.dataDir }, `embedded cloud in ${config.dataDir}; read its token with: snf-occi token --data-dir ${config.dataDir}`);
-  }
-  let stopping = false;
+  // A signal during the start is answered once the server is up (stopping it then), not by dying half-made.
+  let stopping: string | undefined;
+  let app: App | undefined;
   const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
+    if (stopping && app === undefined) return;
+    stopping = signal;
+    if (app === undefined) return;
+    const running = app;
+    app = undefined;
     // Whatever happens to the drain or to the output, the process ends in time.
     setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
     logger.info({ signal }, 'shutting down: finishing requests in flight');
-    app.occi.shutdown().then(
+    running.occi.shutdown().then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -179,6 +178,15 @@ async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const started = await createApp(config, logger);
+  const address = started.occi.server.address() as AddressInfo;
+  const scheme = config.tls ? 'https' : 'http';
+  logger.info({ port: address.port, host: address.address, backend: config.backend }, `snf-occi listening on ${scheme}://${address.address}:${address.port}`);
+  if (config.backend === 'local') {
+    logger.info({ dataDir: config.dataDir }, `embedded cloud in ${config.dataDir}; read its token with: snf-occi token --data-dir ${config.dataDir}`);
+  }
+  app = started;
+  if (stopping) stop(stopping);
 }
 
 async function main(): Promise<void> {

@@ -175,6 +175,31 @@ describe('snf-occi command', () => {
     assert.equal(await stop(child), 0);
   });
 
+  test('readable lines with logFormat pretty; a crash is logged in full before the process ends', async () => {
+    const dataDir = tempDir();
+    const pretty = spawn(process.execPath, [MAIN, '--port', '0', '--data-dir', dataDir, '--log-format', 'pretty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      pretty.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      pretty.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    });
+    assert.match(first, /INFO.*snf-occi listening on http:\/\/127\.0\.0\.1:\d+/);
+    assert.throws(() => JSON.parse(first), 'not JSON');
+    assert.equal(await stop(pretty), 0);
+    // An error nobody catches, once the server has taken its data dir: its line is written even though the process ends at once.
+    const crashDir = tempDir();
+    const pid = JSON.stringify(join(crashDir, 'server.pid'));
+    const boom = `data:text/javascript,import fs from "node:fs"; const t = setInterval(() => { if (fs.existsSync(${pid})) { clearInterval(t); throw new Error("boom from the test") } }, 10)`;
+    const crash = spawnSync(process.execPath, ['--import', boom, MAIN, '--port', '0', '--data-dir', crashDir], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(crash.status, 70);
+    const fatal = crash.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string } }).find((l) => l.level === 60);
+    assert.equal(fatal?.msg, 'crashed');
+    assert.equal(fatal?.err?.message, 'boom from the test');
+  });
+
   test('SIGTERM and SIGINT end the server in time even when its stdout is a closed pipe (snf-occi | head -2)', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const dataDir = tempDir();

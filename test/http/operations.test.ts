@@ -124,6 +124,7 @@ describe('readiness', () => {
       c.openstack.keystoneUrl = `${keystone.url}/v3`;
       c.openstack.timeoutMs = 500;
       c.health.checkIntervalMs = 200;
+      c.logLevel = 'debug';
     });
     try {
       await readyz(s, (status) => status === 200).catch(async (err) => {
@@ -139,6 +140,12 @@ describe('readiness', () => {
       const metrics = await s.request('GET', '/metrics', { token: null });
       assert.match(metrics.body, /^snf_occi_cloud_call_duration_seconds_count\{service="keystone",outcome="ok"\} \d+$/m);
       assert.match(metrics.body, /^snf_occi_cloud_call_duration_seconds_count\{service="keystone",outcome="unreachable"\} \d+$/m);
+      // At debug level each call to the cloud has its line.
+      const calls = lines(s).filter((l) => l.msg === 'cloud call');
+      const ok = calls.find((l) => l.outcome === 'ok');
+      assert.ok(ok, 'a line per cloud call');
+      assert.deepEqual([ok.service, ok.method, ok.path, ok.status, typeof ok.ms], ['keystone', 'GET', '/', 300, 'number']);
+      assert.ok(calls.some((l) => l.outcome === 'unreachable' && l.status === undefined));
     } finally {
       await s.close();
     }
