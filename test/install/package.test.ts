@@ -25,7 +25,7 @@ test('npm pack, then npm install -g into an empty prefix: snf-occi and occi on t
     const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
     const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = info!.files.map((f) => f.path);
-    for (const f of ['dist/src/cli/main.js', 'dist/src/cli/occi/main.js', 'contrib/snf-occi.yaml', 'contrib/snf-occi.service', 'docs/operations.md', 'README.md']) assert.ok(files.includes(f), `${f} is packed`);
+    for (const f of ['dist/src/cli/main.js', 'dist/src/cli/occi/main.js', 'dist/console/index.html', 'contrib/snf-occi.yaml', 'contrib/snf-occi.service', 'docs/operations.md', 'README.md']) assert.ok(files.includes(f), `${f} is packed`);
     assert.deepEqual(files.filter((f) => /^(dist\/)?(test|bench|scripts)\//.test(f) || f.startsWith('node_modules/')), [], 'no tests, benches, scripts or modules');
 
     const sqlite = JSON.parse(readFileSync(join(ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string };
