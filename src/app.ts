@@ -47,10 +47,10 @@ export interface App {
   backend: Backend;
 }
 
-/** Logs every call to the cloud at debug level (service, method, path without secrets, status, duration). */
+/** Logs every call to the cloud at debug level: its service (as `cloud`: `service` names snf-occi), method, path without secrets, status, duration. */
 function logCloudCalls(logger: Logger): () => void {
   if (!logger.isLevelEnabled('debug')) return () => undefined;
-  return onCloudCall((c) => logger.debug({ service: c.service, method: c.method, path: redactUrl(c.url), status: c.status, outcome: c.outcome, ms: Math.round(c.ms * 100) / 100 }, 'cloud call'));
+  return onCloudCall((c) => logger.debug({ cloud: c.service, method: c.method, path: redactUrl(c.url), status: c.status, outcome: c.outcome, ms: Math.round(c.ms * 100) / 100 }, 'cloud call'));
 }
 
 /**

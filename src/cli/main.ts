@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../app.js';
 import { DATABASE_FILE } from '../backends/local/index.js';
 import { TOKEN_FILE } from '../backends/local/tokens.js';
-import { PID_FILE } from '../data-dir/lock.js';
+import { holderPid } from '../data-dir/lock.js';
 import { ConfigError, defaultDataDir, ENV_VARS, loadConfig, type Config } from '../config/config.js';
 import { strayEnvVars } from '../config/env-vars.js';
 import { createServerLog } from '../log.js';
@@ -117,7 +117,7 @@ function printToken(config: Config): void {
   const dir = config.dataDir;
   const file = join(dir, TOKEN_FILE);
   if (existsSync(file)) return void process.stdout.write(`${readFileSync(file, 'utf8').trim()}\n`);
-  const running = readPid(dir);
+  const running = holderPid(dir);
   if (config.local.tokens.length > 0 || existsSync(join(dir, DATABASE_FILE))) {
     const who = running === undefined ? `the data directory ${dir} was used` : `a server (PID ${running}) runs on ${dir}`;
     throw new Error(`${who} with configured tokens (local.tokens), so there is no demo token; use one of those`);
@@ -128,15 +128,6 @@ function printToken(config: Config): void {
       `start the server first (snf-occi${dir === fallback ? '' : ` --data-dir ${dir}`}), which makes it and its token` +
       (dir === fallback ? '' : `, or give the server's directory with --data-dir (its default is ${fallback})`),
   );
-}
-
-function readPid(dir: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(join(dir, PID_FILE), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function serve(config: Config): Promise<void> {

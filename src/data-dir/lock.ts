@@ -60,7 +60,8 @@ export function lockDataDir(dataDir: string): DataDirLock {
   };
 }
 
-function holderPid(dataDir: string): number | undefined {
+/** The PID written by the server holding (or last holding) the data directory, when there is one. */
+export function holderPid(dataDir: string): number | undefined {
   try {
     const pid = Number(readFileSync(join(dataDir, PID_FILE), 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;

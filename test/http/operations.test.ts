@@ -144,7 +144,7 @@ describe('readiness', () => {
       const calls = lines(s).filter((l) => l.msg === 'cloud call');
       const ok = calls.find((l) => l.outcome === 'ok');
       assert.ok(ok, 'a line per cloud call');
-      assert.deepEqual([ok.service, ok.method, ok.path, ok.status, typeof ok.ms], ['keystone', 'GET', '/', 300, 'number']);
+      assert.deepEqual([ok.cloud, ok.method, ok.path, ok.status, typeof ok.ms], ['keystone', 'GET', '/', 300, 'number']);
       assert.ok(calls.some((l) => l.outcome === 'unreachable' && l.status === undefined));
     } finally {
       await s.close();
