@@ -98,6 +98,26 @@ describe('snf-occi command', () => {
     assert.match(keys.stderr, /limits\.maxBodyByte in .*: no such setting \(did you mean limits\.maxBodyBytes\?\)/);
   });
 
+  test('an SNF_OCCI_ variable that is no setting but close to one is named in a warning', async () => {
+    const child = spawn(process.execPath, [MAIN, '--port', '0', '--data-dir', tempDir()], { env: { ...process.env, SNF_OCCI_PROT: '9000' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = await new Promise<Array<{ level: number; msg: string; port?: number }>>((resolve, reject) => {
+      const seen: Array<{ level: number; msg: string; port?: number }> = [];
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+          seen.push(JSON.parse(out.slice(0, nl)));
+          out = out.slice(nl + 1);
+          if (seen.at(-1)!.port !== undefined) resolve(seen);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    });
+    assert.equal(await stop(child), 0);
+    const warning = lines.find((l) => l.level === 40);
+    assert.equal(warning?.msg, 'SNF_OCCI_PROT is set but is no setting; did you mean SNF_OCCI_PORT? It is ignored.');
+  });
+
   test('impossible timeouts are reported as such, never as a crash of node:http', () => {
     const r = run([], { SNF_OCCI_REQUEST_TIMEOUT_MS: '5000', SNF_OCCI_HEADERS_TIMEOUT_MS: '8000' });
     assert.equal(r.status, 2);
