@@ -72,9 +72,15 @@ function nextLink(doc: Record<string, unknown>, key: string, base: string): stri
     const n = links.find((l): l is { rel: string; href: string } => typeof l === 'object' && l !== null && l.rel === 'next');
     if (n && typeof n.href === 'string') return n.href;
   }
-  // Glance: a path relative to the service root ("/v2/images?marker=…").
-  if (typeof doc.next === 'string') return new URL(doc.next, base).toString();
+  // Glance: a path from the service's root ("/v2/images?marker=…"), which sits under the endpoint's own
+  // path where the deployment has one (devstack: http://host/image), not at the host's root.
+  if (typeof doc.next === 'string') return /^https?:\/\//.test(doc.next) ? doc.next : joinUrl(serviceRoot(base), doc.next);
   return undefined;
+}
+
+/** The endpoint a versioned base was made from: http://host/image/v2 → http://host/image. */
+function serviceRoot(base: string): string {
+  return base.replace(/\/v\d+(\.\d+)?\/*$/, '');
 }
 
 function pathOnly(path: string): string {
