@@ -143,15 +143,24 @@ export function checkAnswer(method: string, path: string, status: number, conten
   if (method === 'GET' && status === 200 && ENTITY_PATH.test(bare)) checkAddressable(bare, body, what);
 }
 
-/** Polls until `check` passes or the deadline is reached. */
-export async function eventually<T>(probe: () => Promise<T>, check: (v: T) => boolean, ms = 5000): Promise<T> {
+/**
+ * Polls until `check` passes; past the deadline it fails, showing the last
+ * value seen (a wait that times out silently lets the test go on and fail
+ * somewhere that says nothing of why).
+ */
+export async function eventually<T>(probe: () => Promise<T>, check: (v: T) => boolean, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
     if (check(v)) return v;
-    if (Date.now() > deadline) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms; last seen: ${shown(v)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+function shown(v: unknown): string {
+  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
 /** The X-OCCI-Location values of a text/plain body. */

@@ -80,7 +80,7 @@ describe('races: concurrent actions on one compute (R81, D2, D21)', () => {
     const settled = await eventually(
       () => s.request('GET', vm),
       (r) => Object.values(targets).some((st) => attribute(r.body, 'occi.compute.state') === `"${st}"`) && !TRANSITION.test(attribute(r.body, 'occi.compute.state.message') ?? ''),
-      accepted.length * 400 + 3000,
+      accepted.length * 400 + 10_000,
     );
     const state = attribute(settled.body, 'occi.compute.state')!.slice(1, -1);
     assert.ok(accepted.some((t) => targets[t] === state), `final state ${state} follows one of ${accepted.join(', ')}`);
@@ -89,7 +89,7 @@ describe('races: concurrent actions on one compute (R81, D2, D21)', () => {
     const again = await eventually(
       () => s.request('POST', `${vm}?action=${next}`, { headers: PLAIN, body: body(next) }),
       (r) => r.status !== 409,
-      3000,
+      10_000,
     );
     assert.equal(again.status, 200, again.body);
   });

@@ -1,0 +1,163 @@
+// A fake OpenStack that keeps state and behaves like the real services where
+// the backend depends on it, for what openstack-lite cannot show on demand:
+// - endpoints under path prefixes, as devstack deploys them (/compute/v2.1,
+//   /image, /network, /volume/v3/<project>);
+// - every listing the backend pages through comes in pages of `pageSize`,
+//   with the next page named the way each service names it (Nova, Cinder and
+//   Neutron: an absolute href in <key>_links; Glance: a path from its root);
+// - request bodies checked as the services check them (a reboot type other
+//   than SOFT or HARD, an extend that does not grow the volume: 400);
+// - in-between states that last `steps` reads (REBOOT, extending).
+import type { ServerResponse } from 'node:http';
+import { json, type Recorded } from './fake-cloud.js';
+import { fixture } from './fixtures.js';
+
+type Doc = Record<string, unknown>;
+
+export interface FloatingIp {
+  id: string;
+  floating_ip_address: string;
+  floating_network_id: string;
+  port_id: string | null;
+  description: string;
+  project_id: string;
+}
+
+export interface World {
+  pageSize: number;
+  /** Reads a transition lasts before it ends (REBOOT → ACTIVE, extending → available). */
+  steps: number;
+  flavors: Doc[];
+  images: Doc[];
+  server: Doc | undefined;
+  serverPort: Doc;
+  floatingIps: FloatingIp[];
+  volume: Doc;
+  /** Reads left before the server's or the volume's transition ends. */
+  pending: { server: number; volume: number; volumeSize?: number };
+}
+
+const SERVER = fixture<{ server: Doc }>('server-active.json').server;
+export const SERVER_ID = String(SERVER.id);
+export const PORT_ID = 'port-1';
+
+export function freshWorld(): World {
+  const base = fixture<{ flavors: Doc[] }>('flavors.json').flavors;
+  const image = fixture<{ images: Doc[] }>('images.json').images[0]!;
+  return {
+    pageSize: 2,
+    steps: 2,
+    flavors: base,
+    images: [image, ...['i2', 'i3', 'i4'].map((id, i) => ({ ...image, id: `${id}-0000-4000-8000-000000000000`, name: `extra-${i + 2}` }))],
+    server: { ...SERVER, 'OS-EXT-STS:task_state': null },
+    serverPort: { id: PORT_ID, network_id: 'private', device_id: SERVER_ID, device_owner: 'compute:nova', fixed_ips: [{ ip_address: '10.0.0.5', subnet_id: 's1' }], mac_address: 'fa:16:3e:00:00:01', status: 'ACTIVE', created_at: '2026-01-01T00:00:00Z' },
+    floatingIps: [],
+    volume: { id: 'v1', status: 'available', size: 1, name: 'v', attachments: [], metadata: {} },
+    pending: { server: 0, volume: 0 },
+  };
+}
+
+/** The items after `marker` (by id), one page of them, and the marker of the next page if more follow. */
+function page<T extends { id?: unknown }>(items: T[], query: URLSearchParams, size: number): { items: T[]; next?: string } {
+  const marker = query.get('marker');
+  const start = marker === null ? 0 : items.findIndex((i) => String(i.id) === marker) + 1;
+  const limit = Math.min(size, Number(query.get('limit') ?? size));
+  const slice = items.slice(start, start + limit);
+  return start + limit < items.length ? { items: slice, next: String(slice.at(-1)!.id) } : { items: slice };
+}
+
+const badRequest = (res: ServerResponse, message: string): void => json(res, 400, { badRequest: { code: 400, message } });
+
+export function fakeOpenStack(url: () => string, world: () => World) {
+  return (req: Recorded, res: ServerResponse): void => {
+    const [path, search = ''] = req.path.split('?') as [string, string?];
+    const query = new URLSearchParams(search);
+    const w = world();
+    const catalog = [
+      { type: 'compute', endpoints: [{ interface: 'public', region_id: 'R', url: `${url()}/compute/v2.1` }] },
+      { type: 'image', endpoints: [{ interface: 'public', region_id: 'R', url: `${url()}/image` }] },
+      { type: 'network', endpoints: [{ interface: 'public', region_id: 'R', url: `${url()}/network` }] },
+      { type: 'block-storage', endpoints: [{ interface: 'public', region_id: 'R', url: `${url()}/volume/v3/p1` }] },
+    ];
+    /** Nova, Cinder and Neutron: a page under `key`, the next one as an absolute href in `<key>_links`. */
+    const linked = (key: string, items: Doc[]): void => {
+      const p = page(items, query, w.pageSize);
+      const links = p.next ? [{ rel: 'next', href: `${url()}${path}?${new URLSearchParams({ ...Object.fromEntries(query), marker: p.next })}` }] : [];
+      json(res, 200, { [key]: p.items, [`${key}_links`]: links });
+    };
+    const sid = SERVER_ID;
+    const server = w.server;
+
+    if (path === '/v3/auth/tokens' && req.method === 'GET') {
+      if (req.headers['x-subject-token'] !== 'tok') return json(res, 404, {});
+      return json(res, 200, { token: { expires_at: new Date(Date.now() + 3600_000).toISOString(), project: { id: 'p1' }, user: { id: 'u' }, catalog } });
+    }
+    if (path === '/compute/v2.1/') return json(res, 200, { version: { version: '2.93', min_version: '2.1' } });
+    if (path === '/compute/v2.1/flavors/detail') return linked('flavors', w.flavors);
+    if (path === '/image/v2/images') {
+      const p = page(w.images, query, w.pageSize);
+      return json(res, 200, { images: p.items, first: '/v2/images', ...(p.next ? { next: `/v2/images?marker=${p.next}&limit=${w.pageSize}` } : {}) });
+    }
+    if (path === `/compute/v2.1/servers/${sid}` && req.method === 'GET') {
+      if (!server) return json(res, 404, { itemNotFound: { code: 404, message: `Instance ${sid} could not be found.` } });
+      if (w.pending.server > 0 && --w.pending.server === 0) Object.assign(server, { status: 'ACTIVE', 'OS-EXT-STS:task_state': null });
+      return json(res, 200, { server });
+    }
+    if (path === `/compute/v2.1/servers/${sid}` && req.method === 'DELETE') {
+      w.server = undefined;
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (path === `/compute/v2.1/servers/${sid}/os-volume_attachments`) return json(res, 200, { volumeAttachments: [] });
+    if (path === `/compute/v2.1/servers/${sid}/action` && server) {
+      const body = req.body as Doc;
+      if ('reboot' in body) {
+        const type = (body.reboot as { type?: unknown } | null)?.type;
+        // Nova's schema: type is SOFT or HARD, nothing else.
+        if (type !== 'SOFT' && type !== 'HARD') return badRequest(res, `Invalid input for field/attribute type. Value: ${String(type)}. '${String(type)}' is not one of ['HARD', 'Hard', 'SOFT', 'Soft']`);
+        if (server.status !== 'ACTIVE' && type === 'SOFT') return json(res, 409, { conflictingRequest: { code: 409, message: `Cannot 'reboot' instance ${sid} while it is in vm_state ${String(server.status).toLowerCase()}` } });
+        Object.assign(server, { status: type === 'SOFT' ? 'REBOOT' : 'HARD_REBOOT', 'OS-EXT-STS:task_state': type === 'SOFT' ? 'rebooting' : 'rebooting_hard' });
+        w.pending.server = w.steps;
+      } else return badRequest(res, `the fake does not run ${Object.keys(body).join(', ')}`);
+      res.writeHead(202);
+      return void res.end();
+    }
+    if (path === '/network/v2.0/ports') {
+      const ports = server ? [w.serverPort] : [];
+      const wanted = query.getAll('device_id');
+      return linked('ports', wanted.length ? ports.filter((p) => wanted.includes(String(p.device_id))) : ports);
+    }
+    if (path === '/network/v2.0/floatingips') {
+      const ports = query.getAll('port_id');
+      return linked('floatingips', (ports.length ? w.floatingIps.filter((ip) => ip.port_id && ports.includes(ip.port_id)) : w.floatingIps) as unknown as Doc[]);
+    }
+    const ip = w.floatingIps.find((f) => path === `/network/v2.0/floatingips/${f.id}`);
+    if (ip && req.method === 'GET') return json(res, 200, { floatingip: ip });
+    if (ip && req.method === 'DELETE') {
+      w.floatingIps = w.floatingIps.filter((f) => f !== ip);
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (ip && req.method === 'PUT') {
+      Object.assign(ip, (req.body as { floatingip: Partial<FloatingIp> }).floatingip);
+      return json(res, 200, { floatingip: ip });
+    }
+    if (path === '/volume/v3/p1/volumes/v1' && req.method === 'GET') {
+      if (w.pending.volume > 0 && --w.pending.volume === 0) Object.assign(w.volume, { status: 'available', size: w.pending.volumeSize });
+      return json(res, 200, { volume: w.volume });
+    }
+    if (path === '/volume/v3/p1/volumes/v1/action' && req.method === 'POST') {
+      const extend = (req.body as { 'os-extend'?: { new_size?: unknown } })['os-extend'];
+      const size = extend?.new_size;
+      // Cinder: new_size is a whole number of GB larger than the volume, on an available volume.
+      if (!Number.isInteger(size)) return badRequest(res, `Invalid input for field/attribute new_size. Value: ${String(size)}.`);
+      if ((size as number) <= (w.volume.size as number)) return badRequest(res, `New size for extend must be greater than current size. (current: ${String(w.volume.size)}, extended: ${String(size)}).`);
+      if (w.volume.status !== 'available') return badRequest(res, `Volume ${String(w.volume.id)} status must be available or in-use, but current status is: ${String(w.volume.status)}.`);
+      w.volume.status = 'extending';
+      w.pending = { ...w.pending, volume: w.steps, volumeSize: size as number };
+      res.writeHead(202);
+      return void res.end();
+    }
+    json(res, 404, { itemNotFound: { code: 404, message: `the fake has no ${req.method} ${path}` } });
+  };
+}
