@@ -4,7 +4,7 @@
 // then to the server's preference.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ACCEPT_HEADER, acceptable, requestMediaType } from '../../src/rendering/negotiate.js';
+import { ACCEPT_HEADER, acceptable } from '../../src/rendering/negotiate.js';
 
 /** Accept header → the types acceptable, best first. */
 const CASES: Array<[string | undefined, string[]]> = [
@@ -53,16 +53,4 @@ describe('Accept negotiation', () => {
   test('the Accept response header lists every type the server renders', () => {
     assert.equal(ACCEPT_HEADER, 'text/plain,text/occi+plain,text/occi,text/uri-list,application/occi+json,application/json');
   });
-});
-
-describe('request media types', () => {
-  const CT: Array<[string | undefined, string | undefined]> = [
-    [undefined, undefined],
-    ['', undefined],
-    [' ; charset=utf-8', undefined],
-    ['text/plain', 'text/plain'],
-    ['Text/Plain; charset=UTF-8', 'text/plain'],
-    ['  application/occi+json  ', 'application/occi+json'],
-  ];
-  for (const [given, expected] of CT) test(`Content-Type ${JSON.stringify(given)} → ${expected}`, () => assert.equal(requestMediaType(given), expected));
 });
