@@ -42,6 +42,16 @@ export interface ServerChild {
   kill(): Promise<number | string>;
 }
 
+/**
+ * The caller's environment less its OS_* variables: the server reads them as
+ * OpenStack settings (region, identity version …), and a child started for a
+ * test or a benchmark takes its settings from its config file alone, whatever
+ * the shell running it has sourced.
+ */
+function withoutOpenStackVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('OS_')));
+}
+
 export function startServerChild(options: ServerChildOptions): Promise<ServerChild> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'snf-occi-rel-'));
   const configFile = join(dataDir, 'reliability-config.json');
@@ -54,7 +64,7 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
   };
   writeFileSync(configFile, JSON.stringify(config));
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
-    env: { ...process.env, ...options.env },
+    env: { ...withoutOpenStackVariables(process.env), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = options.keepErrors ?? 50;
