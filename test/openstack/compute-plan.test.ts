@@ -157,14 +157,22 @@ describe('openstack: Synnefo dialect in the plan', () => {
     assert.equal(both.body.personality, undefined);
   });
 
-  it('puts a held floating IP into networks as {uuid, fixed_ip}, and refuses inline volumes', () => {
+  it('puts a held floating IP into networks as {uuid, fixed_ip}', () => {
     const plan = planServer(spec({ links: [nic(pub.id)] }), ctx({ dialect: SYNNEFO, publicAddresses: new Map([[String(pub.id), '83.212.96.9']]) }));
     assert.deepEqual(plan.body.networks, [{ uuid: String(pub.id), fixed_ip: '83.212.96.9' }]);
     assert.deepEqual(plan.floating, []);
-    assert.throws(
-      () => planServer(spec({ links: [{ kind: 'storagelink', target: { kind: 'storage', id: '1' }, mixins: [], attributes: {} }] }), ctx({ dialect: SYNNEFO })),
-      status400(/Synnefo cannot attach volumes while creating/),
-    );
+  });
+
+  it("sends inline volumes the way Cyclades reads block_device_mapping_v2: the image first at the flavor's disk size", () => {
+    const disk = (id: string, attributes: LinkSpec['attributes'] = {}): LinkSpec => ({ kind: 'storagelink', target: { kind: 'storage', id }, mixins: [], attributes });
+    const { body } = planServer(spec({ links: [disk('7'), disk('8', { 'occi.storagelink.deviceid': '/dev/vdc' })] }), ctx({ dialect: SYNNEFO }));
+    assert.deepEqual(body.block_device_mapping_v2, [
+      { source_type: 'image', uuid: images[0]!.id, volume_size: flavors.find((f) => String(f.id) === '42')!.disk, delete_on_termination: true },
+      { source_type: 'volume', uuid: '7', delete_on_termination: false },
+      { source_type: 'volume', uuid: '8', delete_on_termination: false },
+    ]);
+    assert.throws(() => planServer(spec({ links: [disk('7', { 'occi.storagelink.deviceid': '/dev/vdd' })] }), ctx({ dialect: SYNNEFO })), status400(/will be \/dev\/vdb/));
+    assert.throws(() => planServer(spec({ links: [disk('7', { 'occi.storagelink.mountpoint': '/mnt' })] }), ctx({ dialect: SYNNEFO })), OcciError);
   });
 
   it('differs from OpenStack where Synnefo does', () => {

@@ -84,5 +84,24 @@ for (const release of RELEASES) {
       assert.equal(after.attributes['occi.storage.state.message'], 'available', 'a detachable volume survives its detach');
       await h.backend.delete(h.alice, 'storage', vol.id);
     });
+
+    it('attaches storage inside the compute create through block_device_mapping_v2, the image first, and keeps it when the compute goes', async () => {
+      const vol = await h.backend.createResource(h.alice, spec('boot-data'));
+      const inline = { ...linkFrom('', 'storagelink', vol.id), attributes: { 'occi.storagelink.deviceid': '/dev/vdb' } };
+      const vm = await h.compute({ links: [inline] });
+      const create = h.standin.sent('POST', '/servers').at(-1)!.body as { server: { imageRef: string; block_device_mapping_v2: unknown } };
+      assert.deepEqual(create.server.block_device_mapping_v2, [
+        { source_type: 'image', uuid: create.server.imageRef, volume_size: 20, delete_on_termination: true },
+        { source_type: 'volume', uuid: vol.id, delete_on_termination: false },
+      ]);
+      const disks = vm.links.filter((l) => l.kind === 'storagelink').map((l) => [l.target.id === vol.id, l.attributes['occi.storagelink.deviceid']]);
+      assert.deepEqual(disks, [[false, '/dev/vda'], [true, '/dev/vdb']], 'the root disk, then the storage');
+      await h.backend.delete(h.alice, 'compute', vm.id);
+      const kept = (await h.backend.get(h.alice, 'storage', vol.id)) as ResourceRecord;
+      assert.equal(kept.attributes['occi.storage.state.message'], 'available', 'a volume given at create is not deleted with the compute');
+      await rejectsWith(h.compute({ size: DRBD, links: [linkFrom('', 'storagelink', vol.id)] }), 400, /has type '2' while flavor's volume type is '1'/);
+      await rejectsWith(h.compute({ links: [{ ...inline, attributes: { 'occi.storagelink.deviceid': '/dev/vdc' } }] }), 400, /storage \d+ will be \/dev\/vdb; ask for \/dev\/vdb or leave occi.storagelink.deviceid out/);
+      await h.backend.delete(h.alice, 'storage', vol.id);
+    });
   });
 }

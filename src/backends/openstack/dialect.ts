@@ -55,6 +55,13 @@ export interface Dialect {
   readonly detachedVolumes: boolean | undefined;
   /** The type of a new volume when none is configured: the cloud's default, or a detachable (ext_*) one Synnefo can create without a server. */
   readonly volumeType: 'default' | 'detachable';
+  /**
+   * How a create asks for volumes: Nova's block_device_mapping_v2 (the image
+   * booted locally), or Cyclades' reading of it (api/servers.py
+   * _parse_block_device(): the first entry is the root volume, sized by
+   * volume_size; device names and boot_index are not read).
+   */
+  readonly blockDevices: 'nova' | 'cyclades';
   /** Attached volumes as Nova lists them, or from the volumes' disk indexes (Synnefo's attachments name no device). */
   readonly attachments: 'nova' | 'volumes';
   /** What the cloud never does, by `kind.action`, with what to do instead: not advertised, refused with 400. */
@@ -94,6 +101,7 @@ export const OPENSTACK: Dialect = {
   subnetsMutable: true,
   detachedVolumes: true,
   volumeType: 'default',
+  blockDevices: 'nova',
   attachments: 'nova',
   cannot: {},
   hostname: (s) => s['OS-EXT-SRV-ATTR:hostname'] ?? undefined,
@@ -136,6 +144,7 @@ export function synnefoDialect(release: SynnefoRelease): Dialect {
     subnetsMutable: false,
     detachedVolumes: release === 'auto' ? undefined : atLeast(release, '0.17'),
     volumeType: 'detachable',
+    blockDevices: 'cyclades',
     attachments: 'volumes',
     cannot: {
       'compute.suspend': 'Synnefo cannot suspend a compute; stop it instead',

@@ -5,6 +5,7 @@
 // (snf_django/lib/api/utils.py filter_modified_since()).
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
 import { attribute, badRequest, forbidden, itemNotFound, Fault } from './faults.js';
+import { assignBlockDevices, checkBlockDevices, parseBlockDevices } from './block-devices.js';
 import { checkServerAction, portForRequest, removePort } from './nics.js';
 import type { Server, World } from './world.js';
 
@@ -82,6 +83,7 @@ function createServer(req: Req): Reply {
   const personality = s.personality ?? [];
   const networks = s.networks;
   if (!Array.isArray(personality) || (networks !== undefined && !Array.isArray(networks))) throw badRequest('Malformed request');
+  const devices = parseBlockDevices(s.block_device_mapping_v2);
   verifyPersonality(personality);
   const flavor = w.flavor(s.flavorRef);
   if (!flavor.allowCreate) {
@@ -94,6 +96,9 @@ function createServer(req: Req): Reply {
     if (!w.keypairs.some((k) => k.user === user.uuid && k.name === s.key_name)) throw itemNotFound('Keypair not found.');
     keyName = s.key_name;
   }
+  // No mapping: one root volume of the flavor's size and volume type, filled from the image (logic/servers.py create()).
+  const volumes = devices ?? [{ sourceType: 'image', uuid: image.id, size: flavor.disk, deleteOnTermination: true }];
+  checkBlockDevices(w, user, flavor, s.imageRef, volumes);
   const project = w.chargeProject(user, s.project, 'Virtual Machine');
   // create_instance_ports() runs before the VM exists: a refused port leaves nothing behind.
   const ports = (networks ?? []).map((n) => portForRequest(w, user, n));
@@ -105,14 +110,12 @@ function createServer(req: Req): Reply {
   };
   w.servers.set(vm.id, vm);
   for (const port of ports) Object.assign(port, { machineId: vm.id, state: 'BUILD', deviceOwner: 'vm' });
-  // The root volume: the flavor's size and volume type, filled from the image (logic/servers.py create()).
-  const root = { id: w.id(), userid: user.uuid, project, name: null, description: '', size: flavor.disk, typeId: flavor.volumeType, machineId: vm.id, index: 0, status: 'CREATING', deleted: false, deleteOnTermination: true, metadata: {}, created: t, sourceImage: image.id };
-  w.volumes.set(root.id, root);
+  const disks = assignBlockDevices(w, vm.id, project, user, flavor, volumes, t);
   w.job(() => {
     if (vm.deleted) return;
     Object.assign(vm, { operstate: 'STARTED', task: null, updated: w.stamp() });
     for (const p of w.ports.values()) if (p.machineId === vm.id) p.state = 'ACTIVE';
-    root.status = 'IN_USE';
+    for (const v of disks) if (!v.deleted) v.status = 'IN_USE';
   });
   return ok({ server: { ...serverToDict(w, vm, true), status: 'BUILD', adminPass: 'Sn4fPassw0' } }, 202);
 }

@@ -56,7 +56,7 @@ export function planServer(spec: ResourceSpec, ctx: PlanContext): ServerPlan {
   const plan: ServerPlan = { body, floating: [] };
   contextualize(plan, a, ctx);
   addNetworks(plan, spec.links.filter((l) => l.kind === 'networkinterface'), ctx);
-  addVolumes(body, image, spec.links.filter((l) => l.kind === 'storagelink'), ctx.dialect);
+  addVolumes(body, { image, flavor }, spec.links.filter((l) => l.kind === 'storagelink'), ctx);
   return plan;
 }
 
@@ -128,13 +128,14 @@ function addNetworks(plan: ServerPlan, links: LinkSpec[], ctx: PlanContext): voi
   plan.body.networks = networks.length > 0 ? networks : ctx.dialect.noNetworks;
 }
 
-function addVolumes(body: ServerCreate, image: string, links: LinkSpec[], dialect: Dialect): void {
+function addVolumes(body: ServerCreate, refs: { image: string; flavor: string }, links: LinkSpec[], ctx: PlanContext): void {
   if (links.length === 0) return;
-  if (dialect.name === 'synnefo') {
-    throw badRequest('Synnefo cannot attach volumes while creating a compute; create the storagelinks afterwards');
+  if (ctx.dialect.blockDevices === 'cyclades') {
+    body.block_device_mapping_v2 = cycladesBlockDevices(refs, links, ctx.templates);
+    return;
   }
   body.block_device_mapping_v2 = [
-    { boot_index: 0, uuid: image, source_type: 'image', destination_type: 'local', delete_on_termination: true },
+    { boot_index: 0, uuid: refs.image, source_type: 'image', destination_type: 'local', delete_on_termination: true },
     ...links.map((l) => {
       refuseMountpoint(l.attributes);
       const device = stringAttr(l.attributes['occi.storagelink.deviceid']);
@@ -146,6 +147,29 @@ function addVolumes(body: ServerCreate, image: string, links: LinkSpec[], dialec
         delete_on_termination: false,
         ...(device !== undefined ? { device_name: device } : {}),
       };
+    }),
+  ];
+}
+
+/**
+ * Cyclades makes the first entry the root volume (logic/servers.py create()),
+ * so the image goes first with the flavor's disk size, then each storage as a
+ * `volume` source that stays when the compute goes. Disks are named in that
+ * order (/dev/vdb, /dev/vdc …): a device id asking for another is refused.
+ */
+function cycladesBlockDevices(refs: { image: string; flavor: string }, links: LinkSpec[], templates: TemplateIndex): Record<string, unknown>[] {
+  const disk = templates.anyFlavor(refs.flavor)?.disk;
+  const root = { source_type: 'image', uuid: refs.image, ...(disk !== undefined ? { volume_size: disk } : {}), delete_on_termination: true };
+  return [
+    root,
+    ...links.map((l, i) => {
+      refuseMountpoint(l.attributes);
+      const device = stringAttr(l.attributes['occi.storagelink.deviceid']);
+      const named = `/dev/vd${String.fromCharCode(98 + i)}`;
+      if (device !== undefined && device !== named) {
+        throw badRequest(`Synnefo names disks in order: storage ${l.target.id} will be ${named}; ask for ${named} or leave occi.storagelink.deviceid out`);
+      }
+      return { source_type: 'volume', uuid: l.target.id, delete_on_termination: false };
     }),
   ];
 }
