@@ -9,6 +9,7 @@ import * as I from '../../src/model/infrastructure.js';
 import { linkFrom, rejectsWith } from '../backends/contract.js';
 import { harness, nic, type Harness } from './harness.js';
 import { RELEASES } from './standin/index.js';
+import { createPort } from './standin/nics.js';
 
 const PUBLIC = '1';
 const interfaces = (r: ResourceRecord): LinkRecord[] => r.links.filter((l) => l.kind === 'networkinterface');
@@ -76,6 +77,26 @@ for (const release of RELEASES) {
       const other = await h.compute({ links: [nic(PUBLIC)] });
       assert.equal(interfaces(other)[0]!.attributes['occi.networkinterface.address'], link.attributes['occi.networkinterface.address'], 'and reused by the next compute');
       await h.backend.delete(h.alice, 'compute', other.id);
+    });
+
+    it('takes another address when a concurrent link took the free one first (409), once', async () => {
+      const [a, b] = [await h.compute(), await h.compute()];
+      const first = await h.backend.createLink(h.alice, linkFrom(a.id, 'networkinterface', PUBLIC));
+      await h.backend.delete(h.alice, 'networkinterface', first.id);
+      const free = first.attributes['occi.networkinterface.address'];
+      // Another link (kamaki, or a second snf-occi request) holds the free address between our listing and our port.
+      h.standin.beforeNext('POST', '/ports', () => {
+        const ip = [...h.standin.world.ips.values()].find((x) => x.floating && x.address === free)!;
+        createPort(h.standin.world, h.standin.world.users[0]!, h.standin.world.networks.get(PUBLIC)!, { machine: h.standin.world.servers.get(Number(a.id))!, use: ip });
+      });
+      const link = await h.backend.createLink(h.alice, linkFrom(b.id, 'networkinterface', PUBLIC));
+      assert.notEqual(link.attributes['occi.networkinterface.address'], free, 'a new address, since none other was free');
+      assert.deepEqual(h.standin.sent('POST', '/ports').slice(-2).map((r) => r.status), [409, 201], 'refused once, then taken');
+      // Two links at once, whatever order Cyclades sees them in, both end with an address of their own.
+      for (const vm of [a, b]) for (const l of interfaces((await h.backend.get(h.alice, 'compute', vm.id)) as ResourceRecord)) await h.backend.delete(h.alice, 'networkinterface', l.id);
+      const both = await Promise.all([a, b].map((vm) => h.backend.createLink(h.alice, linkFrom(vm.id, 'networkinterface', PUBLIC))));
+      assert.notEqual(both[0]!.attributes['occi.networkinterface.address'], both[1]!.attributes['occi.networkinterface.address']);
+      for (const vm of [a, b]) await h.backend.delete(h.alice, 'compute', vm.id);
     });
 
     it('answers the quota refusal (413) when no address is free, leaving no compute behind', async () => {

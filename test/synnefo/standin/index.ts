@@ -35,6 +35,8 @@ export interface Standin {
   requests: Recorded[];
   /** Requests whose path ends with `suffix` (query stripped). */
   sent(method: string, suffix: string): Recorded[];
+  /** Runs `act` once, just before the next `method` request on a path ending with `suffix` is answered: another client acting in between. */
+  beforeNext(method: string, suffix: string, act: () => void): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ const SERVICES: Array<[string, Route[]]> = [
 export async function startStandin(o: WorldOptions & { release: Release }): Promise<Standin> {
   const world = new World(o);
   const requests: Recorded[] = [];
+  const pending: Array<{ method: string; suffix: string; act: () => void }> = [];
   let base = '';
 
   const dispatch = (method: string, url: URL, body: unknown, token: string | undefined): Reply => {
@@ -83,6 +86,8 @@ export async function startStandin(o: WorldOptions & { release: Release }): Prom
       const url = new URL(req.url ?? '/', base);
       const record: Recorded = { method: req.method ?? 'GET', path: url.pathname + url.search, body: undefined, status: 0 };
       requests.push(record);
+      const due = pending.findIndex((p) => p.method === record.method && url.pathname.replace(/\/+$/, '').endsWith(p.suffix));
+      if (due >= 0) pending.splice(due, 1)[0]!.act();
       let reply: Reply;
       let headers: Record<string, string> = {};
       try {
@@ -107,6 +112,7 @@ export async function startStandin(o: WorldOptions & { release: Release }): Prom
     world,
     requests,
     sent: (method, suffix) => requests.filter((r) => r.method === method && r.path.split('?')[0]!.endsWith(suffix)),
+    beforeNext: (method, suffix, act) => void pending.push({ method, suffix, act }),
     close: () =>
       new Promise<void>((resolve) => {
         world.close();

@@ -6,7 +6,7 @@
 // unused address of the project is reused before a new one is reserved, and
 // a detached address stays reserved for the next link, so the project never
 // holds more addresses than it uses at once.
-import { conflict } from '../../../errors.js';
+import { conflict, OcciError } from '../../../errors.js';
 import type { Cloud } from '../cloud.js';
 import type { NeutronFloatingIp, NeutronNetwork, NeutronPort } from '../clients/neutron.js';
 import type { LinkSpec } from '../../../port/backend.js';
@@ -54,18 +54,26 @@ export async function attachFloatingIp(
       ...project,
     });
   }
-  const { ip, allocated } = await unusedOrNewFloatingIp(cloud, externalNetwork, new Set());
-  try {
-    const holder = await cloud.neutron.createPort({
-      network_id: externalNetwork,
-      device_id: serverId,
-      fixed_ips: [{ ip_address: ip.floating_ip_address }],
-      ...project,
-    });
-    return { ...ip, port_id: holder.id, instance_id: serverId };
-  } catch (err) {
-    if (allocated) await cloud.neutron.deleteFloatingIp(String(ip.id)).catch(() => undefined);
-    throw err;
+  const tried = new Set<string>();
+  for (;;) {
+    const { ip, allocated } = await unusedOrNewFloatingIp(cloud, externalNetwork, tried);
+    try {
+      const holder = await cloud.neutron.createPort({
+        network_id: externalNetwork,
+        device_id: serverId,
+        fixed_ips: [{ ip_address: ip.floating_ip_address }],
+        ...project,
+      });
+      return { ...ip, port_id: holder.id, instance_id: serverId };
+    } catch (err) {
+      if (allocated) await cloud.neutron.deleteFloatingIp(String(ip.id)).catch(() => undefined);
+      // A concurrent link took the same unused address first: Cyclades answers
+      // 409 "already in use" (logic/servers.py _create_port()). Once, take
+      // another unused address or a new one.
+      const raced = !allocated && tried.size === 0 && err instanceof OcciError && err.status === 409;
+      if (!raced) throw err;
+      tried.add(String(ip.id));
+    }
   }
 }
 
