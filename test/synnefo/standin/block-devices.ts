@@ -1,10 +1,12 @@
 // The volumes of a server create: api/servers.py parse_block_device_mapping()
-// and _parse_block_device() read `block_device_mapping_v2` (source_type among
+// L499-503 and _parse_block_device() L506-555 read `block_device_mapping_v2`
+// (create_server() L421-426; VOLUME_SOURCE_TYPES L55-59; source_type among
 // image, volume, blank, and snapshot where snapshots are enabled; uuid unless
 // blank; volume_size; delete_on_termination, false by default for a volume
 // source), then logic/servers.py create() makes the first entry the root
-// volume, takes an existing volume only if it is AVAILABLE and of the flavor's
-// volume type, and creates the others. Read in the 0.16 form onwards (volumes
+// volume (L54-69, a blank root refused L87-88), takes an existing volume only
+// if it is of the flavor's volume type and AVAILABLE (L141-153), and creates
+// the others (L154-156). Read in the 0.16 form onwards (volumes
 // arrived in 0.16); line numbers in README.md.
 import { badRequest } from './faults.js';
 import type { Flavor, User, Volume, World } from './world.js';

@@ -1,6 +1,8 @@
 // Ports (NICs) and their addresses, shared by server creation, the ports API
-// and floating IPs: logic/servers.py _create_port(), associate_port_with_machine(),
-// delete_port(), create_instance_ports(); logic/ips.py; api/ports.py port_to_dict().
+// and floating IPs: logic/servers.py _create_port() L455-528,
+// associate_port_with_machine() L531-552, delete_port() L556-574,
+// create_instance_ports() L577-590, create_public_ipv4_port() L667-692,
+// _port_for_request() L726-752; logic/ips.py; api/ports.py port_to_dict().
 import { badRequest, buildInProgress, conflict, forbidden, itemNotFound } from './faults.js';
 import type { IpAddress, Network, Port, Server, User, World } from './world.js';
 
@@ -21,7 +23,13 @@ export function checkServerAction(vm: Server, action: string): void {
   }
 }
 
-/** _create_port(): a port on a network, with a new address from its IPv4 subnet or the given (floating) one. */
+/**
+ * _create_port(): a port on a network, with a new address from its IPv4
+ * subnet or the given (floating) one: 409 unless the network is ACTIVE
+ * (L467-469), for an address of another network (L481-483) or one already on
+ * a port (L498-500); 400 for an address without a subnet (L494-496); at most
+ * GANETI_MAX_NICS_PER_INSTANCE ports (create_port() L449-451).
+ */
 export function createPort(
   w: World,
   user: User,
@@ -56,7 +64,7 @@ export function createPort(
   return port;
 }
 
-/** associate_port_with_machine() and servers.connect(): the port goes BUILD until the hotplug job ends. */
+/** associate_port_with_machine() L538-551 and connect() L325-332: the port goes BUILD until the hotplug job ends. */
 export function connect(w: World, port: Port, vm: Server): void {
   port.machineId = vm.id;
   port.state = 'BUILD';
@@ -69,7 +77,7 @@ export function connect(w: World, port: Port, vm: Server): void {
   });
 }
 
-/** delete_port(): a connected port goes with a DISCONNECT job; a free one at once. Its fixed address is released, a floating one kept. */
+/** delete_port() L565-572: a connected port goes with a DISCONNECT job; a free one at once. Its fixed address is released, a floating one kept. */
 export function deletePort(w: World, port: Port): void {
   const vm = port.machineId === null ? undefined : w.servers.get(port.machineId);
   if (vm && !vm.deleted) {
@@ -138,13 +146,14 @@ export function portForRequest(w: World, user: User, entry: unknown): Port {
   if (e.port !== undefined) {
     const port = w.ports.get(String(e.port));
     if (!port || port.userid !== user.uuid) throw itemNotFound('Port not found.');
-    if (port.machineId !== null) throw conflict(`Port ${port.id} is already in use.`);
+    if (port.machineId !== null) throw conflict(`Port ${port.id} is already in use.`); // associate_port_with_machine() L538-539
     return port;
   }
   if (e.uuid === undefined) throw badRequest("Network 'uuid' or 'port' attribute is required.");
   const network = w.network(String(e.uuid), user);
   if (network.deleted) throw badRequest('Network has been deleted.');
   if (!network.public) return createPort(w, user, network, typeof e.fixed_ip === 'string' ? { address: e.fixed_ip } : {});
+  // _port_for_request() L738-744: no fixed_ip takes a free floating IP, a null one is refused, an address names the floating IP.
   if ('fixed_ip' in e && typeof e.fixed_ip !== 'string') throw badRequest('Cannot connect to public network');
   const use = typeof e.fixed_ip === 'string' ? floatingIpByAddress(w, user, e.fixed_ip) : freeFloatingIp(w, user, network);
   return createPort(w, user, network, { use });

@@ -1,5 +1,7 @@
-// Server actions and volume attachments: api/servers.py demux_server_action(),
-// start/shutdown/reboot/resize, the os-volume_attachments views, over
+// Server actions and volume attachments: api/servers.py demux_server_action()
+// L648-675 (key_to_action() L634-643), start L944, shutdown L956, reboot
+// L966-982, resize L1014-1035, the refused rebuild/resize/password actions
+// L1168-1185, attach_volume() L1348-1371 and detach_volume() L1376-1390, over
 // logic/servers.py, logic/server_attachments.py and logic/commands.py
 // validate_server_action() (start needs STOPPED, shutdown STARTED, resize
 // STOPPED with the same disk and volume type; nothing while a task runs).
@@ -36,7 +38,7 @@ const ACTIONS: Record<string, Action> = {
     const flavor = w.flavor(args.flavorRef);
     const old = w.flavor(vm.flavorId);
     checkServerAction(vm, 'RESIZE');
-    // logic/servers.py _resize()
+    // logic/servers.py _resize() L285-298
     if (old.id === flavor.id) throw badRequest(`Server '${vm.id}' flavor is already '${flavor.name}'.`);
     if (old.disk !== flavor.disk) throw badRequest("Cannot change instance's disk size.");
     if (old.volumeType !== flavor.volumeType) throw badRequest("Cannot change instance's volume type.");
@@ -62,12 +64,13 @@ function action(req: Req, vm: Server): Reply {
   if (vm.deleted) throw badRequest('Server has been deleted.');
   const name = Object.keys(body)[0]!;
   const f = ACTIONS[name];
-  // key_to_action(name) must be one of VirtualMachine.ACTIONS (suspend, createImage, os-start … are not).
+  // key_to_action(name) must be one of VirtualMachine.ACTIONS (suspend, createImage, os-start … are not): demux_server_action() L669-671.
   if (!f) throw badRequest(`Action ${name} not supported`);
   const args = attribute<Record<string, unknown>>(body, name, 'object')!;
   return f(req, vm, args);
 }
 
+/** api/servers.py volume_to_attachment() L1311-1315: the device is always "". */
 const attachmentOf = (v: Volume): Record<string, unknown> => ({ id: Number(v.id), volumeId: Number(v.id), serverId: v.machineId, device: '' });
 
 /** server_attachments.attach_volume(): AVAILABLE (or CREATING) volume, the flavor's volume type, at most GANETI_MAX_DISKS_PER_INSTANCE. */

@@ -1,8 +1,10 @@
-// Cyclades servers: api/servers.py (vm_to_dict, create_server,
-// update_server_name, delete_server, metadata) over logic/servers.py create()
-// and destroy(). Deleted servers stay readable: GET answers them with
-// `deleted: true` and status DELETED, only the listing leaves them out
-// (snf_django/lib/api/utils.py filter_modified_since()).
+// Cyclades servers: api/servers.py (vm_to_dict() L195-243, create_server()
+// L387-457, update_server_name() L575-601, delete_server() L606-625,
+// update_metadata() L743-790, delete_metadata_item() L864-882) over
+// logic/servers.py create() L47-175 and destroy() L242-252. Deleted servers
+// stay readable: GET answers them with `deleted: true` (vm_to_dict() L242)
+// and status DELETED, only the listing leaves them out
+// (snf_django/lib/api/utils.py filter_modified_since()). Line numbers: README.md.
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
 import { attribute, badRequest, forbidden, itemNotFound, Fault } from './faults.js';
 import { assignBlockDevices, checkBlockDevices, parseBlockDevices } from './block-devices.js';
@@ -24,6 +26,7 @@ export function rsapiState(vm: Server): string {
 export function serverToDict(w: World, vm: Server, detail: boolean): Record<string, unknown> {
   const d: Record<string, unknown> = { id: vm.id, name: vm.name, links: [{ rel: 'self', href: `servers/${vm.id}` }] };
   if (!detail) return d;
+  // api/servers.py vm_to_dict(): NICs by id, ACTIVE only (L217-222); volumes not deleted (L224); key_name (L234); SNF:fqdn (L238-239).
   const status = rsapiState(vm);
   const nics = [...w.ports.values()].filter((p) => p.machineId === vm.id && p.state === 'ACTIVE').sort((a, b) => Number(a.id) - Number(b.id));
   const attachments = nics.map((n) => {
@@ -56,6 +59,7 @@ export function serverToDict(w: World, vm: Server, detail: boolean): Record<stri
     config_drive: '',
     accessIPv4: '',
     accessIPv6: '',
+    // get_server_fqdn() L258-267: None without CYCLADES_SERVERS_FQDN, else the pattern with the id.
     'SNF:fqdn': w.fqdnPattern === null ? null : w.fqdnPattern.replace('%(id)s', String(vm.id)),
     'SNF:port_forwarding': {},
     deleted: vm.deleted,
@@ -79,6 +83,7 @@ function verifyPersonality(personality: unknown[]): void {
 function createServer(req: Req): Reply {
   const { world: w, user } = req;
   const s = (req.body as { server?: Record<string, unknown> } | undefined)?.server;
+  // create_server() L402-418: a missing member or a wrong-typed list is "Malformed request".
   if (!s || typeof s.name !== 'string' || s.imageRef === undefined || s.flavorRef === undefined) throw badRequest('Malformed request');
   const personality = s.personality ?? [];
   const networks = s.networks;
@@ -86,6 +91,7 @@ function createServer(req: Req): Reply {
   const devices = parseBlockDevices(s.block_device_mapping_v2);
   verifyPersonality(personality);
   const flavor = w.flavor(s.flavorRef);
+  // create_server() L432-435 (util.can_create_flavor()).
   if (!flavor.allowCreate) {
     throw forbidden(`It is not allowed to create a server from flavor with id '${flavor.id}', see 'allow_create' flavor attribute`);
   }
@@ -96,11 +102,11 @@ function createServer(req: Req): Reply {
     if (!w.keypairs.some((k) => k.user === user.uuid && k.name === s.key_name)) throw itemNotFound('Keypair not found.');
     keyName = s.key_name;
   }
-  // No mapping: one root volume of the flavor's size and volume type, filled from the image (logic/servers.py create()).
+  // No mapping: one root volume of the flavor's size and volume type, filled from the image (logic/servers.py create() L78-84).
   const volumes = devices ?? [{ sourceType: 'image', uuid: image.id, size: flavor.disk, deleteOnTermination: true }];
   checkBlockDevices(w, user, flavor, s.imageRef, volumes);
   const project = w.chargeProject(user, s.project, 'Virtual Machine');
-  // create_instance_ports() runs before the VM exists: a refused port leaves nothing behind.
+  // create_instance_ports() runs before the VM exists (logic/servers.py L114, the VM row at L121): a refused port leaves nothing behind.
   const ports = (networks ?? []).map((n) => portForRequest(w, user, n));
   const t = w.stamp();
   const vm: Server = {
@@ -117,6 +123,7 @@ function createServer(req: Req): Reply {
     for (const p of w.ports.values()) if (p.machineId === vm.id) p.state = 'ACTIVE';
     for (const v of disks) if (!v.deleted) v.status = 'IN_USE';
   });
+  // create_server() L449-455: the detail form, status BUILD, the password, 202.
   return ok({ server: { ...serverToDict(w, vm, true), status: 'BUILD', adminPass: 'Sn4fPassw0' } }, 202);
 }
 
@@ -173,12 +180,12 @@ export function serversRoute(req: Req): Reply | undefined {
         const name = attribute<string>(attribute(req.body, 'server', 'object'), 'name', 'string')!;
         if (vm.deleted) throw badRequest('Server has been deleted.');
         Object.assign(vm, { name, updated: w.stamp() });
-        return empty(204); // update_server_name(): 204 and no body
+        return empty(204); // update_server_name() L601: 204 and no body
       },
       DELETE: () => {
         if (vm.deleted) throw badRequest('Server has been deleted.');
         destroy(w, vm);
-        return empty(204);
+        return empty(204); // delete_server() L625
       },
     });
   }

@@ -1,6 +1,8 @@
 // The volume API of Cyclades (volume/urls.py, volume/views.py over
 // volume/volumes.py and logic/server_attachments.py): POST answers only id,
-// display_name and links (202); statuses are lower case ("in_use"); deleted
+// display_name and links (views.py create_volume() L142; 202 here, 200 in
+// the stored pre-0.16 form, L143); statuses are lower case ("in_use",
+// volume_to_dict() L49); delete answers 202 (delete_volume() L166); deleted
 // volumes still answer GET; the only action is `reassign` (no os-extend) and
 // there are no backups. In 0.16 a volume needs a server; later a volume
 // without one needs a detachable type (ext_*), and the server's volumes
@@ -111,8 +113,9 @@ function snapshotsRoute(req: Req): Reply | undefined {
         const doc = attribute<Record<string, unknown>>(req.body, 'snapshot', 'object')!;
         const v = w.volume(attribute<string>(doc, 'volume_id', 'id')!, req.user, 'badRequest');
         if (v.deleted) throw badRequest(`Volume ${v.id} has been deleted.`);
-        // views.py create_snapshot() reads display_name; a `name` is not looked at.
-        const name = typeof doc.display_name === 'string' ? doc.display_name : `Snapshot of volume '${v.id}'`;
+        // views.py create_snapshot() L250-252 reads display_name, and refuses a snapshot without one; a `name` is not looked at.
+        if (typeof doc.display_name !== 'string') throw badRequest("Snapshot 'name' is required");
+        const name = doc.display_name;
         const s = { id: `snf-snapshot-${w.id()}`, volumeId: v.id, owner: req.user.uuid, name, description: '', size: v.size, status: 'CREATING', created: w.stamp() };
         w.snapshots.set(s.id, s);
         w.job(() => (s.status = 'AVAILABLE'));
@@ -140,6 +143,7 @@ export function volumesRoute(req: Req): Reply | undefined {
       PUT: () => {
         const doc = attribute<Record<string, unknown>>(req.body, 'volume', 'object')!;
         if (v.deleted) throw badRequest(`Volume ${v.id} has been deleted.`);
+        // update_volume() L190-192
         if (doc.display_name === undefined && doc.display_description === undefined && doc.delete_on_termination === undefined) throw badRequest('Nothing to update.');
         if (typeof doc.display_name === 'string') v.name = doc.display_name;
         if (typeof doc.display_description === 'string') v.description = doc.display_description;
