@@ -39,15 +39,16 @@ export function serviceCatalog(world: World, base: string): Record<string, unkno
 
 /** POST …/v2.0/tokens: the token (or username + token as password) identifies the user; tenantName must be the user's UUID. */
 export function authenticate(world: World, base: string, body: unknown): Record<string, unknown> {
-  const auth = (body as { auth?: Record<string, any> } | undefined)?.auth;
-  if (!auth) return { access: { serviceCatalog: serviceCatalog(world, base) } }; // public mode: no credentials, catalog only
-  const tokenId: unknown = auth.token?.id ?? auth.passwordCredentials?.password;
+  // Public mode (catalog only) is a request without a body (L68-72); a body without credentials is a 400 (L77-87).
+  if (body === undefined) return { access: { serviceCatalog: serviceCatalog(world, base) } };
+  const auth = (body as { auth?: Record<string, any> } | null)?.auth;
+  const tokenId: unknown = auth?.token?.id ?? auth?.passwordCredentials?.password;
   if (typeof tokenId !== 'string') throw badRequest('Malformed request: missing credentials');
   const user = world.userByToken(tokenId);
   if (!user) throw unauthorized('Invalid token');
-  const username: unknown = auth.passwordCredentials?.username;
+  const username: unknown = auth?.passwordCredentials?.username;
   if (username !== undefined && username !== user.uuid) throw unauthorized('Invalid credentials');
-  const tenant: unknown = auth.tenantName;
+  const tenant: unknown = auth?.tenantName;
   if (tenant && tenant !== user.uuid) throw badRequest('Not conforming tenantName');
   const expires = new Date(Date.now() + 30 * 24 * 3600_000).toISOString();
   const userDoc: Record<string, unknown> = { id: user.uuid, name: user.name, roles: [{ id: '1', name: 'default' }], roles_links: [] };

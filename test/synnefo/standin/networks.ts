@@ -53,6 +53,8 @@ function subnetToDict(w: World, s: Subnet): Record<string, unknown> {
     host_routes: [],
     allocation_pools: [{ start: `${prefix}.2`, end: `${prefix}.254` }],
     links: [{ rel: 'self', href: `subnets/${s.id}` }],
+    public: net.public,
+    deleted: net.deleted,
   };
 }
 
@@ -97,7 +99,7 @@ function createSubnet(req: Req): Reply {
   if ([...w.subnets.values()].some((s) => s.networkId === network.id && s.ipVersion === 4)) throw badRequest('Only one subnet of IPv4/IPv6 per network is allowed');
   const gateway = 'gateway_ip' in doc ? (doc.gateway_ip as string | null) : `${m[1]}.${m[2]}.${m[3]}.1`;
   const dhcp = doc.enable_dhcp ?? true;
-  if (typeof dhcp !== 'boolean') throw badRequest('Malformed request, enable_dhcp/slac must be True or False');
+  if (typeof dhcp !== 'boolean') throw badRequest('Malformed request, dhcp must be True or False');
   const s: Subnet = { id: w.id(), networkId: network.id, name: typeof doc.name === 'string' ? doc.name : '', cidr, gateway, dhcp, ipVersion: 4, used: 0 };
   w.subnets.set(s.id, s);
   return ok({ subnet: subnetToDict(w, s) }, 201);
@@ -140,7 +142,7 @@ export function networksRoute(req: Req): Reply | undefined {
       GET: () => ok({ subnet: subnetToDict(w, s) }),
       PUT: () => {
         const doc = attribute<Record<string, unknown>>(req.body, 'subnet', 'object')!;
-        if (Object.keys(doc).length !== 1 || typeof doc.name !== 'string' || doc.name === '') throw badRequest('Only the name of subnet can be updated');
+        if (Object.keys(doc).length !== 1 || typeof doc.name !== 'string' || doc.name === '') throw badRequest('Only the name of a subnet can be updated');
         s.name = doc.name;
         return ok({ subnet: subnetToDict(w, s) });
       },

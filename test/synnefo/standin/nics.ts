@@ -11,12 +11,12 @@ export function checkServerAction(vm: Server, action: string): void {
   if (vm.deleted) throw badRequest(`Server '${vm.id}' has been deleted.`);
   if (action === 'DESTROY') return;
   if (vm.task) {
-    if (vm.task === 'BUILD') throw buildInProgress(`Server '${vm.id}' is being built.`);
+    if (vm.task === 'BUILD') throw buildInProgress(`Server '${vm.id}' is being build.`);
     throw badRequest(`Cannot perform '${action}' action while there is a pending '${vm.task}'.`);
   }
   if (action === 'REASSIGN') return;
   if (vm.operstate === 'ERROR') throw badRequest(`Cannot perform '${action}' action while server is in 'ERROR' state.`);
-  if (vm.operstate === 'BUILD' && action !== 'BUILD') throw buildInProgress(`Server '${vm.id}' is being built.`);
+  if (vm.operstate === 'BUILD' && action !== 'BUILD') throw buildInProgress(`Server '${vm.id}' is being build.`);
   const needsStopped = action === 'START' || action === 'RESIZE';
   if ((needsStopped && vm.operstate !== 'STOPPED') || (action === 'STOP' && vm.operstate !== 'STARTED')) {
     throw badRequest(`Cannot perform '${action}' action while server is in '${vm.operstate}' state.`);
@@ -131,7 +131,7 @@ export function portToDict(w: World, p: Port): Record<string, unknown> {
 /** util.get_floating_ip_by_address(): one of the user's floating IPs. */
 export function floatingIpByAddress(w: World, user: User, address: string): IpAddress {
   const ip = [...w.ips.values()].find((x) => x.floating && !x.deleted && x.userid === user.uuid && x.address === address);
-  if (!ip) throw itemNotFound(`Floating IP with address '${address}' does not exist.`);
+  if (!ip) throw itemNotFound('Floating IP does not exist.');
   return ip;
 }
 
@@ -145,7 +145,7 @@ export function portForRequest(w: World, user: User, entry: unknown): Port {
   const e = entry as { uuid?: unknown; port?: unknown; fixed_ip?: unknown };
   if (e.port !== undefined) {
     const port = w.ports.get(String(e.port));
-    if (!port || port.userid !== user.uuid) throw itemNotFound('Port not found.');
+    if (!port || port.userid !== user.uuid) throw itemNotFound(`Port '${String(e.port)}' not found.`);
     if (port.machineId !== null) throw conflict(`Port ${port.id} is already in use.`); // associate_port_with_machine() L538-539
     return port;
   }

@@ -77,7 +77,7 @@ export function portsRoute(req: Req): Reply | undefined {
   let m = match(req, /^\/ports\/([-\w]+)$/);
   if (m) {
     const port = w.ports.get(m[0]!);
-    if (!port || port.userid !== user.uuid) throw itemNotFound('Port not found.');
+    if (!port || port.userid !== user.uuid) throw itemNotFound(`Port '${m[0]}' not found.`);
     return methods(req, {
       GET: () => ok({ port: portToDict(w, port) }),
       PUT: () => {
@@ -99,7 +99,7 @@ export function portsRoute(req: Req): Reply | undefined {
   m = match(req, /^\/floatingips\/(\w+)$/);
   if (m) {
     const ip = w.ips.get(m[0]!);
-    if (!ip || !ip.floating || ip.deleted || ip.userid !== user.uuid) throw itemNotFound('Floating IP not found.');
+    if (!ip || !ip.floating || ip.deleted || ip.userid !== user.uuid) throw itemNotFound(`Floating IP with ID ${m[0]} does not exist.`);
     return methods(req, {
       GET: () => ok({ floatingip: ipToDict(w, ip) }),
       PUT: () => {
