@@ -25,7 +25,7 @@ for (const release of RELEASES) {
       size: (offered: Mixin[]) => offered.find((m) => m.term === 'C1R1024D20archipelago')!,
       cannot: {
         suspend: 'Cyclades has no suspend (api/servers.py server actions)',
-        networkUpDown: 'Cyclades networks have no administrative state (api/networks.py update_network(): name only)',
+        networkUpDown: 'Cyclades networks have no administrative state (api/networks.py update_network() L146-158: name only)',
         resizeStorage: 'Cyclades volumes cannot be extended (volume/urls.py VOLUME_ACTIONS: reassign only)',
         ...(release === '0.16' ? { storageAlone: 'Synnefo 0.16 creates volumes only with a server (volume/views.py create_volume(): server_id required)' } : {}),
       },

@@ -32,7 +32,7 @@ export interface Dialect {
   readonly scopeTokenToProject: boolean;
   readonly startAction: Record<string, unknown>;
   readonly stopAction: Record<string, unknown>;
-  /** What a resize needs: a confirmation afterwards (Nova), or a stopped server and a flavor with the same disk and volume type (Cyclades logic/servers.py _resize()). */
+  /** What a resize needs: a confirmation afterwards (Nova), or a stopped server and a flavor with the same disk and volume type (Cyclades logic/servers.py _resize() L285-298). */
   readonly resizeRule: 'any' | 'stopped-same-disk';
   /** Who names a server's host: Nova takes one from 2.90 on; Synnefo derives it from the id (CYCLADES_SERVERS_FQDN). */
   readonly hostnames: 'nova' | 'cloud';
@@ -58,7 +58,7 @@ export interface Dialect {
   /**
    * How a create asks for volumes: Nova's block_device_mapping_v2 (the image
    * booted locally), or Cyclades' reading of it (api/servers.py
-   * _parse_block_device(): the first entry is the root volume, sized by
+   * _parse_block_device() L506-555: the first entry is the root volume, sized by
    * volume_size; device names and boot_index are not read).
    */
   readonly blockDevices: 'nova' | 'cyclades';
@@ -155,7 +155,7 @@ export function synnefoDialect(release: SynnefoRelease): Dialect {
       'storage.resize': 'Synnefo cannot resize a volume; create a larger storage instead',
       'storage.backup': 'Synnefo has no volume backups; use the snapshot action instead',
     },
-    // SNF:fqdn is null when the operator sets no CYCLADES_SERVERS_FQDN (api/servers.py get_server_fqdn()).
+    // SNF:fqdn is null when the operator sets no CYCLADES_SERVERS_FQDN (api/servers.py get_server_fqdn() L258-267).
     hostname: (s) => (typeof s['SNF:fqdn'] === 'string' && s['SNF:fqdn'] !== '' ? s['SNF:fqdn'] : undefined),
     serverGone: (s) => s.deleted === true || s.status === 'DELETED' || s['SNF:task_state'] === 'DESTROYING',
     volumeGone: (v) => v.deleted === true || ['deleted', 'deleting'].includes(v.status.toLowerCase()),

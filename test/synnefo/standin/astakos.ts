@@ -1,5 +1,5 @@
 // Astakos as a Keystone v2.0 identity (snf-astakos-app/astakos/api/tokens.py
-// authenticate(), keystone_urls.py `^v2.0/tokens/?$`): POST /identity/v2.0/tokens
+// authenticate() L63-129, keystone_urls.py `^v2.0/tokens/?$`): POST /identity/v2.0/tokens
 // with the caller's token answers who they are and the service catalog.
 import { badRequest, unauthorized } from './faults.js';
 import type { World } from './world.js';
@@ -17,7 +17,7 @@ function endpoint(world: World, base: string, prefix: string, versionId: string,
   return e;
 }
 
-/** compute_endpoints(): every registered service, ordered as registered. */
+/** tokens.py compute_endpoints() L34-51: every registered service, ordered as registered; SNF:uiURL and region L42-43. */
 export function serviceCatalog(world: World, base: string): Record<string, unknown>[] {
   const expose = !world.features.unversionedEndpoints;
   const service = (name: string, type: string, prefix: string, version: string, exposeVersion: boolean) => ({
@@ -37,9 +37,9 @@ export function serviceCatalog(world: World, base: string): Record<string, unkno
   ];
 }
 
-/** POST …/v2.0/tokens: the token (or username + token as password) identifies the user; tenantName must be the user's UUID. */
+/** POST …/v2.0/tokens: the token (or username + token as password, L78-85) identifies the user (L94-103); tenantName must be the user's UUID (L105-107). */
 export function authenticate(world: World, base: string, body: unknown): Record<string, unknown> {
-  // Public mode (catalog only) is a request without a body (L68-72); a body without credentials is a 400 (L77-87).
+  // Public mode (catalog only) is a request without a body (L67-75); a body without credentials is a 400 (L78-87).
   if (body === undefined) return { access: { serviceCatalog: serviceCatalog(world, base) } };
   const auth = (body as { auth?: Record<string, any> } | null)?.auth;
   const tokenId: unknown = auth?.token?.id ?? auth?.passwordCredentials?.password;

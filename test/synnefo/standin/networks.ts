@@ -1,8 +1,11 @@
 // Networks and subnets, the Neutron-like API of Cyclades: api/networks.py
-// (network_to_dict, create_network: `type` required, MAC_FILTERED the one
-// users may create, 201; rename only; delete 409 while ports remain) over
-// logic/networks.py, and api/subnets.py (the listing ignores every query
-// filter; only a subnet's name may change; subnets cannot be deleted).
+// (network_to_dict() L172-190; create_network() L108-136: `type` required,
+// MAC_FILTERED the one users may create, 201 at L134; update_network()
+// L146-158 renames only; delete_network() L161-169, 409 while ports remain
+// in logic/networks.py), and api/subnets.py (list_subnets() L61-77 ignores
+// every query filter; update_subnet() L166-188: only the name may change;
+// delete_subnet() L157-163 refuses; subnet_to_dict() L192-220;
+// check_boolean_value() L255-260). Line numbers: README.md.
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
 import { attribute, badRequest, conflict, forbidden, itemNotFound, overLimit } from './faults.js';
 import type { Network, Subnet, World } from './world.js';
@@ -130,7 +133,7 @@ export function networksRoute(req: Req): Reply | undefined {
     });
   }
   if (req.path === '/subnets' || req.path === '/subnets/') {
-    // list_subnets(): every subnet the user sees; ?network_id= and the like are not read.
+    // list_subnets() L61-77: every subnet the user sees; ?network_id= and the like are not read.
     const visible = (s: Subnet): boolean => mine(w.networks.get(s.networkId)!) && !w.networks.get(s.networkId)!.deleted;
     return methods(req, { GET: () => ok({ subnets: [...w.subnets.values()].filter(visible).map((s) => subnetToDict(w, s)) }), POST: () => createSubnet(req) });
   }

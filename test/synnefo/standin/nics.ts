@@ -2,11 +2,11 @@
 // and floating IPs: logic/servers.py _create_port() L455-528,
 // associate_port_with_machine() L531-552, delete_port() L556-574,
 // create_instance_ports() L577-590, create_public_ipv4_port() L667-692,
-// _port_for_request() L726-752; logic/ips.py; api/ports.py port_to_dict().
+// _port_for_request() L726-752; logic/ips.py; api/ports.py port_to_dict() L255-280.
 import { badRequest, buildInProgress, conflict, forbidden, itemNotFound } from './faults.js';
 import type { IpAddress, Network, Port, Server, User, World } from './world.js';
 
-/** logic/commands.py validate_server_action() for CONNECT/DISCONNECT (GANETI_USE_HOTPLUG on). */
+/** logic/commands.py validate_server_action() L30-64 for CONNECT/DISCONNECT (GANETI_USE_HOTPLUG on); BUILD is 'is being build.' (L42, L52). */
 export function checkServerAction(vm: Server, action: string): void {
   if (vm.deleted) throw badRequest(`Server '${vm.id}' has been deleted.`);
   if (action === 'DESTROY') return;
@@ -101,7 +101,7 @@ export function removePort(w: World, port: Port): void {
   w.ports.delete(port.id);
 }
 
-/** api/ports.py delete_port(): a public port needs a floating IP to go. */
+/** api/ports.py delete_port() L236-250: a public port needs a floating IP to go (403 at L245-247). */
 export function checkPortDeletable(w: World, port: Port): void {
   const network = w.networks.get(port.networkId);
   const floating = [...w.ips.values()].some((ip) => ip.nicId === port.id && ip.floating && !ip.deleted);
@@ -128,7 +128,7 @@ export function portToDict(w: World, p: Port): Record<string, unknown> {
   };
 }
 
-/** util.get_floating_ip_by_address(): one of the user's floating IPs. */
+/** api/util.py get_floating_ip_by_address() L244-252: one of the user's floating IPs. */
 export function floatingIpByAddress(w: World, user: User, address: string): IpAddress {
   const ip = [...w.ips.values()].find((x) => x.floating && !x.deleted && x.userid === user.uuid && x.address === address);
   if (!ip) throw itemNotFound('Floating IP does not exist.');
@@ -138,7 +138,7 @@ export function floatingIpByAddress(w: World, user: User, address: string): IpAd
 /**
  * _port_for_request(): {uuid} or {uuid, fixed_ip} or {port}. A public
  * network needs a floating IP: the one named by fixed_ip, else any unused
- * one of the user (logic/ips.py get_free_floating_ip(), 409 if none).
+ * one of the user (logic/ips.py get_free_floating_ip() L157-183, 409 if none).
  */
 export function portForRequest(w: World, user: User, entry: unknown): Port {
   if (typeof entry !== 'object' || entry === null) throw badRequest("Malformed request. Invalid 'networks' field");

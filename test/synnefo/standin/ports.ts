@@ -1,8 +1,11 @@
-// Ports and floating IPs: api/ports.py (the listing ignores device_id,
-// network_id and every other filter; a port on a public network needs one of
-// the user's floating IPs as its fixed IP) and api/floating_ips.py (allocation
-// answers 200 and counts against cyclades.floating_ip; PUT is not implemented;
-// a floating IP in use cannot be released) over logic/ips.py.
+// Ports and floating IPs: api/ports.py (list_ports() L81-100 ignores
+// device_id, network_id and every other filter; create_port() L103-187: a port
+// on a public network needs one of the user's floating IPs as its fixed IP,
+// L148-157; 201 at L185; update_port() L197-233 takes the name if not empty)
+// and api/floating_ips.py (allocate_floating_ip() L145-182 answers 200 and
+// counts against cyclades.floating_ip; update_floating_ip() L201-206 is not
+// implemented; a floating IP in use cannot be released, release L185-198)
+// over logic/ips.py. Line numbers: README.md.
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
 import { attribute, badRequest, conflict, itemNotFound, notImplemented, overLimit } from './faults.js';
 import { checkPortDeletable, createPort, deletePort, floatingIpByAddress, portToDict } from './nics.js';
@@ -45,7 +48,7 @@ function ipToDict(w: World, ip: IpAddress): Record<string, unknown> {
   };
 }
 
-/** logic/ips.py create_floating_ip(): from a floating IP pool, against the cyclades.floating_ip quota. */
+/** logic/ips.py create_floating_ip() L127-154 (pool check L132-135, any pool L123-124): from a floating IP pool, against the cyclades.floating_ip quota. */
 function allocate(req: Req): Reply {
   const { world: w, user } = req;
   const doc = attribute<Record<string, unknown>>(req.body, 'floatingip', 'object')!;
@@ -106,7 +109,7 @@ export function portsRoute(req: Req): Reply | undefined {
         throw notImplemented('Updating a floating IP is not supported.');
       },
       DELETE: () => {
-        // logic/ips.py validate_ip_action("DELETE")
+        // logic/ips.py validate_ip_action("DELETE"), the later form (README.md); 02071b96 words it "Floating IP '…' is used by …" (delete_floating_ip() L186-198)
         if (ip.nicId !== null) {
           const vm = w.ports.get(ip.nicId)?.machineId;
           throw conflict(vm ? `IP '${ip.id}' is used by server '${vm}'` : `IP '${ip.id}' is used by port '${ip.nicId}'`);

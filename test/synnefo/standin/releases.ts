@@ -8,11 +8,11 @@ export type Release = (typeof RELEASES)[number];
 export interface Features {
   /**
    * Astakos answers `access.user.projects`, the UUIDs of the user's projects
-   * (snf-astakos-app/astakos/api/tokens.py, authenticate(); announced under
+   * (snf-astakos-app/astakos/api/tokens.py, authenticate() L109-110, L121; announced under
    * "v0.16.2next" in Changelog, released as 0.17).
    */
   tokenProjects: boolean;
-  /** Catalog endpoints carry `region: "default"` (tokens.py compute_endpoints(), same commit as tokenProjects). */
+  /** Catalog endpoints carry `region: "default"` (tokens.py compute_endpoints() L43, same commit as tokenProjects). */
   endpointRegion: boolean;
   /**
    * image, network and volume are advertised without their version suffix
@@ -36,7 +36,7 @@ export interface Features {
   identityVersions: boolean;
   /** `shared_to_project` on servers, networks, volumes, floating IPs (Changelog "v0.16.2next": shared resources). */
   sharedToProject: boolean;
-  /** Flavors carry os-flavor-access:is_public and SNF:flavor-access (api/flavors.py flavor_to_dict(), later form). */
+  /** Flavors carry os-flavor-access:is_public and SNF:flavor-access (api/flavors.py flavor_to_dict(), a later form than the stored 02071b96). */
   flavorAccess: boolean;
 }
 

@@ -2,9 +2,11 @@
 // L648-675 (key_to_action() L634-643), start L944, shutdown L956, reboot
 // L966-982, resize L1014-1035, the refused rebuild/resize/password actions
 // L1168-1185, attach_volume() L1348-1371 and detach_volume() L1376-1390, over
-// logic/servers.py, logic/server_attachments.py and logic/commands.py
-// validate_server_action() (start needs STOPPED, shutdown STARTED, resize
-// STOPPED with the same disk and volume type; nothing while a task runs).
+// logic/servers.py, logic/server_attachments.py (attach_volume() L25-58,
+// detach_volume() L76-96, _detach_volume() L99-110) and logic/commands.py
+// validate_server_action() L30-64 (start needs STOPPED, shutdown STARTED,
+// resize STOPPED with the same disk and volume type; nothing while a task
+// runs, L39-44).
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
 import { attribute, badRequest, notImplemented } from './faults.js';
 import { checkServerAction } from './nics.js';
@@ -12,7 +14,7 @@ import type { Server, Volume, World } from './world.js';
 
 type Action = (req: Req, vm: Server, args: Record<string, unknown>) => Reply;
 
-/** Runs a server command: validates, sets the task, and lets a job finish it (logic/commands.py server_command()). */
+/** Runs a server command: validates, sets the task, and lets a job finish it (logic/commands.py server_command() L67-142, task set at L135-137). */
 function command(w: World, vm: Server, action: string, finish: () => void): Reply {
   checkServerAction(vm, action);
   vm.task = action;
@@ -73,7 +75,7 @@ function action(req: Req, vm: Server): Reply {
 /** api/servers.py volume_to_attachment() L1311-1315: the device is always "". */
 const attachmentOf = (v: Volume): Record<string, unknown> => ({ id: Number(v.id), volumeId: Number(v.id), serverId: v.machineId, device: '' });
 
-/** server_attachments.attach_volume(): AVAILABLE (or CREATING) volume, the flavor's volume type, at most GANETI_MAX_DISKS_PER_INSTANCE. */
+/** server_attachments.py attach_volume() L25-58: AVAILABLE (or CREATING) volume (L36-38), the flavor's volume type (L40-45), at most GANETI_MAX_DISKS_PER_INSTANCE (L47-50). */
 function attach(req: Req, vm: Server): Reply {
   const w = req.world;
   if (vm.deleted) throw badRequest('Server has been deleted.');
@@ -97,7 +99,7 @@ function attach(req: Req, vm: Server): Reply {
   return ok({ volumeAttachment: attachmentOf(volume) }, 202);
 }
 
-/** server_attachments.detach_volume(): not the root disk; a volume that dies with its server is deleted, a detachable one freed. */
+/** server_attachments.py detach_volume() L76-96 (not the root disk, L90-91) and _detach_volume() L99-110: a volume that dies with its server is deleted (L105-108), a detachable one freed. */
 export function detach(w: World, vm: Server, volume: Volume): void {
   if (volume.machineId !== vm.id) throw badRequest(`Volume '${volume.id}' is not attached to server '${vm.id}'`);
   if (!['IN_USE', 'ERROR'].includes(volume.status)) throw badRequest(`Cannot detach volume while volume is in '${volume.status}' status.`);

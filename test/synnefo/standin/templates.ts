@@ -1,6 +1,7 @@
 // Flavors, images and keypairs of the compute API: api/flavors.py
-// flavor_to_dict() (vcpus, SNF:disk_template, SNF:volume_type,
-// SNF:allow_create; os-flavor-access in the later form), api/images.py
+// flavor_to_dict() L39-48 (vcpus L45, SNF:disk_template L46, SNF:allow_create
+// L47; SNF:volume_type and os-flavor-access are in later forms, not stored),
+// list_flavors() L51-72 (deleted ones left out, by id), api/images.py
 // image_to_dict() (properties as metadata) and api/keypairs.py (0.19+).
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
 import { badRequest, conflict, endpointNotFound, itemNotFound } from './faults.js';

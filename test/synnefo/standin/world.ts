@@ -128,14 +128,14 @@ export class World {
     return f;
   }
 
-  /** util.get_vm(): an integer id of the user's server (deleted ones included), else 404. */
+  /** api/util.py get_vm() L113-136: an integer id of the user's server (deleted ones included), else 404. */
   vm(id: string | number, user: User): Server {
     const s = this.servers.get(Number(id));
     if (!s || s.userid !== user.uuid) throw itemNotFound('Server not found.');
     return s;
   }
 
-  /** util.get_network(): the user's or a public network. */
+  /** api/util.py get_network() L200-216: the user's or a public network. */
   network(id: string | number, user: User): Network {
     const n = this.networks.get(String(id));
     if (!n || (!n.public && n.userid !== user.uuid)) throw itemNotFound('Network not found.');
@@ -158,7 +158,7 @@ export class World {
     return p;
   }
 
-  /** The next free address of a subnet (logic/ips.py allocate_ip()); a taken fixed address is a 409 in the caller. */
+  /** The next free address of a subnet (logic/ips.py allocate_ip() L60-81); a taken fixed address is a 409 in the caller. */
   allocateAddress(subnet: Subnet): string {
     const [base] = subnet.cidr.split('/');
     const parts = base!.split('.').map(Number);

@@ -53,7 +53,7 @@ export class Cinder extends ServiceClient {
     return v && !this.gone(v) ? v : undefined;
   }
 
-  /** Cinder answers the whole volume; Cyclades only id, display_name and links (volume/views.py create_volume()). */
+  /** Cinder answers the whole volume; Cyclades only id, display_name and links (volume/views.py create_volume() L142). */
   createVolume(fields: Record<string, unknown>): Promise<Pick<CinderVolume, 'id'> & Partial<CinderVolume>> {
     return this.member('POST', 'volumes', 'volume', { volume: fields });
   }

@@ -63,8 +63,8 @@ export interface NeutronFloatingIp {
 
 /**
  * Query filters are sent, and applied again to the answer: Cyclades reads
- * none of them (api/ports.py list_ports(), api/subnets.py list_subnets(),
- * api/floating_ips.py list_floating_ips() list everything the user has), and
+ * none of them (api/ports.py list_ports() L81-100, api/subnets.py list_subnets()
+ * L61-77, api/floating_ips.py list_floating_ips() L114-131 list everything the user has), and
  * trusting its answer would give one compute another's ports.
  */
 export class Neutron extends ServiceClient {

@@ -48,7 +48,7 @@ export interface NovaFlavor {
   swap?: number | '';
   'OS-FLV-EXT-DATA:ephemeral'?: number;
   'OS-FLV-DISABLED:disabled'?: boolean;
-  /** Synnefo: false for flavors Cyclades refuses to create servers from (api/flavors.py). */
+  /** Synnefo: false for flavors Cyclades refuses to create servers from (api/flavors.py flavor_to_dict() L47). */
   'SNF:allow_create'?: boolean;
   /** Synnefo: the volume type of the flavor's disks; attached volumes must share it. */
   'SNF:volume_type'?: Id;
@@ -109,7 +109,7 @@ export class Nova extends ServiceClient {
     return this.member('POST', 'servers', 'server', { server });
   }
 
-  /** Nova answers the server; Cyclades 204 with no body (api/servers.py update_server_name()). */
+  /** Nova answers the server; Cyclades 204 with no body (api/servers.py update_server_name() L575-601). */
   updateServer(id: string, fields: Record<string, unknown>): Promise<void> {
     return this.call('PUT', `servers/${encodeURIComponent(id)}`, { server: fields });
   }

@@ -108,7 +108,7 @@ function addNetworks(plan: ServerPlan, links: LinkSpec[], ctx: PlanContext): voi
     if (!net) throw notFound(`networkinterface target network ${l.target.id} not found`);
     if (net['router:external'] === true) {
       const held = ctx.publicAddresses?.get(String(net.id));
-      // Synnefo: a {uuid, fixed_ip} entry holding one of the user's floating IPs (logic/servers.py _port_for_request()).
+      // Synnefo: a {uuid, fixed_ip} entry holding one of the user's floating IPs (logic/servers.py _port_for_request() L726-752).
       if (ctx.dialect.publicAtCreate === 'networks-entry' && held !== undefined) networks.push({ uuid: String(net.id), fixed_ip: held });
       else external.push(String(net.id));
       continue;
@@ -152,7 +152,7 @@ function addVolumes(body: ServerCreate, refs: { image: string; flavor: string },
 }
 
 /**
- * Cyclades makes the first entry the root volume (logic/servers.py create()),
+ * Cyclades makes the first entry the root volume (logic/servers.py create() L78-88),
  * so the image goes first with the flavor's disk size, then each storage as a
  * `volume` source that stays when the compute goes. Disks are named in that
  * order (/dev/vdb, /dev/vdc …): a device id asking for another is refused.

@@ -156,7 +156,7 @@ async function resize(cloud: Cloud, server: NovaServer, template: Mixin, index: 
 /**
  * Cyclades resizes a stopped server only, to a flavor with the same disk
  * and volume type, with no confirmation (logic/commands.py
- * validate_server_action(), logic/servers.py _resize()): said in words
+ * validate_server_action() L58-63, logic/servers.py _resize() L285-298): said in words
  * before asking, then waited for.
  */
 async function resizeStopped(cloud: Cloud, server: NovaServer, template: Mixin, index: TemplateIndex, d: ComputeDeps): Promise<void> {

@@ -2,7 +2,7 @@
 // Addresses the bridge allocates carry a description mark, so deleting the
 // link or the compute releases exactly those and leaves the user's own
 // reserved addresses alone. Synnefo has no such mark (api/floating_ips.py
-// ip_to_dict()): there an address is attached by a port that holds it, an
+// ip_to_dict() L97-111): there an address is attached by a port that holds it, an
 // unused address of the project is reused before a new one is reserved, and
 // a detached address stays reserved for the next link, so the project never
 // holds more addresses than it uses at once.
@@ -68,7 +68,7 @@ export async function attachFloatingIp(
     } catch (err) {
       if (allocated) await cloud.neutron.deleteFloatingIp(String(ip.id)).catch(() => undefined);
       // A concurrent link took the same unused address first: Cyclades answers
-      // 409 "already in use" (logic/servers.py _create_port()). Once, take
+      // 409 "already in use" (logic/servers.py _create_port() L498-500). Once, take
       // another unused address or a new one.
       const raced = !allocated && tried.size === 0 && err instanceof OcciError && err.status === 409;
       if (!raced) throw err;

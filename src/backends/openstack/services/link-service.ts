@@ -97,7 +97,7 @@ export class LinkService {
 
   /**
    * Cyclades attaches only a volume of the server flavor's volume type
-   * (logic/server_attachments.py attach_volume()): said in words before asking.
+   * (logic/server_attachments.py attach_volume() L40-45): said in words before asking.
    */
   private async checkVolumeType(cloud: Cloud, server: NovaServer, volume: CinderVolume): Promise<void> {
     if (volume.volume_type === undefined || volume.volume_type === null || server.flavor?.id === undefined) return;
@@ -148,7 +148,7 @@ export class LinkService {
   /**
    * A root disk cannot be detached, and a Synnefo volume marked
    * delete_on_termination is destroyed by a detach (logic/server_attachments.py
-   * detach_volume()): both refused rather than done.
+   * detach_volume() L90-91, _detach_volume() L105-108): both refused rather than done.
    */
   private async checkDetachable(cloud: Cloud, volumeId: string, server: string): Promise<void> {
     const volume = cloud.hasCinder ? await cloud.cinder.getVolume(volumeId) : undefined;

@@ -40,7 +40,7 @@ function storageRecord(cloud: Cloud, v: CinderVolume): ResourceRecord {
   return mapVolume(v, unsupportedActions(cloud.dialect, 'storage'));
 }
 
-/** Why Synnefo 0.16 refuses a volume of its own (volume/views.py create_volume(): server_id required). */
+/** Why Synnefo 0.16 refuses a volume of its own (volume/views.py create_volume() L129-131: server_id required). */
 const NO_DETACHED = 'this Synnefo (0.16) creates a volume only together with a server, so an OCCI storage cannot be created on its own; upgrade Synnefo to 0.17 or later';
 
 async function mustGet(cloud: Cloud, id: string): Promise<CinderVolume> {
