@@ -29,6 +29,12 @@ for (const release of RELEASES) {
       assert.equal(Array.isArray(json.access.user.projects), at(release, '0.17'));
       assert.equal((await call('GET', '/cyclades/volume/volumes')).json.badRequest.message, 'API endpoint not found');
       assert.equal((await call('GET', '/identity')).status, at(release, '0.20') ? 200 : 404);
+      // tokens.py authenticate(): only a request without a body is public mode; a body without credentials is a 400.
+      const publicMode = await fetch(`${s.url}/identity/v2.0/tokens`, { method: 'POST' });
+      assert.equal(publicMode.status, 200);
+      assert.ok(Array.isArray(((await publicMode.json()) as { access: { serviceCatalog: unknown } }).access.serviceCatalog));
+      const noCredentials = await call('POST', '/identity/v2.0/tokens', { auth: {} });
+      assert.deepEqual([noCredentials.status, noCredentials.json.badRequest.message], [400, 'Malformed request: missing credentials']);
     });
 
     it('servers: rename is 204 with no body; a deleted server still answers GET; listings ignore filters', async () => {
