@@ -16,7 +16,8 @@ import { createOcciServer, type OcciServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { metrics } from './metrics.js';
 import { redactUrl } from './redact.js';
-import { UserMixinStore } from './store/user-mixin-store.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 
 export { createLogger } from './log.js';
 
@@ -55,27 +56,32 @@ function logCloudCalls(logger: Logger): () => void {
 
 /**
  * Binds the port (the server is listening when this resolves), then opens
- * everything else; a failure at any step undoes the steps before it.
+ * everything else; a failure at any step undoes the steps before it. With a
+ * shared store (several replicas in front of an OpenStack cloud) the data
+ * directory holds nothing, and is neither made nor locked.
+ * `wrap` may put something around the backend (tests observe the port through it).
  */
-/** `wrap` may put something around the backend (tests observe the port through it). */
 export async function createApp(config: Config, logger: Logger = createLogger(config), wrap: (b: Backend) => Backend = (b) => b): Promise<App> {
   const listener = createListener(config, logger);
   await listener.listen();
   const closeListener = (): Promise<void> => new Promise((resolve) => listener.server.close(() => resolve()));
+  const shared = config.store.url !== undefined;
   let lock: DataDirLock | undefined;
   let backend: Backend | undefined;
+  let store: Store | undefined;
   try {
-    lock = claimDataDir(config.dataDir);
+    if (!shared) lock = claimDataDir(config.dataDir);
     const [opened] = await Promise.all([openBackend(config), config.metrics ? metrics.enable() : undefined]);
     backend = wrap(opened);
-    const store = new UserMixinStore(config.dataDir);
+    store = await openStore(config.store, shared ? undefined : config.dataDir, logger);
     const occi = createOcciServer({ config, backend, store, logger, listener });
     const stopLogging = logCloudCalls(logger);
     const taken = lock;
     const shutdown = occi.shutdown;
-    return { occi: { ...occi, shutdown: () => shutdown().finally(() => (stopLogging(), taken.release())) }, logger, backend };
+    return { occi: { ...occi, shutdown: () => shutdown().finally(() => (stopLogging(), taken?.release())) }, logger, backend };
   } catch (err) {
     await backend?.close();
+    await store?.close();
     lock?.release();
     await closeListener();
     throw err;

@@ -12,6 +12,7 @@ import { knownSettings, leafPaths, unknownKeys } from './known-keys.js';
 import { coerce, merge, setPath, type Tree } from './merge.js';
 import { openStackSource } from './openstack-sources.js';
 import { defaultQuotas, defaultRateLimit, type Quotas, type RateLimit } from './tenant-limits.js';
+import { defaultStoreSettings, type StoreSettings } from './store-settings.js';
 import { validate } from './validate.js';
 
 export { ENV_VARS } from './env-vars.js';
@@ -44,6 +45,8 @@ export interface Config {
   quotas: Quotas;
   /** How fast one token may call. */
   rateLimit: RateLimit;
+  /** Where user mixins and memberships live: SQLite in the data directory, or a shared PostgreSQL (see store-settings.ts). */
+  store: StoreSettings;
   userMixins: boolean;
   allowNamespaceDelete: boolean;
   /** Serve GET /metrics (404 when off). */
@@ -125,6 +128,7 @@ export function defaults(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: 10_000,
     quotas: defaultQuotas(),
     rateLimit: defaultRateLimit(),
+    store: defaultStoreSettings(),
     userMixins: true,
     allowNamespaceDelete: false,
     metrics: true,

@@ -1,5 +1,6 @@
 // The SNF_OCCI_* environment variables and the setting each one feeds.
 import { TENANT_LIMIT_ENV_VARS } from './tenant-limits.js';
+import { STORE_ENV_VARS } from './store-settings.js';
 
 /** Environment variables and the setting each one feeds (dotted path into Config). */
 export const ENV_VARS: Record<string, string> = {
@@ -45,6 +46,7 @@ export const ENV_VARS: Record<string, string> = {
   SNF_OCCI_HOSTNAME_PATTERN: 'compute.hostnamePattern',
   SNF_OCCI_DEFAULT_ARCHITECTURE: 'compute.defaultArchitecture',
   ...TENANT_LIMIT_ENV_VARS,
+  ...STORE_ENV_VARS,
 };
 
 /** Variables of the SNF_OCCI_ prefix that are not settings yet have a use (tests, tools). */

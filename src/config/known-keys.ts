@@ -18,6 +18,7 @@ export const OPTIONAL_SETTINGS = [
   'openstack.cloud',
   'compute.hostnamePattern',
   'compute.defaultArchitecture',
+  'store.url',
 ] as const;
 
 /** Keys whose value is a list or free-form: their contents are checked by the validation, not here. */

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from './config.js';
 import { validateTokens } from './tokens.js';
 import { validateTenantLimits } from './tenant-limits.js';
+import { validateStoreSettings } from './store-settings.js';
 
 export function validate(c: Config, problems: string[]): void {
   const int = (path: string, v: unknown, min: number, max: number): void => {
@@ -46,6 +47,7 @@ export function validate(c: Config, problems: string[]): void {
     problems.push('local.failingImages: must be a list of image terms, e.g. ["CentOS"]');
   }
   validateTenantLimits(c, int);
+  validateStoreSettings(c, int, problems);
   validateTokens(c.local.tokens, problems);
   if (!Array.isArray(c.cors?.origins) || c.cors.origins.some((o) => typeof o !== 'string' || (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)))) {
     problems.push('cors.origins: must be a list of origins such as https://app.example.org, or "*"');

@@ -2,8 +2,9 @@
 // - /healthz, liveness: 200 while the process serves at all;
 // - /readyz, readiness: 503 with the reasons while the server should get no
 //   traffic: shutting down, in maintenance, its data directory not writable
-//   (or a write refused by its disk lately), the cloud's identity service
-//   unreachable. The checks that cost something run in the background every
+//   (or a write refused by its disk lately), the shared store's database
+//   unreachable (several replicas; no data directory then), the cloud's
+//   identity service unreachable. The checks that cost something run in the background every
 //   health.checkIntervalMs, never per probe;
 // - /metrics (404 when metrics are off; a bearer token when metricsToken is set).
 import { timingSafeEqual } from 'node:crypto';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { metrics, type Gauge } from '../metrics.js';
 import type { Backend } from '../port/backend.js';
+import type { Store } from '../store/store.js';
 
 export interface HealthAnswer {
   status: number;
@@ -35,6 +37,7 @@ export class Health {
   constructor(
     private readonly config: Config,
     private readonly backend: Backend,
+    private readonly store: Pick<Store, 'readiness'>,
     private readonly state: () => { draining: boolean },
     private readonly gauges: () => Gauge[],
   ) {}
@@ -61,19 +64,23 @@ export class Health {
 
   private async check(): Promise<void> {
     const problems: string[] = [];
-    const probe = join(this.config.dataDir, PROBE_FILE);
-    try {
-      writeFileSync(probe, 'ok\n', { mode: 0o600 });
-      rmSync(probe, { force: true });
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      problems.push(`the data directory ${this.config.dataDir} cannot be written (${e.code ?? 'error'}: ${e.message})`);
+    if (this.config.store.url === undefined) {
+      const probe = join(this.config.dataDir, PROBE_FILE);
+      try {
+        writeFileSync(probe, 'ok\n', { mode: 0o600 });
+        rmSync(probe, { force: true });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        problems.push(`the data directory ${this.config.dataDir} cannot be written (${e.code ?? 'error'}: ${e.message})`);
+      }
     }
-    try {
-      const reason = await this.backend.readiness?.();
-      if (reason) problems.push(reason);
-    } catch (err) {
-      problems.push((err as Error).message);
+    for (const part of [this.store, this.backend]) {
+      try {
+        const reason = await part.readiness?.();
+        if (reason) problems.push(reason);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
     }
     this.checked = problems;
   }

@@ -88,7 +88,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   let inFlight = 0;
   let draining = false;
   let idle: (() => void) | undefined;
-  const health = new Health(config, backend, () => ({ draining }), () => cacheGauges({ catalogs, discovery: discoveryCache, rateLimiter, authGuard }));
+  const health = new Health(config, backend, store, () => ({ draining }), () => cacheGauges({ catalogs, discovery: discoveryCache, rateLimiter, authGuard }));
 
   function baseUrl(req: IncomingMessage): string {
     if (config.publicUrl) return config.publicUrl;

@@ -48,10 +48,38 @@ export interface Store {
   mixinsOfEach(tenant: string, entities: readonly Member[]): Promise<Map<string, string[]>>;
   /** Drops the memberships of a deleted entity. */
   forget(tenant: string, kind: string, id: string): Promise<void>;
+  /**
+   * Why the store cannot serve now (its database unreachable …), undefined
+   * when it can: for readiness probes, never called per request.
+   */
+  readiness(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
 /** The key `mixinsOfEach` answers by. */
 export function memberKey(kind: string, id: string): string {
   return `${kind}/${id}`;
+}
+
+/** What a store logs (the server's pino logger fits). */
+export interface StoreLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/** Where the store lives (config/store-settings.ts has the defaults and checks). */
+export interface StoreSettings {
+  /** postgres://user@host:5432/db: a shared PostgreSQL store. Unset: SQLite in the data directory. */
+  url?: string;
+  /** Connections each replica keeps open at most (besides one that listens for changes). */
+  poolSize: number;
+  /** Longest a statement may run before PostgreSQL cancels it (the request gets 503). */
+  statementTimeoutMs: number;
+  /** Longest to wait for a connection, new or from the pool, before the request gets 503. */
+  connectTimeoutMs: number;
+  /**
+   * Longest a replica trusts the user mixins it cached without hearing from the
+   * database: a backstop should a change notification ever go missing.
+   */
+  cacheTtlMs: number;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { conflict } from '../errors.js';
 import { memberKey, type Member, type Store, type UserMixinRow } from './store.js';
 import { databaseError } from '../data-dir/storage-errors.js';
+import { Versions } from './versions.js';
 
 export type { Member, Store, UserMixinRow } from './store.js';
 
@@ -41,7 +42,8 @@ function settled<T>(work: () => T): Promise<T> {
 
 export class UserMixinStore implements Store {
   private readonly db: Database.Database;
-  private readonly versions = new Map<string, number>();
+  /** Every change goes through this process: the versions are exact, no backstop needed. */
+  private readonly versions = new Versions();
   private readonly q;
 
   constructor(dataDir: string | undefined) {
@@ -81,11 +83,11 @@ export class UserMixinStore implements Store {
   }
 
   version(tenant: string): number {
-    return this.versions.get(tenant) ?? 0;
+    return this.versions.version(tenant);
   }
 
   private bump(tenant: string): void {
-    this.versions.set(tenant, this.version(tenant) + 1);
+    this.versions.changed(tenant);
   }
 
   list(tenant: string): Promise<UserMixinRow[]> {
@@ -188,6 +190,11 @@ export class UserMixinStore implements Store {
     return settled(() => {
       this.q.forget.run(tenant, kind, id);
     });
+  }
+
+  /** A local file: what can go wrong with it (disk full, read-only) is the data directory's checks' to see. */
+  readiness(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
   }
 
   close(): Promise<void> {
