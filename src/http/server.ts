@@ -23,6 +23,7 @@ import { dispatch } from './dispatch.js';
 import { cacheGauges } from './cache-gauges.js';
 import { settleRefusedBody } from './connection-edges.js';
 import { ConsoleSite } from './console.js';
+import { knowsCategories, knowsPath } from './catalog-recheck.js';
 import { Cors } from './cors.js';
 import { authRequest } from './credentials.js';
 import { Deadline } from './deadline.js';
@@ -179,8 +180,9 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const creds = await deadline.race(authGuard.authenticate(auth, who.client));
       log.tenant = creds.tenant;
       rateLimiter.take(creds.token);
-      const catalog = await deadline.race(catalogs.get(creds));
-      const ctx: OcciContext = {
+      let catalog = await deadline.race(catalogs.get(creds));
+      if (!knowsPath(catalog, path)) catalog = await deadline.race(catalogs.recheck(creds, catalog));
+      let ctx: OcciContext = {
         backend,
         store,
         creds,
@@ -194,7 +196,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         computeDefaults: { hostnamePattern: config.compute.hostnamePattern, architecture: config.compute.defaultArchitecture },
         quotas: config.quotas,
       };
-      const r = route(catalog, path);
+      let r = route(catalog, path);
       log.route = routeTemplate(r, path);
       if (method === 'OPTIONS') {
         res.setHeader('Allow', allowedMethods(r, config.allowNamespaceDelete).join(', '));
@@ -204,6 +206,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const queried = queryFilter(r, method, target.query);
       const body = hasBody ? await readBody(req, limits.maxBodyBytes) : '';
       const payload = hasBody ? parsePayload(header(req.headers['content-type']), body, req.headers) : withQueryFilter(filterPayload(req.headers), queried);
+      if (!knowsCategories(catalog, payload)) {
+        catalog = await deadline.race(catalogs.recheck(creds, catalog));
+        ctx = { ...ctx, catalog };
+        r = route(catalog, path);
+      }
       const call = { method, route: r, query: target.query, headers: req.headers, payload };
       const cached = discoveryCache.lookup(ctx, renderer, call);
       const result = cached ? undefined : await deadline.race(dispatch(ctx, call));

@@ -2,9 +2,12 @@
 // user mixins change: GET /-/ and entity renderings need one on every request.
 // They are kept per tenant as the backend authenticated it, never per header a
 // client chooses (X-Project-Id, Host), in an LRU bounded in entries and bytes.
+// With a store other replicas write too, a request naming a mixin this
+// catalogue lacks makes it look at the store again (recheck): a mixin defined
+// through another replica a moment ago is found even before its notice comes.
 import type { Backend, Credentials } from '../port/backend.js';
 import { typeId, type Mixin } from '../model/category.js';
-import type { Store } from '../store/store.js';
+import type { Store, UserMixinRow } from '../store/store.js';
 import { estimateBytes, Lru } from '../lru.js';
 import { Catalog } from './catalog.js';
 import { userMixin } from './user-mixins.js';
@@ -12,6 +15,8 @@ import { userMixin } from './user-mixins.js';
 interface Entry {
   provider: readonly Mixin[];
   userVersion: number;
+  /** The user mixins it was made from, as text, to tell whether the store holds others now. */
+  users: string;
   catalog: Catalog;
   /** Estimated once, when the entry is made. */
   bytes: number;
@@ -40,10 +45,30 @@ export class CatalogCache {
     const userVersion = this.store.version(creds.tenant);
     const hit = this.entries.get(key);
     if (hit && hit.userVersion === userVersion && sameMixins(hit.provider, provider)) return hit.catalog;
-    const users = (await this.store.list(creds.tenant)).map(userMixin);
+    return this.make(key, provider, userVersion, await this.store.list(creds.tenant));
+  }
+
+  /**
+   * The catalogue as the store has it now, for a request naming something
+   * `catalog` lacks: the same one when nothing changed (and always with a
+   * store no other process writes, whose versions are exact).
+   */
+  async recheck(creds: Credentials, catalog: Catalog): Promise<Catalog> {
+    if (!this.store.shared) return catalog;
+    const key = creds.tenant;
+    const userVersion = this.store.version(creds.tenant);
+    const rows = await this.store.list(creds.tenant);
+    const hit = this.entries.peek(key);
+    if (hit?.catalog === catalog && hit.users === usersText(rows)) return catalog;
+    const p = await this.backend.providerMixins(creds);
+    return this.make(key, [...p.os, ...p.resource, ...p.other], userVersion, rows);
+  }
+
+  private make(key: string, provider: readonly Mixin[], userVersion: number, rows: readonly UserMixinRow[]): Catalog {
+    const users = rows.map(userMixin);
     const catalog = new Catalog(provider, users);
     const bytes = estimateBytes([provider, users]) + catalog.all.length * INDEX_BYTES_PER_CATEGORY;
-    this.entries.set(key, { provider, userVersion, catalog, bytes });
+    this.entries.set(key, { provider, userVersion, users: usersText(rows), catalog, bytes });
     return catalog;
   }
 
@@ -51,6 +76,10 @@ export class CatalogCache {
   get usage(): { entries: number; bytes: number } {
     return { entries: this.entries.size, bytes: this.entries.bytes };
   }
+}
+
+function usersText(rows: readonly UserMixinRow[]): string {
+  return rows.map((r) => `${r.scheme}${r.term} ${r.location} ${r.title ?? ''}`).join('\n');
 }
 
 function sameMixins(a: readonly Mixin[], b: readonly Mixin[]): boolean {

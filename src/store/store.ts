@@ -18,6 +18,11 @@ export interface Member {
 
 export interface Store {
   /**
+   * Whether other processes write to it too (several replicas): then a
+   * version may lag a change made elsewhere by the moment its notice takes.
+   */
+  readonly shared: boolean;
+  /**
    * Changes whenever the tenant's mixin definitions change, for catalogue
    * caching. Synchronous: a counter the store keeps beside its data (bumped by
    * its own writes; a shared store bumps it on its peers' notifications).

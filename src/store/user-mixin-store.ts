@@ -41,6 +41,7 @@ function settled<T>(work: () => T): Promise<T> {
 }
 
 export class UserMixinStore implements Store {
+  readonly shared = false;
   private readonly db: Database.Database;
   /** Every change goes through this process: the versions are exact, no backstop needed. */
   private readonly versions = new Versions();

@@ -73,6 +73,7 @@ export interface PostgresStoreOptions {
 }
 
 export class PostgresStore implements Store {
+  readonly shared = true;
   private readonly replica = randomUUID();
   private readonly versions: Versions;
   private readonly feed: ChangeFeed;

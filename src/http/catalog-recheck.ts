@@ -1,0 +1,30 @@
+// Whether a request names only what the caller's catalogue knows. With a
+// store several replicas share, a mixin defined through another replica a
+// moment ago may not have reached this replica's catalogue yet (its notice is
+// on the way): a request naming something unknown makes the server look at
+// the store again before answering 404 or 400 (CatalogCache.recheck), so a
+// client that defines a mixin and uses it at once gets the same answer from
+// every replica. Requests naming only known things cost nothing more.
+import type { Catalog } from '../operations/catalog.js';
+import type { CategoryRef, Payload } from '../rendering/document.js';
+import { route } from './router.js';
+
+export function knowsPath(catalog: Catalog, path: string): boolean {
+  try {
+    route(catalog, path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function knowsCategories(catalog: Catalog, payload: Payload): boolean {
+  const known = (ref: CategoryRef): boolean => {
+    try {
+      return catalog.resolve(ref) !== undefined;
+    } catch {
+      return true; // ambiguous: known, and answered as such
+    }
+  };
+  return payload.categories.every(known) && payload.entities.every((e) => e.categories.every(known));
+}
