@@ -1,35 +1,55 @@
 // The per-tenant numbers Store.version answers, for the catalogue caches in
-// front of the store. Every number handed out is new (one counter for all
-// tenants), so "everything may have changed" is a floor raised above every
-// number given so far: each tenant's version then changes at once, at no
-// cost per tenant.
+// front of the store: a tenant's number changes whenever its definitions may
+// have. Each tenant counts its own changes (two tenants may well be at the
+// same number: the caches key by tenant). "Everything may have changed" opens
+// a new epoch at no cost per tenant: a tenant's number moves on once at its
+// next read in the new epoch. One small entry per tenant seen, as the
+// tenants a server serves are the cloud's own.
+
+interface Counter {
+  count: number;
+  epoch: number;
+}
 
 export class Versions {
-  private readonly byTenant = new Map<string, number>();
-  private counter = 0;
-  private floor = 0;
-  private floorAt = performance.now();
+  private readonly byTenant = new Map<string, Counter>();
+  private epoch = 0;
+  private epochAt = performance.now();
 
   /**
-   * `trustMs`: past this long without a raise of the floor, everything is
-   * taken to have changed (a backstop for changes this process may not have
-   * heard of); Infinity when every change comes through this process.
+   * `trustMs`: past this long without a new epoch, everything is taken to
+   * have changed (a backstop for changes this process may not have heard
+   * of); Infinity when every change comes through this process.
    */
   constructor(private readonly trustMs = Infinity) {}
 
   version(tenant: string): number {
-    if (performance.now() - this.floorAt > this.trustMs) this.changedAll();
-    const v = this.byTenant.get(tenant) ?? 0;
-    return v > this.floor ? v : this.floor;
+    if (performance.now() - this.epochAt > this.trustMs) this.changedAll();
+    const c = this.counter(tenant);
+    if (c.epoch !== this.epoch) {
+      c.count++;
+      c.epoch = this.epoch;
+    }
+    return c.count;
   }
 
   changed(tenant: string): void {
-    this.byTenant.set(tenant, ++this.counter);
+    const c = this.counter(tenant);
+    c.count++;
+    c.epoch = this.epoch;
   }
 
   changedAll(): void {
-    this.byTenant.clear();
-    this.floor = ++this.counter;
-    this.floorAt = performance.now();
+    this.epoch++;
+    this.epochAt = performance.now();
+  }
+
+  private counter(tenant: string): Counter {
+    let c = this.byTenant.get(tenant);
+    if (!c) {
+      c = { count: 0, epoch: this.epoch };
+      this.byTenant.set(tenant, c);
+    }
+    return c;
   }
 }

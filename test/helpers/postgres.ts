@@ -1,13 +1,14 @@
 // A private PostgreSQL cluster for tests and benchmarks: Debian's postgresql
 // package, initdb in a temporary directory, the server on a free loopback
 // port and its own socket directory, run as the `postgres` user when we are
-// root (PostgreSQL refuses to run as root). The server is our child process:
+// root (initdb and postgres refuse to run as root; CI runs as root), in a
+// temporary directory that user can reach. The server is our child process:
 // stop() shuts it down fast (SIGINT), start() brings it back on the same data
 // and port (the restart tests), destroy() removes everything.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports.js';
 
@@ -27,13 +28,43 @@ export function postgresBin(): string | undefined {
   return undefined;
 }
 
+const NO_USER = 'running as root, and there is no postgres user to run PostgreSQL as (PostgreSQL refuses root; the postgresql package makes that user, or: useradd --system postgres)';
+
+/** Why the tests cannot start a PostgreSQL here, or undefined when they can. */
+export function postgresMissing(): string | undefined {
+  if (!postgresBin()) return PG_SKIP;
+  if (process.getuid?.() === 0 && !postgresUser()) return NO_USER;
+  return undefined;
+}
+
+function postgresUser(): { uid: number; gid: number } | undefined {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  if (!line) return undefined;
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
 /** uid and gid to run PostgreSQL as: ours, or the postgres user's when we are root. */
 function runAs(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  if (!line) throw new Error('running as root, and there is no postgres user to run PostgreSQL as (the postgresql package makes one)');
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
+  const user = postgresUser();
+  if (!user) throw new Error(NO_USER);
+  return user;
+}
+
+/**
+ * A parent for the cluster's directory that its user can reach: the system's
+ * temporary directory, unless (as root) TMPDIR points somewhere another user
+ * cannot pass through (such as /root/tmp); /tmp then.
+ */
+function parentFor(owner: { uid?: number }): string {
+  const tmp = tmpdir();
+  if (owner.uid === undefined) return tmp;
+  for (let d = tmp; ; d = dirname(d)) {
+    const st = statSync(d);
+    if (st.uid !== owner.uid && (st.mode & 0o001) === 0) return '/tmp';
+    if (d === dirname(d)) return tmp;
+  }
 }
 
 
@@ -58,11 +89,11 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
   const bin = postgresBin();
   if (!bin) throw new Error(PG_SKIP);
   const owner = runAs();
-  const dir = mkdtempSync(join(tmpdir(), 'snf-occi-pg-'));
+  const dir = mkdtempSync(join(parentFor(owner), 'snf-occi-pg-'));
   const data = join(dir, 'data');
   const logFile = join(dir, 'server.log');
   if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid!);
-  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], { ...owner, encoding: 'utf8' });
+  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], { ...owner, cwd: dir, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   let port = await freePort();
   let child: ChildProcess | undefined;
@@ -74,6 +105,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     const out = openSync(logFile, 'a');
     const c = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...speed], {
       ...owner,
+      cwd: dir,
       stdio: ['ignore', out, out],
     });
     child = c;

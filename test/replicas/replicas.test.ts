@@ -14,13 +14,13 @@ import { after, before, describe, it } from 'node:test';
 import { startServerChild, type ServerChild } from '../../scripts/support/server-child.js';
 import { entityPath } from '../helpers/server.js';
 import { HAPROXY_SKIP, haproxyBin, startHaproxy, type Balancer } from '../helpers/haproxy.js';
-import { PG_SKIP, postgresBin, startPostgres, type PgCluster } from '../helpers/postgres.js';
+import { postgresMissing, startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { altAccount, osGet, passwordToken, primaryAccount, SKIP_MESSAGE, type OsAccount, type Token } from '../openstack/os-env.js';
 import { Occi, pathOf } from './occi-http.js';
 
 const demo = primaryAccount();
 const alt = altAccount();
-const skip = !demo ? SKIP_MESSAGE.replace(/^# SKIPPED: /, '') : !postgresBin() ? PG_SKIP : !haproxyBin() ? HAPROXY_SKIP : false;
+const skip = !demo ? SKIP_MESSAGE.replace(/^# SKIPPED: /, '') : (postgresMissing() ?? (haproxyBin() ? false : HAPROXY_SKIP));
 if (skip) process.stdout.write(`# SKIPPED: replica tests: ${skip}\n`);
 
 const RUN = `rep${Date.now().toString(36)}`;
@@ -146,9 +146,10 @@ describe('three replicas, one PostgreSQL, one load balancer', { skip, timeout: 2
   });
 
   it('ends concurrent tagging through all three replicas with every membership', async () => {
+    // Each tagging costs the cloud a look-up of its entity (seconds on openstack-lite): six, two through each replica.
     const terms = ['red', 'green', 'blue'];
     for (const t of terms) ok(await define(all, t), `define ${t}`);
-    const entities = [vm, ...networks];
+    const entities = [vm, networks[0]!];
     const jobs = terms.flatMap((t, i) => entities.map((e, j) => () => tag(direct[(i + j) % 3]!, t, [e])));
     const answers = await Promise.all(jobs.map((j) => j()));
     answers.forEach((a, i) => ok(a, `tagging ${i}`));
@@ -174,28 +175,29 @@ describe('three replicas, one PostgreSQL, one load balancer', { skip, timeout: 2
     let attempts = 0;
     let killed = false;
     const acked = (r: { status: number } | undefined): boolean => r !== undefined && r.status >= 200 && r.status < 300;
+    // Four writers, each defining four mixins and tagging with every other one (a tagging costs the cloud a look-up).
     const writer = async (w: number): Promise<void> => {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 4; i++) {
         const term = `k${w}x${i}`;
         attempts++;
         const made = await define(all, term).catch((e: unknown) => ({ status: 0, text: String(e) }));
         if (!acked(made)) refused.push(`define ${term}: ${made.status} ${made.text.slice(0, 80)}`);
-        else {
-          acknowledged.push(term);
+        else acknowledged.push(term);
+        if (acked(made) && i % 2 === 0) {
           const r = await tag(all, term, [networks[0]!]).catch((e: unknown) => ({ status: 0, text: String(e) }));
           if (acked(r)) tagged.push(term);
           else refused.push(`tag ${term}: ${r.status} ${r.text.slice(0, 80)}`);
         }
-        if (!killed && acknowledged.length >= 8) {
+        if (!killed && acknowledged.length >= 4) {
           killed = true;
           await replicas[1]!.kill();
         }
       }
     };
-    await Promise.all([0, 1, 2, 3, 4, 5].map(writer));
+    await Promise.all([0, 1, 2, 3].map(writer));
     assert.ok(killed, 'a replica was killed during the writes');
     t.diagnostic(`${acknowledged.length} of ${attempts} definitions and ${tagged.length} taggings acknowledged around the kill; not acknowledged: ${refused.join(' | ') || 'none'}`);
-    assert.ok(acknowledged.length >= 8 && tagged.length >= 8, 'the writes went on through the other replicas');
+    assert.ok(acknowledged.length >= 8 && tagged.length >= 4, 'the writes went on through the other replicas');
     // The replica comes back on another port, and the balancer is told.
     replicas[1] = await replica(demo!);
     direct[1] = new Occi(replicas[1].base, token.token);
@@ -203,10 +205,11 @@ describe('three replicas, one PostgreSQL, one load balancer', { skip, timeout: 2
     for (const [i, via] of direct.entries()) {
       const listed = await mixinTerms(via);
       assert.deepEqual(acknowledged.filter((term) => !listed.has(term)), [], `r${i + 1} lists every acknowledged definition`);
-      const untagged: string[] = [];
-      for (const term of tagged) if ((await via.locations(`/${RUN}/${term}/`)).map(pathOf).join() !== networks[0]) untagged.push(term);
-      assert.deepEqual(untagged, [], `r${i + 1} has every acknowledged tagging`);
+      // The network's rendering names every mixin it is tagged with: one request for all the taggings.
+      const mixins = new Set((await via.json('GET', networks[0]!)).mixins as string[]);
+      assert.deepEqual(tagged.filter((term) => !mixins.has(`${SCHEME}${term}`)), [], `r${i + 1} has every acknowledged tagging`);
     }
+    assert.deepEqual((await direct[1]!.locations(`/${RUN}/${tagged[0]}/`)).map(pathOf), [networks[0]], 'and lists it in the mixin’s collection');
   });
 
   it('answers 503 with the reason while PostgreSQL is stopped, and recovers by itself when it is back', async () => {
@@ -233,10 +236,12 @@ describe('three replicas, one PostgreSQL, one load balancer', { skip, timeout: 2
   });
 });
 
-/** Requests a replica answered so far, from its /metrics. */
+/** GET /-/ requests a replica answered so far, from its /metrics (the balancer's health checks are other routes). */
 async function requestsServed(r: ServerChild): Promise<number> {
   const text = await (await fetch(`${r.base}/metrics`)).text();
   let n = 0;
-  for (const m of text.matchAll(/^snf_occi_requests_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  for (const m of text.matchAll(/^snf_occi_http_request_duration_seconds_count\{([^}]*)\} (\d+)/gm)) {
+    if (/method="GET"/.test(m[1]!) && /route="\/-\/"/.test(m[1]!)) n += Number(m[2]);
+  }
   return n;
 }

@@ -11,11 +11,11 @@ import { OcciError } from '../../src/errors.js';
 import { LISTENER_NAME, PostgresStore } from '../../src/store/postgres/pg-store.js';
 import { SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import type { StoreLog, StoreSettings } from '../../src/store/store.js';
-import { PG_SKIP, postgresBin, startPostgres, type PgCluster } from '../helpers/postgres.js';
+import { postgresMissing, startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { freshTenant, row, storeContract, typeIdOf } from './contract.js';
 
-const installed = postgresBin() !== undefined;
-if (!installed) process.stdout.write(`# SKIPPED: PostgreSQL store tests: ${PG_SKIP}\n`);
+const missing = postgresMissing();
+if (missing) process.stdout.write(`# SKIPPED: PostgreSQL store tests: ${missing}\n`);
 
 /** Log lines the stores wrote, to show when a case fails. */
 const lines: string[] = [];
@@ -51,7 +51,7 @@ async function eventually(what: string, check: () => Promise<unknown> | unknown,
   }
 }
 
-describe('PostgreSQL store', { skip: installed ? false : PG_SKIP }, () => {
+describe('PostgreSQL store', { skip: missing ?? false }, () => {
   before(async () => {
     cluster = await startPostgres();
   });
