@@ -43,8 +43,9 @@ export class AuthGuard {
         { 'Retry-After': String(wait) },
       );
     }
-    const key = this.limit.failedAuthCacheMs > 0 ? hashKey(`${req.token}\n${req.project ?? ''}`) : undefined;
-    const known = key === undefined ? undefined : this.refused.get(key);
+    const key = this.limit.failedAuthCacheMs > 0 ? (): string => hashKey(`${req.token}\n${req.project ?? ''}`) : undefined;
+    // Hashed only when some token was refused lately: the usual request, with a good token, skips it.
+    const known = key === undefined || this.refused.size === 0 ? undefined : this.refused.get(key());
     if (known && known.until > this.now()) {
       this.failures.take(client);
       throw known.error;
@@ -54,7 +55,7 @@ export class AuthGuard {
     } catch (err) {
       if (err instanceof OcciError && err.status === 401) {
         this.failures.take(client);
-        if (key !== undefined) this.refused.set(key, { until: this.now() + this.limit.failedAuthCacheMs, error: err });
+        if (key !== undefined) this.refused.set(key(), { until: this.now() + this.limit.failedAuthCacheMs, error: err });
       }
       throw err;
     }

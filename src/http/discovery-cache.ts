@@ -46,7 +46,7 @@ function sizeOf(t: Template): number {
   for (const part of t.body) chars += part.length;
   for (const [name, value] of t.headers) chars += name.length + value.flat().reduce((n, p) => n + p.length, 0);
   for (const made of t.made.values()) {
-    chars += made.rendered.body.length;
+    chars += made.rendered.body.length + (made.bytes?.length ?? 0) / 2;
     for (const v of Object.values(made.rendered.headers)) chars += typeof v === 'string' ? v.length : v.join('').length;
   }
   return chars * 2;
@@ -95,7 +95,8 @@ function answer(t: Template, base: string): Response {
   for (const [name, v] of t.headers) {
     headers[name] = typeof v[0] === 'string' ? (v as Parts).join(base) : (v as Parts[]).map((p) => p.join(base));
   }
-  const made: Response = { status: t.status, rendered: { headers, body: t.body.join(base) } };
+  const body = t.body.join(base);
+  const made: Response = { status: t.status, rendered: { headers, body }, bytes: Buffer.from(body) };
   if (t.made.size >= MADE_PER_TEMPLATE) t.made.delete(t.made.keys().next().value as string);
   t.made.set(base, made);
   return made;

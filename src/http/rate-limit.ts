@@ -3,8 +3,8 @@
 // ever favours the client. Serves the per-token rate limit (here) and the
 // limit on failed authentications per client address (auth-guard.ts). Past a
 // limit: 429 with Retry-After, in whole seconds.
-import { createHash } from 'node:crypto';
 import type { RateLimit } from '../config/tenant-limits.js';
+import { quickDigest } from '../digest.js';
 import { OcciError } from '../errors.js';
 import { Lru } from '../lru.js';
 
@@ -74,9 +74,7 @@ export class TokenBuckets {
 }
 
 /** A short, fixed-size key for a secret: the secret itself is never kept. */
-export function hashKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url').slice(0, 22);
-}
+export const hashKey = quickDigest;
 
 /** The per-token limit: each token the backend accepted has its bucket. */
 export class RateLimiter {

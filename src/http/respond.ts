@@ -7,6 +7,8 @@ export interface Response {
   rendered: Rendered;
   /** HTTP Location of a created entity (R39). */
   location?: string;
+  /** The body already encoded (UTF-8), for an answer made once and sent many times (discovery-cache.ts). */
+  bytes?: Buffer;
 }
 
 function isJson(renderer: Renderer): boolean {

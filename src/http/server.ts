@@ -106,9 +106,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     for (const [name, value] of Object.entries(r.rendered.headers)) res.setHeader(name, value);
     if ((r.status === 503 || r.status === 429) && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', DEFAULT_RETRY_AFTER);
     if (r.location) res.setHeader('Location', r.location);
-    res.setHeader('Content-Length', Buffer.byteLength(r.rendered.body));
+    // Encoded once: measuring a string's UTF-8 length and then writing it would go over it twice.
+    const body = r.bytes ?? Buffer.from(r.rendered.body);
+    res.setHeader('Content-Length', body.length);
     res.setHeader('X-Request-Id', requestId);
-    res.end(r.rendered.body);
+    res.end(body);
   }
 
   function sendError(res: ServerResponse, renderer: Renderer, err: unknown, requestId: string, log: RequestLog): void {

@@ -6,6 +6,7 @@
 // Data directories of older versions hold unkeyed SHA-256 hashes: their demo
 // token still works, and its row is re-keyed on first use.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { quickDigest } from '../../digest.js';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './database.js';
@@ -27,8 +28,10 @@ export interface TokenGrant {
 
 export class TokenStore {
   private readonly key: Buffer;
-  /** Tenants of tokens seen, by their keyed hash. */
+  /** Tenants of tokens seen, by a hash under a key of this process (never the token itself). */
   private readonly known = new Map<string, string>();
+  /** That key: a request with a known token costs one hash, not an HMAC (a quarter of the time). */
+  private readonly memoKey = randomBytes(16).toString('hex');
   private legacy: boolean;
   private readonly q;
 
@@ -77,16 +80,17 @@ export class TokenStore {
     return true;
   }
 
-  /** The token's tenant. Known tokens are remembered by their keyed hash, so a request costs no query; unknown ones never are. */
+  /** The token's tenant. Known tokens are remembered by a keyed hash, so a request costs no query; unknown ones never are. */
   tenantOf(token: string): string | undefined {
-    const mac = this.mac(token);
-    const hit = this.known.get(mac);
+    const memo = quickDigest(this.memoKey + token);
+    const hit = this.known.get(memo);
     if (hit !== undefined) return hit;
+    const mac = this.mac(token);
     let tenant = this.q.lookup.get(mac) as string | undefined;
     if (tenant === undefined && this.legacy) tenant = this.fromLegacy(token, mac);
     if (tenant !== undefined) {
       if (this.known.size >= MAX_KNOWN) this.known.clear();
-      this.known.set(mac, tenant);
+      this.known.set(memo, tenant);
     }
     return tenant;
   }
