@@ -21,6 +21,8 @@ interface Slot<V> {
 export class Lru<V> {
   private readonly slots = new Map<string, Slot<V>>();
   private total = 0;
+  /** The youngest key: looking it up again needs no reordering (one tenant asking in a row). */
+  private youngest: string | undefined;
 
   constructor(private readonly bounds: LruBounds<V>) {}
 
@@ -28,9 +30,12 @@ export class Lru<V> {
     const slot = this.slots.get(key);
     if (this.bounds.name !== undefined) metrics.cacheLookup(this.bounds.name, slot !== undefined);
     if (!slot) return undefined;
-    // Re-inserting moves the key to the young end of the Map's order.
-    this.slots.delete(key);
-    this.slots.set(key, slot);
+    if (key !== this.youngest) {
+      // Re-inserting moves the key to the young end of the Map's order.
+      this.slots.delete(key);
+      this.slots.set(key, slot);
+      this.youngest = key;
+    }
     return slot.value;
   }
 
@@ -45,6 +50,7 @@ export class Lru<V> {
     const bytes = this.bounds.sizeOf(value) + key.length * 2 + ENTRY_OVERHEAD;
     if (bytes > this.bounds.maxBytes) return;
     this.slots.set(key, { value, bytes });
+    this.youngest = key;
     this.total += bytes;
     while (this.slots.size > this.bounds.maxEntries || this.total > this.bounds.maxBytes) {
       this.delete(this.slots.keys().next().value as string);
@@ -55,6 +61,7 @@ export class Lru<V> {
     const slot = this.slots.get(key);
     if (!slot) return;
     this.slots.delete(key);
+    if (key === this.youngest) this.youngest = undefined;
     this.total -= slot.bytes;
   }
 
@@ -65,6 +72,7 @@ export class Lru<V> {
 
   clear(): void {
     this.slots.clear();
+    this.youngest = undefined;
     this.total = 0;
   }
 

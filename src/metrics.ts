@@ -33,6 +33,8 @@ class Metrics {
   private loading: Promise<void> | undefined;
   /** Label children by their values, so a request costs a Map lookup rather than prom-client's label hashing. */
   private readonly children = new Map<string, Prom.Histogram.Internal<string>>();
+  /** The same for cache lookups, by cache name and outcome. */
+  private readonly lookups = new Map<string, Prom.Counter.Internal>();
 
   get enabled(): boolean {
     return this.parts !== undefined;
@@ -89,7 +91,14 @@ class Metrics {
 
   cacheLookup(cache: string, hit: boolean): void {
     const p = this.parts;
-    if (p) (hit ? p.cacheHits : p.cacheMisses).labels(cache).inc();
+    if (!p) return;
+    const key = `${cache} ${hit}`;
+    let child = this.lookups.get(key);
+    if (!child) {
+      child = (hit ? p.cacheHits : p.cacheMisses).labels(cache);
+      this.lookups.set(key, child);
+    }
+    child.inc();
   }
 
   /** The exposition text and its content type; `gauges` are values the caller reads now. */

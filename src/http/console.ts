@@ -111,6 +111,11 @@ export class ConsoleSite {
     this.dir = o.dir ?? CONSOLE_DIR;
   }
 
+  /** Whether `path` may be the console's (answer() says for sure); OCCI's own paths need not wait for it. */
+  claims(path: string): boolean {
+    return path === '/' || path === '/console' || path.startsWith(CONSOLE_PATH);
+  }
+
   /** The answer for a console route, or undefined for OCCI's own paths. */
   async answer(req: IncomingMessage, path: string): Promise<Response | undefined> {
     const method = req.method ?? 'GET';

@@ -162,7 +162,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         log.route = 'preflight';
         return send(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, requestId, log);
       }
-      const page = await consoleSite.answer(req, path);
+      const page = consoleSite.claims(path) ? await consoleSite.answer(req, path) : undefined;
       if (page) return send(res, page, requestId, Object.assign(log, { route: 'console' }));
       if (HEALTH_PATHS.has(path)) {
         log.route = path;

@@ -10,6 +10,7 @@ export interface Target {
 }
 
 const MAX_TARGET = 4096;
+const SMUGGLED = 'encoded slashes, dots, backslashes and NUL are not allowed in paths';
 
 export function parseTarget(raw: string | undefined): Target {
   if (!raw || raw.length > MAX_TARGET) throw badRequest('request target missing or too long');
@@ -17,17 +18,18 @@ export function parseTarget(raw: string | undefined): Target {
   const q = raw.indexOf('?');
   const rawPath = q < 0 ? raw : raw.slice(0, q);
   const rawQuery = q < 0 ? '' : raw.slice(q + 1);
-  if (/%2f|%5c|%00|%2e|\\/i.test(rawPath)) throw badRequest('encoded slashes, dots, backslashes and NUL are not allowed in paths');
-  let path: string;
+  if (rawPath.includes('\\')) throw badRequest(SMUGGLED);
+  const encoded = rawPath.includes('%');
+  if (encoded && /%2f|%5c|%00|%2e/i.test(rawPath)) throw badRequest(SMUGGLED);
+  let path = rawPath;
   try {
-    path = decodeURIComponent(rawPath);
+    if (encoded) path = decodeURIComponent(rawPath);
   } catch {
     throw badRequest('malformed percent-encoding in path');
   }
-  const segments = path.split('/');
-  if (segments.some((s) => s === '..' || s === '.')) throw badRequest('dot segments are not allowed in paths');
+  if (path.includes('/.') && path.split('/').some((s) => s === '..' || s === '.')) throw badRequest('dot segments are not allowed in paths');
   if (path.includes('//')) throw badRequest('empty path segments are not allowed');
   // The spec's own example separates parameters with ';' (D23).
-  const query = new URLSearchParams(rawQuery.replace(/;/g, '&'));
+  const query = new URLSearchParams(rawQuery.includes(';') ? rawQuery.replace(/;/g, '&') : rawQuery);
   return { path, query };
 }

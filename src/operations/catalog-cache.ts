@@ -5,7 +5,7 @@
 // With a store other replicas write too, a request naming a mixin this
 // catalogue lacks makes it look at the store again (recheck): a mixin defined
 // through another replica a moment ago is found even before its notice comes.
-import type { Backend, Credentials } from '../port/backend.js';
+import type { Backend, Credentials, ProviderMixins } from '../port/backend.js';
 import { typeId, type Mixin } from '../model/category.js';
 import type { Store, UserMixinRow } from '../store/store.js';
 import { estimateBytes, Lru } from '../lru.js';
@@ -13,6 +13,8 @@ import { Catalog } from './catalog.js';
 import { userMixin } from './user-mixins.js';
 
 interface Entry {
+  /** What the backend answered: the same object again (its own cache) needs no comparing. */
+  answered: ProviderMixins;
   provider: readonly Mixin[];
   userVersion: number;
   /** The user mixins it was made from, as text, to tell whether the store holds others now. */
@@ -40,12 +42,16 @@ export class CatalogCache {
 
   async get(creds: Credentials): Promise<Catalog> {
     const p = await this.backend.providerMixins(creds);
-    const provider = [...p.os, ...p.resource, ...p.other];
     const key = creds.tenant;
     const userVersion = this.store.version(creds.tenant);
     const hit = this.entries.get(key);
-    if (hit && hit.userVersion === userVersion && sameMixins(hit.provider, provider)) return hit.catalog;
-    return this.make(key, provider, userVersion, await this.store.list(creds.tenant));
+    if (hit && hit.userVersion === userVersion && hit.answered === p) return hit.catalog;
+    const provider = [...p.os, ...p.resource, ...p.other];
+    if (hit && hit.userVersion === userVersion && sameMixins(hit.provider, provider)) {
+      hit.answered = p;
+      return hit.catalog;
+    }
+    return this.make(key, p, userVersion, await this.store.list(creds.tenant));
   }
 
   /**
@@ -60,15 +66,15 @@ export class CatalogCache {
     const rows = await this.store.list(creds.tenant);
     const hit = this.entries.peek(key);
     if (hit?.catalog === catalog && hit.users === usersText(rows)) return catalog;
-    const p = await this.backend.providerMixins(creds);
-    return this.make(key, [...p.os, ...p.resource, ...p.other], userVersion, rows);
+    return this.make(key, await this.backend.providerMixins(creds), userVersion, rows);
   }
 
-  private make(key: string, provider: readonly Mixin[], userVersion: number, rows: readonly UserMixinRow[]): Catalog {
+  private make(key: string, answered: ProviderMixins, userVersion: number, rows: readonly UserMixinRow[]): Catalog {
+    const provider = [...answered.os, ...answered.resource, ...answered.other];
     const users = rows.map(userMixin);
     const catalog = new Catalog(provider, users);
     const bytes = estimateBytes([provider, users]) + catalog.all.length * INDEX_BYTES_PER_CATEGORY;
-    this.entries.set(key, { provider, userVersion, users: usersText(rows), catalog, bytes });
+    this.entries.set(key, { answered, provider, userVersion, users: usersText(rows), catalog, bytes });
     return catalog;
   }
 

@@ -64,8 +64,27 @@ function specificity(range: string, type: MediaType): number {
  * client's order, then to the server's preference. A missing Accept means
  * text/plain (D8).
  */
-export function acceptable(accept: string | undefined): MediaType[] {
-  if (accept === undefined || accept.trim() === '') return ['text/plain'];
+export function acceptable(accept: string | undefined): readonly MediaType[] {
+  if (accept === undefined) return ONLY_TEXT;
+  // A client sends the same Accept on every request: each distinct one (of bounded length) is worked out once.
+  const known = negotiated.get(accept);
+  if (known) return known;
+  const types = Object.freeze(rate(accept));
+  if (accept.length <= MAX_REMEMBERED_CHARS) {
+    if (negotiated.size >= MAX_REMEMBERED) negotiated.clear();
+    negotiated.set(accept, types);
+  }
+  return types;
+}
+
+const ONLY_TEXT: readonly MediaType[] = Object.freeze(['text/plain']);
+/** Accept values remembered, and the longest one remembered: at most about 64 KiB. */
+const MAX_REMEMBERED = 128;
+const MAX_REMEMBERED_CHARS = 256;
+const negotiated = new Map<string, readonly MediaType[]>();
+
+function rate(accept: string): MediaType[] {
+  if (accept.trim() === '') return ['text/plain'];
   const ranges = parseRanges(accept);
   const rated: Array<{ type: MediaType; q: number; exact: boolean; order: number }> = [];
   for (const type of PREFERENCE) {
