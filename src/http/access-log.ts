@@ -7,7 +7,7 @@
 // info; a line whose level is off costs nothing but the metric.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Logger } from 'pino';
+import { symbols, type Logger } from 'pino';
 import { metrics } from '../metrics.js';
 import { redactTarget } from '../redact.js';
 
@@ -53,7 +53,54 @@ export function logRequest(
   };
   if (log.message !== undefined) line.error = who.token && who.token.length >= 8 ? log.message.split(who.token).join('***') : log.message;
   if (log.err) logger.error({ ...line, err: log.err }, 'request failed');
-  else logger[level](line, 'request');
+  else writeLine(logger, level, line, 'request');
+}
+
+type Internals = Record<symbol, unknown>;
+
+/** pino's symbol for a child's message prefix (missing from its typings). */
+const MSG_PREFIX = (symbols as unknown as Record<string, symbol>).msgPrefixSym!;
+
+/** Whether a logger writes a line exactly as JSON.stringify would make it (worked out once per logger). */
+const plainLoggers = new WeakMap<Logger, boolean>();
+
+function isPlain(logger: Logger): boolean {
+  const l = logger as unknown as Internals;
+  const stream = l[symbols.streamSym] as Internals & { write?: unknown };
+  const hooks = l[symbols.hooksSym] as { logMethod?: unknown; streamWrite?: unknown };
+  const formatters = l[symbols.formattersSym] as { log?: unknown };
+  const serializers = l[symbols.serializersSym] as Record<string, unknown>;
+  const stringifiers = l[symbols.stringifiersSym] as Internals;
+  return (
+    typeof stream?.write === 'function' &&
+    !stream[symbols.needsMetadataGsym] &&
+    !l[symbols.mixinSym] &&
+    !(l as Record<string | symbol, unknown>)[MSG_PREFIX] &&
+    !hooks?.logMethod &&
+    !hooks?.streamWrite &&
+    !formatters?.log &&
+    l[symbols.messageKeySym] === 'msg' &&
+    Object.keys(serializers).every((k) => k === 'err') &&
+    Object.keys(stringifiers).length === 0 &&
+    !stringifiers[symbols.wildcardFirstSym]
+  );
+}
+
+/**
+ * The line pino would write, made by JSON.stringify: pino looks every field up among its serializers and
+ * escapes every key again, which cost a cached GET /-/ about a tenth of its time. Only for a logger that does
+ * nothing of its own to a line (no mixin, formatter, hook, redaction, prefix or multistream); any other gets
+ * its line from pino.
+ */
+function writeLine(logger: Logger, level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string): void {
+  let plain = plainLoggers.get(logger);
+  if (plain === undefined) plainLoggers.set(logger, (plain = isPlain(logger)));
+  if (!plain) return logger[level](fields, msg);
+  const l = logger as unknown as Internals;
+  const levelPart = (l[symbols.lsCacheSym] as Record<number, string>)[logger.levels.values[level]!];
+  const time = (l[symbols.timeSym] as () => string)();
+  const line = `${levelPart}${time}${l[symbols.chindingsSym] as string},${JSON.stringify(fields).slice(1, -1)},"msg":${JSON.stringify(msg)}${l[symbols.endSym] as string}`;
+  (l[symbols.streamSym] as { write(line: string): void }).write(line);
 }
 
 /** A request node:http answered by itself (malformed, too large headers, too slow, CONNECT). */

@@ -7,13 +7,18 @@ import { OcciError } from '../errors.js';
 /** How often the requests in flight are checked: a 504 comes at most this late. */
 const SWEEP_MS = 20;
 
-const active = new Set<Deadline>();
+/** The deadlines in flight, in a list linked through them (a Set shrank and rehashed as the load came and went). */
+let first: Deadline | undefined;
 let sweeper: NodeJS.Timeout | undefined;
 
 function sweep(): void {
   const now = performance.now();
-  for (const d of active) if (d.at <= now) d.expire();
-  if (active.size === 0) {
+  for (let d = first; d; ) {
+    const next = d.next;
+    if (d.at <= now) d.expire();
+    d = next;
+  }
+  if (!first) {
     clearInterval(sweeper);
     sweeper = undefined;
   }
@@ -22,13 +27,18 @@ function sweep(): void {
 /** One deadline for all the work of a request: authentication, catalogue and operation (504 past it). */
 export class Deadline {
   readonly at: number;
+  /** Neighbours in the list of deadlines in flight. */
+  next: Deadline | undefined;
+  private prev: Deadline | undefined;
   private failure: OcciError | undefined;
   /** Rejects the race under way (the handler awaits one at a time). */
   private reject: ((err: OcciError) => void) | undefined;
 
   constructor(private readonly ms: number) {
     this.at = performance.now() + ms;
-    active.add(this);
+    this.next = first;
+    if (first) first.prev = this;
+    first = this;
     sweeper ??= setInterval(sweep, SWEEP_MS).unref();
   }
 
@@ -42,13 +52,20 @@ export class Deadline {
 
   /** Past its time: the race under way, and any later one, fail with a 504. */
   expire(): void {
-    active.delete(this);
+    this.unlink();
     this.failure = new OcciError(504, `the request took longer than ${this.ms} ms`);
     this.reject?.(this.failure);
   }
 
   clear(): void {
-    active.delete(this);
+    this.unlink();
     this.reject = undefined;
+  }
+
+  private unlink(): void {
+    if (this.prev) this.prev.next = this.next;
+    else if (first === this) first = this.next;
+    if (this.next) this.next.prev = this.prev;
+    this.prev = this.next = undefined;
   }
 }

@@ -1,0 +1,70 @@
+// The access line is written without pino's own serialization when the
+// logger does nothing of its own to a line (access-log.ts): it must be the
+// line pino would have written, field for field, and a logger that does
+// something of its own (here a mixin) must still get its line from pino.
+import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import { logRequest } from '../../src/http/access-log.js';
+
+function capture(): { out: Writable; lines: string[] } {
+  const lines: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { out, lines };
+}
+
+const request = {
+  method: 'GET',
+  url: '/compute/?category=compute&X-Auth-Token=abc',
+  headers: { 'user-agent': 'curl/8 "quoted" \u00e9\u2028 OCCI/1.2' },
+} as unknown as IncomingMessage;
+
+const without = (line: Record<string, unknown>): Record<string, unknown> => {
+  const { time, ...rest } = line;
+  assert.equal(typeof time, 'number', 'pino writes the time as epoch milliseconds');
+  return rest;
+};
+
+test('the access line is what pino writes, for a plain logger (fields, order, escaping)', async () => {
+  const fast = capture();
+  const logger = pino({ level: 'info', base: { service: 'snf-occi' } }, fast.out);
+  logRequest(logger, request, 'rid-1', { status: 404, route: '/{path}/', tenant: 'alice', message: 'nothing at "/x" \n' }, 1.234567, { client: '127.0.0.1' });
+  const slow = capture();
+  const reference = pino({ level: 'info', base: { service: 'snf-occi' } }, slow.out);
+  reference.info(
+    { reqId: 'rid-1', method: 'GET', path: '/compute/?category=compute&X-Auth-Token=***', route: '/{path}/', status: 404, ms: 1.23, tenant: 'alice', client: '127.0.0.1', agent: request.headers['user-agent'], error: 'nothing at "/x" \n' },
+    'request',
+  );
+  await new Promise((r) => setImmediate(r));
+  assert.equal(fast.lines.length, 1);
+  assert.deepEqual(Object.keys(JSON.parse(fast.lines[0]!)), Object.keys(JSON.parse(slow.lines[0]!)), 'the same fields in the same order');
+  assert.deepEqual(without(JSON.parse(fast.lines[0]!)), without(JSON.parse(slow.lines[0]!)));
+  assert.match(fast.lines[0]!, /^\{"level":30,"time":\d+,"service":"snf-occi","reqId":"rid-1",/);
+});
+
+test('a logger that adds to each line (a mixin) still gets the access line from pino', async () => {
+  const { out, lines } = capture();
+  const logger = pino({ level: 'info', mixin: () => ({ node: 'n1' }) }, out);
+  logRequest(logger, request, 'rid-2', { status: 200, route: '/-/' }, 0.5, { client: '::1' });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(lines.length, 1);
+  const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+  assert.equal(line.node, 'n1', 'the mixin ran');
+  assert.equal(line.reqId, 'rid-2');
+  assert.equal(line.msg, 'request');
+});
+
+test('a line at a level that is off is not written', async () => {
+  const { out, lines } = capture();
+  const logger = pino({ level: 'warn' }, out);
+  logRequest(logger, request, 'rid-3', { status: 200, route: '/-/' }, 0.5, { client: '::1' });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(lines, []);
+});
