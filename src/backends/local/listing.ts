@@ -1,12 +1,14 @@
 // Collection queries of the embedded cloud in SQL: ids only when that is
 // enough, the tenant's rows in rowid order (stable: creation order), ids and
 // attribute filters as WHERE clauses, pages as keyset (`rowid > after`) plus
-// LIMIT/OFFSET, and the total from an indexed count. What SQL cannot test
+// LIMIT/OFFSET, numbered pages from the rowids earlier pages were found at
+// (page-landmarks.ts), and the total from an indexed count. What SQL cannot test
 // (derived attributes, link states) is tested on the records instead.
 import type { AttributeValue } from '../../model/category.js';
 import type { EntityKindTerm, EntityRecord, EntityRef, Listing, ListQuery } from '../../port/backend.js';
 import { matchesQuery } from '../../port/list-query.js';
 import type { Db } from './database.js';
+import { PageLandmarks } from './page-landmarks.js';
 
 /** An attribute stored in a column: its SQL expression and the JS type its values have. */
 export interface Column {
@@ -61,6 +63,7 @@ export class Lister {
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
   private readonly columnNames = new WeakMap<object, string[]>();
   private readonly counts = new Map<string, number>();
+  private readonly landmarks = new PageLandmarks();
 
   constructor(
     private readonly db: Db,
@@ -73,28 +76,42 @@ export class Lister {
     if (plan.residual) return this.listTested(spec, tenant, q, plan);
     const page = q.page;
     const { conditions, params } = plan;
+    const a = spec.alias;
     let where = conditions.join(' AND ');
+    // Numbered pages of the same query (not a cursor's, not one that moves with the clock) start from noted rowids.
+    const numbered = page && page.after === undefined ? stableKey(where, params) : undefined;
     // A page that continues after a cursor is part of a reading whose first page gave the total.
     const total = page && page.after === undefined ? this.count(`SELECT count(*) FROM ${spec.table} WHERE ${where}`, params) : undefined;
+    let offset = page?.offset ?? 0;
+    const from = numbered !== undefined && offset > 0 ? this.landmarks.before(numbered, offset) : undefined;
     if (page?.after !== undefined) {
-      where += ` AND ${spec.alias}.rowid > @after`;
+      where += ` AND ${a}.rowid > @after`;
       params.after = cursor(page.after);
+    } else if (from) {
+      where += ` AND ${a}.rowid >= @from`;
+      params.from = from.rowid;
+      offset -= from.position;
     }
     params.limit = page ? page.limit + 1 : ALL;
-    params.offset = page?.offset ?? 0;
-    const a = spec.alias;
+    params.offset = offset;
     const order = `WHERE ${where} ORDER BY ${a}.rowid LIMIT @limit OFFSET @offset`;
+    const note = (positions: number[]): void => {
+      if (numbered === undefined || positions.length === 0) return;
+      this.landmarks.note(numbered, page!.offset ?? 0, positions[0]!);
+      this.landmarks.note(numbered, (page!.offset ?? 0) + positions.length - 1, positions[positions.length - 1]!);
+    };
     if (q.detail === 'refs') {
-      // Ids alone, as plain strings: the cheapest read there is.
-      const found = this.statement(`SELECT ${a}.id FROM ${spec.table} ${order}`).pluck().all(params) as string[];
+      // Rowids and ids alone, as arrays: the cheapest read there is.
+      const found = this.statement(`SELECT ${a}.rowid, ${a}.id FROM ${spec.table} ${order}`).raw(true).all(params) as Array<[number, string]>;
       const more = page !== undefined && found.length > page.limit;
       if (more) found.pop();
-      const last = more ? (this.statement(`SELECT ${a}.rowid FROM ${spec.table} WHERE ${a}.id = ?`).pluck().get(found[found.length - 1]) as number) : undefined;
-      return finish(found.map((id) => ({ kind: spec.kind, id })), more, last, total ?? (page ? undefined : found.length));
+      note(found.map((f) => f[0]));
+      return finish(found.map((f) => ({ kind: spec.kind, id: f[1] })), more, more ? found[found.length - 1]?.[0] : undefined, total ?? (page ? undefined : found.length));
     }
     const rows = this.rows(`SELECT ${a}.rowid AS pos, ${spec.columns} FROM ${spec.table} ${spec.joins ?? ''} ${order}`, params);
     const more = page !== undefined && rows.length > page.limit;
     if (more) rows.pop();
+    note(rows.map((r) => r.pos));
     return finish(spec.records(rows, tenant), more, more ? rows[rows.length - 1]?.pos : undefined, total ?? (page ? undefined : rows.length));
   }
 
@@ -148,8 +165,7 @@ export class Lister {
    * the total of every page of a large collection would otherwise walk it all.
    */
   private count(sql: string, params: Record<string, unknown>): number {
-    const { now: _, ...bound } = params;
-    const key = sql.includes('@now') ? undefined : `${sql}\u0000${JSON.stringify(bound)}`;
+    const key = stableKey(sql, params);
     const known = key === undefined ? undefined : this.counts.get(key);
     if (known !== undefined) return known;
     const n = this.statement(sql).pluck().get(params) as number;
@@ -163,6 +179,7 @@ export class Lister {
   /** Forgets the remembered counts: the cloud has changed. */
   changed(): void {
     this.counts.clear();
+    this.landmarks.clear();
   }
 
   /**
@@ -198,6 +215,13 @@ export class Lister {
 
 function finish<T extends EntityRef>(items: T[], more: boolean, last: number | undefined, total: number | undefined): Listing<T> {
   return { items, more, ...(total === undefined ? {} : { total }), ...(more && last !== undefined ? { next: String(last) } : {}) };
+}
+
+/** What a query's rows depend on, for remembering what was learnt of them; undefined when the clock moves them. */
+function stableKey(sql: string, params: Record<string, unknown>): string | undefined {
+  if (sql.includes('@now')) return undefined;
+  const { now: _, ...bound } = params;
+  return `${sql}\u0000${JSON.stringify(bound)}`;
 }
 
 /** A cursor this backend handed out: a rowid. */
