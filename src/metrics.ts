@@ -33,8 +33,11 @@ class Metrics {
   private loading: Promise<void> | undefined;
   /** Label children by their values, so a request costs a Map lookup rather than prom-client's label hashing. */
   private readonly children = new Map<string, Prom.Histogram.Internal<string>>();
-  /** The same for cache lookups, by cache name and outcome. */
-  private readonly lookups = new Map<string, Prom.Counter.Internal>();
+  /**
+   * Cache lookups counted here, by cache and outcome, and added to the counters when they are read: a
+   * request looks two caches up, and prom-client hashes the labels of every increment.
+   */
+  private readonly lookups = new Map<string, { cache: string; hit: boolean; n: number }>();
 
   get enabled(): boolean {
     return this.parts !== undefined;
@@ -65,8 +68,8 @@ class Metrics {
           buckets: SECONDS_BUCKETS,
           registers: [registry],
         }),
-        cacheHits: new prom.Counter({ name: 'snf_occi_cache_hits_total', help: 'Lookups answered by a cache of the server', labelNames: ['cache'], registers: [registry] }),
-        cacheMisses: new prom.Counter({ name: 'snf_occi_cache_misses_total', help: 'Lookups a cache of the server could not answer', labelNames: ['cache'], registers: [registry] }),
+        cacheHits: new prom.Counter({ name: 'snf_occi_cache_hits_total', help: 'Lookups answered by a cache of the server', labelNames: ['cache'], registers: [registry], collect: () => this.addLookups() }),
+        cacheMisses: new prom.Counter({ name: 'snf_occi_cache_misses_total', help: 'Lookups a cache of the server could not answer', labelNames: ['cache'], registers: [registry], collect: () => this.addLookups() }),
         gauges: new Map(),
       };
     });
@@ -90,15 +93,21 @@ class Metrics {
   }
 
   cacheLookup(cache: string, hit: boolean): void {
+    if (!this.parts) return;
+    const key = hit ? cache : `${cache}\u0000miss`;
+    const counted = this.lookups.get(key);
+    if (counted) counted.n++;
+    else this.lookups.set(key, { cache, hit, n: 1 });
+  }
+
+  /** The lookups counted since the counters were last read, added to them. */
+  private addLookups(): void {
     const p = this.parts;
     if (!p) return;
-    const key = `${cache} ${hit}`;
-    let child = this.lookups.get(key);
-    if (!child) {
-      child = (hit ? p.cacheHits : p.cacheMisses).labels(cache);
-      this.lookups.set(key, child);
+    for (const c of this.lookups.values()) {
+      if (c.n > 0) (c.hit ? p.cacheHits : p.cacheMisses).inc({ cache: c.cache }, c.n);
+      c.n = 0;
     }
-    child.inc();
   }
 
   /** The exposition text and its content type; `gauges` are values the caller reads now. */
