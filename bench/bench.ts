@@ -10,7 +10,8 @@
 //     before and after;
 //  2. /healthz latency while four clients list the 10,000 computes in JSON;
 //  3. throughput at BENCH_CONNECTIONS connections (autocannon): GET /-/ taking
-//     turns with the control, a single compute, create+delete;
+//     turns with the control, a single compute, create+delete, each with the
+//     serving process's CPU time per request;
 //  4. the access log's cost: GET /-/ at log level info taking turns with the
 //     same server build at warn (log-levels.ts).
 //   BENCH_SECONDS (default 5) per scenario, BENCH_CONNECTIONS (default 16).
@@ -43,14 +44,20 @@ interface Rate {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time the serving process spent per request (µs), from /proc: what a request costs, whoever else runs. */
+  cpuUs: number;
 }
 
 /** The run with the median requests/s. */
 const median = (runs: Rate[]): Rate => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function rate(opts: autocannon.Options): Promise<Rate> {
+/** autocannon against the process `pid` serves from. */
+async function rate(pid: number, opts: autocannon.Options): Promise<Rate> {
+  const cpu = cpuMs(pid);
   const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+  const cpuUs = ((cpuMs(pid) - cpu) * 1000) / Math.max(1, r.requests.total);
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, cpuUs };
 }
 
 /** create+delete pairs: POST a compute, DELETE its Location. */
@@ -156,17 +163,18 @@ async function main(): Promise<void> {
       const theirs: Rate[] = [];
       const ours: Rate[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        theirs.push(await rate({ url: `${control.base}/-/`, headers }));
-        ours.push(await rate({ url: `${base}/-/`, headers }));
+        theirs.push(await rate(control.pid, { url: `${control.base}/-/`, headers }));
+        ours.push(await rate(server.pid, { url: `${base}/-/`, headers }));
       }
       const [c, o] = [median(theirs), median(ours)];
       const ratio = (o.rps / c.rps).toFixed(2);
-      throughput.push(line([`control: bare node:http, same ${Buffer.byteLength(body.body)} bytes (${name})`, c.rps, c.p50, c.p99, c.errors, theirs.map((r) => r.rps).join(', ')]));
-      throughput.push(line([`GET /-/ (${name})`, o.rps, o.p50, o.p99, o.errors, `${ratio}× control; ${ours.map((r) => r.rps).join(', ')}`]));
-      const one = await rate({ url: `${base}${solo}`, headers });
-      throughput.push(line([`GET /compute/<id> (${name})`, one.rps, one.p50, one.p99, one.errors, '']));
-      const cd = await rate(churn(base, type));
-      throughput.push(line([`create+delete (${name}, per request)`, cd.rps, cd.p50, cd.p99, cd.errors, '']));
+      const us = (runs: Rate[]): string => middle(runs.map((r) => r.cpuUs)).toFixed(1);
+      throughput.push(line([`control: bare node:http, same ${Buffer.byteLength(body.body)} bytes (${name})`, c.rps, c.p50, c.p99, c.errors, us(theirs), theirs.map((r) => r.rps).join(', ')]));
+      throughput.push(line([`GET /-/ (${name})`, o.rps, o.p50, o.p99, o.errors, us(ours), `${ratio}× control; ${ours.map((r) => r.rps).join(', ')}`]));
+      const one = await rate(server.pid, { url: `${base}${solo}`, headers });
+      throughput.push(line([`GET /compute/<id> (${name})`, one.rps, one.p50, one.p99, one.errors, one.cpuUs.toFixed(1), '']));
+      const cd = await rate(server.pid, churn(base, type));
+      throughput.push(line([`create+delete (${name}, per request)`, cd.rps, cd.p50, cd.p99, cd.errors, cd.cpuUs.toFixed(1), '']));
     }
 
     say(`snf-occi bench: ${SECONDS} s per scenario, embedded cloud, Node ${process.version}, logging at info`);
@@ -187,8 +195,8 @@ async function main(): Promise<void> {
     say('');
     say(`Throughput, ${CONNECTIONS} connections (autocannon; latency in whole ms):`);
     say('');
-    say(line(['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'each run, requests/s']));
-    say(line(['---', '---:', '---:', '---:', '---:', '---']));
+    say(line(['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/request (median)', 'each run, requests/s']));
+    say(line(['---', '---:', '---:', '---:', '---:', '---:', '---']));
     throughput.forEach((l) => say(l));
     say('');
   } finally {
