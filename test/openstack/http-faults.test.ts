@@ -17,7 +17,8 @@ describe('openstack: HTTP client faults', () => {
   before(async () => {
     cloud = await fakeCloud((req, res) => {
       const path = req.path;
-      if (path === '/slow') setTimeout(() => json(res, 200, {}), TIMEOUT * 4);
+      // Never answered (closed with the fake cloud): a 504 can only come from our own timeout.
+      if (path === '/slow') return;
       else if (path === '/500') json(res, 500, { computeFault: { message: 'kaput' } });
       else if (path === '/garbage') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -40,10 +41,11 @@ describe('openstack: HTTP client faults', () => {
 
   const count = (path: string): number => cloud.requests.filter((r) => r.path === path).length;
 
-  it('answers 504 when the cloud is slower than the timeout, without waiting for it', async () => {
-    const start = Date.now();
+  it('answers 504 when the cloud is slower than the timeout, without waiting for it, and does not retry', async () => {
     await rejectsWith(http.request('nova', { method: 'GET', url: `${cloud.url}/slow` }), 504, /nova did not answer within 300 ms/);
-    assert.ok(Date.now() - start < TIMEOUT * 3, `took ${Date.now() - start} ms`);
+    // A retry would have been sent before the promise settled; one more
+    // exchange with the fake cloud lets it have arrived, by order not by time.
+    await http.request('nova', { method: 'GET', url: `${cloud.url}/empty` });
     assert.equal(count('/slow'), 1, 'a timeout is not retried');
   });
 
@@ -70,9 +72,8 @@ describe('openstack: HTTP client faults', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const { port } = probe.address() as AddressInfo;
     await new Promise<void>((r) => probe.close(() => r()));
-    const start = Date.now();
+    // 503 and the reason, not the timeout's 504: the refusal is answered at once.
     await rejectsWith(http.request('neutron', { method: 'POST', url: `http://127.0.0.1:${port}/x`, body: {} }), 503, /neutron is unreachable \(ECONNREFUSED\)/);
-    assert.ok(Date.now() - start < TIMEOUT * 2);
   });
 
   it('passes a Neutron 404 through with its message, and a 401 as 401 with the challenge', async () => {
