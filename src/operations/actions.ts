@@ -89,7 +89,7 @@ export async function trigger(ctx: OcciContext, loc: EntityLocation, term: strin
   const action = chooseAction(term, definedActions(kind, entityMixins(ctx, record)), payload, `${loc.kind} ${loc.id}`);
   const params = actionParameters(action, payload.attributes);
   checkState(kind, record, action, ctx.backend.lifecycle);
-  const outcome = await ctx.backend.action(ctx.creds, loc.kind, loc.id, action, params);
+  const outcome = await ctx.backend.action(ctx.creds, loc.kind, loc.id, action, params, record);
   if (outcome.mixin) return { type: 'categories', list: [{ category: outcome.mixin, location: ctx.base + outcome.mixin.location }] };
   const after = outcome.entity ?? (await fetchEntity(ctx, loc));
   return { type: 'entity', view: await singleView(ctx, after) };
@@ -117,6 +117,6 @@ export async function triggerOnAll(
     }
     checkState(kind, r, action, ctx.backend.lifecycle);
   }
-  const outcomes = await Promise.all(members.map((r) => ctx.backend.action(ctx.creds, r.kind, r.id, action, params)));
+  const outcomes = await Promise.all(members.map((r) => ctx.backend.action(ctx.creds, r.kind, r.id, action, params, r)));
   return outcomes.map((o, i) => o.entity ?? members[i]);
 }

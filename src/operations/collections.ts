@@ -129,7 +129,7 @@ export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payloa
   const gone = new Set<string>();
   for (const { record } of targets) {
     if (gone.has(key(record))) continue;
-    const kept = await ctx.backend.delete(ctx.creds, record.kind, record.id).then(
+    const kept = await ctx.backend.delete(ctx.creds, record.kind, record.id, record).then(
       () => false,
       (err: unknown) => {
         const status = (err as { status?: number }).status;
@@ -228,8 +228,8 @@ export async function membership(ctx: OcciContext, mixin: Mixin, mode: 'add' | '
     if (remove.length > 0 && (isOsTemplate(mixin) || isResourceTemplate(mixin))) {
       throw badRequest(`an entity cannot lose its template ${id} without another: associate the other template with it instead`);
     }
-    for (const r of add) await ctx.backend.update(ctx.creds, r.kind, r.id, { attributes: {}, addMixins: [mixin], removeMixins: [] });
-    for (const r of remove) await ctx.backend.update(ctx.creds, r.kind, r.id, { attributes: {}, addMixins: [], removeMixins: [mixin] });
+    for (const r of add) await ctx.backend.update(ctx.creds, r.kind, r.id, { attributes: {}, addMixins: [mixin], removeMixins: [] }, r);
+    for (const r of remove) await ctx.backend.update(ctx.creds, r.kind, r.id, { attributes: {}, addMixins: [], removeMixins: [mixin] }, r);
   }
   return list(ctx, owner, NO_FILTER, undefined);
 }

@@ -186,7 +186,8 @@ export async function update(ctx: OcciContext, loc: EntityLocation, payload: Pay
   try {
     for (const spec of links) made.push(await ctx.backend.createLink(ctx.creds, { ...spec, source: { kind: loc.kind, id: loc.id } }));
     if (Object.keys(attributes).length || addMixins.length) {
-      result = await ctx.backend.update(ctx.creds, loc.kind, loc.id, { attributes, addMixins, removeMixins: [] });
+      // The record read above is current unless links were just added to it.
+      result = await ctx.backend.update(ctx.creds, loc.kind, loc.id, { attributes, addMixins, removeMixins: [] }, made.length ? undefined : record);
     }
   } catch (err) {
     await rollback(ctx, made);
@@ -236,7 +237,7 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
     removeMixins: current.filter((m) => !keep(m) && !cats.mixins.includes(m)),
   };
   const changes = Object.keys(attributes).length + spec.addMixins.length + spec.removeMixins.length;
-  const result = changes > 0 ? await ctx.backend.update(ctx.creds, loc.kind, loc.id, spec) : record;
+  const result = changes > 0 ? await ctx.backend.update(ctx.creds, loc.kind, loc.id, spec, record) : record;
   const tenant = ctx.creds.tenant;
   const wanted = new Set(cats.tags.map(typeId));
   for (const tag of await ctx.store.mixinsOf(tenant, loc.kind, loc.id)) {
@@ -249,7 +250,7 @@ export async function replace(ctx: OcciContext, loc: EntityLocation, payload: Pa
 /** DELETE on an entity (R72–R74): its links go with it. */
 export async function remove(ctx: OcciContext, loc: EntityLocation): Promise<OcciResult> {
   const record = await fetchEntity(ctx, loc);
-  await ctx.backend.delete(ctx.creds, loc.kind, loc.id);
+  await ctx.backend.delete(ctx.creds, loc.kind, loc.id, record);
   await forgetEntity(ctx, record);
   return { type: 'ok' };
 }

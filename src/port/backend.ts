@@ -149,9 +149,13 @@ export interface Backend {
   createResource(c: Credentials, spec: ResourceSpec): Promise<ResourceRecord>;
   /** A link on its own (source given). */
   createLink(c: Credentials, spec: LinkSpec & { source: EntityRef }): Promise<LinkRecord>;
-  update(c: Credentials, kind: EntityKindTerm, id: string, spec: UpdateSpec): Promise<EntityRecord>;
-  delete(c: Credentials, kind: EntityKindTerm, id: string): Promise<void>;
-  action(c: Credentials, kind: EntityKindTerm, id: string, action: Action, params: Attributes): Promise<ActionOutcome>;
+  /**
+   * The writes take the entity as this request has just read it (from get or
+   * list), when it has: a backend may act on it rather than read it again.
+   */
+  update(c: Credentials, kind: EntityKindTerm, id: string, spec: UpdateSpec, current?: EntityRecord): Promise<EntityRecord>;
+  delete(c: Credentials, kind: EntityKindTerm, id: string, current?: EntityRecord): Promise<void>;
+  action(c: Credentials, kind: EntityKindTerm, id: string, action: Action, params: Attributes, current?: EntityRecord): Promise<ActionOutcome>;
   /** Releases what the backend holds (database handles, timers). */
   close(): Promise<void>;
 }

@@ -138,6 +138,7 @@ class FaultyCloud {
     if (path === '/image/v2/images') return json(res, 200, fixture('images.json'));
     const server = fixture<{ server: Record<string, unknown> }>('server-active.json').server;
     if (path === '/compute/v2.1/servers/detail') return json(res, 200, { servers: [server] });
+    if (path === '/compute/v2.1/servers') return json(res, 200, { servers: [{ id: server.id, name: server.name }] });
     if (path === `/compute/v2.1/servers/${SERVER_ID}`) return json(res, 200, { server });
     if (path === `/compute/v2.1/servers/${SERVER_ID}/os-volume_attachments`) return json(res, 200, fixture('volume-attachments.json'));
     if (path === '/network/v2.0/ports') return json(res, 200, fixture('ports.json'));

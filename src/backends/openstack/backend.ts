@@ -22,8 +22,8 @@ import type {
   ResourceSpec,
   UpdateSpec,
 } from '../../port/backend.js';
+import { isLinkRecord } from '../../port/backend.js';
 import { badRequest, OcciError, unauthorized } from '../../errors.js';
-import { applyListQuery } from '../../port/list-query.js';
 import type { Action } from '../../model/category.js';
 import type { Cloud, Connector } from './cloud.js';
 import type { Dialect } from './dialect.js';
@@ -34,8 +34,9 @@ import type { ComputeReader } from './services/compute-read.js';
 import { updateCompute } from './services/compute-update.js';
 import type { Identity } from './clients/keystone.js';
 import type { LinkService } from './services/link-service.js';
-import { createNetwork, deleteNetwork, getNetwork, listNetworks, networkAction, updateNetwork } from './services/network-service.js';
-import { createStorage, deleteStorage, getStorage, listStorage, storageAction, updateStorage, type StorageDeps } from './services/storage-service.js';
+import { createNetwork, deleteNetwork, getNetwork, networkAction, updateNetwork } from './services/network-service.js';
+import { createStorage, deleteStorage, getStorage, storageAction, updateStorage, type StorageDeps } from './services/storage-service.js';
+import { listKind } from './services/listing.js';
 import type { TemplateCache } from './caches/template-cache.js';
 import type { ZoneGroupCache } from './caches/zone-group-cache.js';
 
@@ -49,6 +50,8 @@ export interface BackendParts {
   links: LinkService;
   compute: ComputeDeps;
   storage: StorageDeps;
+  /** Ends the kept-alive connections to the cloud. */
+  closeConnections: () => Promise<void>;
 }
 
 export class OpenStackBackend implements Backend {
@@ -84,30 +87,11 @@ export class OpenStackBackend implements Backend {
     });
   }
 
-  /**
-   * Lists the whole kind, then filters and pages in memory (id order). The seam for
-   * the services' own `limit`/`marker` paging and cheap id-only listings is here:
-   * `q.page.after` is the last id of the previous page, as `marker` is.
-   */
+  /** Pages with the services' own `limit`/`marker` in id order, and refs from the cheap listings (services/listing.ts). */
   list(c: Credentials, q: RecordQuery): Promise<Listing<EntityRecord>>;
   list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>>;
-  async list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>> {
-    return applyListQuery(await this.listAll(c, q.kind), q);
-  }
-
-  private listAll(c: Credentials, kind: EntityKindTerm): Promise<EntityRecord[]> {
-    return this.run(c, async (cloud) => {
-      switch (kind) {
-        case 'compute':
-          return this.p.reader.list(cloud);
-        case 'network':
-          return listNetworks(cloud);
-        case 'storage':
-          return listStorage(cloud);
-        default:
-          return this.p.links.list(cloud, kind);
-      }
-    });
+  list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>> {
+    return this.run(c, (cloud) => listKind(cloud, q, this.p));
   }
 
   get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined> {
@@ -142,45 +126,45 @@ export class OpenStackBackend implements Backend {
     return this.run(c, (cloud) => this.p.links.create(cloud, spec));
   }
 
-  update(c: Credentials, kind: EntityKindTerm, id: string, spec: UpdateSpec): Promise<EntityRecord> {
+  update(c: Credentials, kind: EntityKindTerm, id: string, spec: UpdateSpec, current?: EntityRecord): Promise<EntityRecord> {
     return this.run(c, async (cloud) => {
       switch (kind) {
         case 'compute':
-          return updateCompute(cloud, id, spec, this.p.compute);
+          return updateCompute(cloud, id, spec, this.p.compute, current);
         case 'network':
-          return updateNetwork(cloud, id, spec);
+          return updateNetwork(cloud, id, spec, current);
         case 'storage':
-          return updateStorage(cloud, id, spec, this.p.storage);
+          return updateStorage(cloud, id, spec, this.p.storage, current);
         default:
-          return this.p.links.update(cloud, kind, id, spec);
+          return this.p.links.update(cloud, kind, id, spec, linkOf(current, kind, id));
       }
     });
   }
 
-  delete(c: Credentials, kind: EntityKindTerm, id: string): Promise<void> {
+  delete(c: Credentials, kind: EntityKindTerm, id: string, current?: EntityRecord): Promise<void> {
     return this.run(c, async (cloud) => {
       switch (kind) {
         case 'compute':
-          return deleteCompute(cloud, id, this.p.compute);
+          return deleteCompute(cloud, id, this.p.compute, current);
         case 'network':
-          return deleteNetwork(cloud, id);
+          return deleteNetwork(cloud, id, current);
         case 'storage':
-          return deleteStorage(cloud, id, this.p.storage);
+          return deleteStorage(cloud, id, this.p.storage, current);
         default:
-          return this.p.links.delete(cloud, kind, id);
+          return this.p.links.delete(cloud, kind, id, linkOf(current, kind, id));
       }
     });
   }
 
-  action(c: Credentials, kind: EntityKindTerm, id: string, action: Action, params: Attributes): Promise<ActionOutcome> {
+  action(c: Credentials, kind: EntityKindTerm, id: string, action: Action, params: Attributes, current?: EntityRecord): Promise<ActionOutcome> {
     return this.run(c, async (cloud) => {
       switch (kind) {
         case 'compute':
-          return computeAction(cloud, id, action, params, this.p.compute);
+          return computeAction(cloud, id, action, params, this.p.compute, current);
         case 'network':
-          return networkAction(cloud, id, action);
+          return networkAction(cloud, id, action, current);
         case 'storage':
-          return storageAction(cloud, id, action, params, this.p.storage);
+          return storageAction(cloud, id, action, params, this.p.storage, current);
         default:
           throw badRequest(`a ${kind} has no actions: it follows the compute it belongs to`); // spec §2.5, §2.6
       }
@@ -191,6 +175,7 @@ export class OpenStackBackend implements Backend {
     this.p.identity.close();
     this.p.templates.clear();
     this.p.zonesGroups.clear();
+    await this.p.closeConnections();
   }
 
   /** Runs `f` on the caller's cloud; a 401 from a service drops the cached session, so the next call re-validates. */
@@ -202,4 +187,9 @@ export class OpenStackBackend implements Backend {
       throw err;
     }
   }
+}
+
+/** A link record as the request read it, when it is this link. */
+function linkOf(r: EntityRecord | undefined, kind: EntityKindTerm, id: string): LinkRecord | undefined {
+  return r && isLinkRecord(r) && r.kind === kind && r.id === id ? r : undefined;
 }

@@ -28,6 +28,8 @@ export interface Dialect {
   readonly label: string;
   /** Whether compute calls carry OpenStack-API-Version. */
   readonly microversions: boolean;
+  /** Whether listings page with the services' own limit and marker in id order (Cyclades reads neither: it answers everything). */
+  readonly nativePaging: boolean;
   /** Whether a requested project rescopes the token (Keystone) or only tags creations (Synnefo). */
   readonly scopeTokenToProject: boolean;
   readonly startAction: Record<string, unknown>;
@@ -86,6 +88,7 @@ export const OPENSTACK: Dialect = {
   name: 'openstack',
   label: 'OpenStack',
   microversions: true,
+  nativePaging: true,
   scopeTokenToProject: true,
   startAction: { 'os-start': null },
   stopAction: { 'os-stop': null },
@@ -125,6 +128,7 @@ export function synnefoDialect(release: SynnefoRelease): Dialect {
     name: 'synnefo',
     label: 'Synnefo',
     microversions: false,
+    nativePaging: false,
     scopeTokenToProject: false,
     startAction: { start: {} },
     stopAction: { shutdown: {} },

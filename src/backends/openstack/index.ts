@@ -35,7 +35,7 @@ import { LinkService } from './services/link-service.js';
 import { resolveOptions, type OpenStackOptions } from './options.js';
 import { SubnetCache } from './caches/subnet-cache.js';
 import { TemplateCache } from './caches/template-cache.js';
-import { tlsDispatcher } from './clients/tls.js';
+import { cloudDispatcher } from './clients/tls.js';
 import { ZoneGroupCache } from './caches/zone-group-cache.js';
 import type { Backend } from '../../port/backend.js';
 
@@ -45,8 +45,8 @@ export function openOpenStackBackend(options: OpenStackOptions): Backend {
   const o = resolveOptions(options);
   const dialect = dialectFor(o.dialect, o.synnefoRelease);
   const challenge = keystoneChallenge(o.keystoneUrl);
-  const dispatcher = tlsDispatcher({ caFile: o.caFile, insecure: o.insecure });
-  const http = new JsonHttp({ timeoutMs: o.timeoutMs, challenge, ...(dispatcher ? { dispatcher } : {}) });
+  const dispatcher = cloudDispatcher({ caFile: o.caFile, insecure: o.insecure });
+  const http = new JsonHttp({ timeoutMs: o.timeoutMs, challenge, dispatcher });
   const identity = new Identity(http, {
     keystoneUrl: o.keystoneUrl,
     version: dialect.identityVersion(o.identityVersion),
@@ -66,5 +66,6 @@ export function openOpenStackBackend(options: OpenStackOptions): Backend {
     links: new LinkService(o.timeoutMs, templates),
     compute: { templates, reader, zonesGroups, timeoutMs: o.timeoutMs },
     storage: { timeoutMs: o.timeoutMs, volumeType: o.volumeType },
+    closeConnections: () => dispatcher.close(),
   });
 }

@@ -1,7 +1,8 @@
 // The templates a project sees (images and flavors), loaded in parallel and
-// cached briefly per project and compute endpoint.
+// cached briefly per project and compute endpoint; once expired, they are
+// answered while one load in the background renews them.
 import { OcciError } from '../../../errors.js';
-import { BoundedCache, CACHE_MAX_BYTES } from './cache.js';
+import { BoundedCache, CACHE_MAX_BYTES, STALE_FOR_MS } from './cache.js';
 import type { Cloud } from '../cloud.js';
 import { imageFromCompute, imageFromGlance, TemplateIndex, type ImageInfo } from '../mapping/templates.js';
 
@@ -13,7 +14,7 @@ export class TemplateCache {
   }
 
   index(cloud: Cloud): Promise<TemplateIndex> {
-    return this.cache.getOrLoad(cloud.scopeKey, () => load(cloud), () => this.ttlMs);
+    return this.cache.getOrRefresh(cloud.scopeKey, () => load(cloud), this.ttlMs, STALE_FOR_MS);
   }
 
   /** Forgets a project's templates (after save created an image). */

@@ -1,10 +1,11 @@
 // The availability zones and security groups a project is offered, cached
 // per project and compute endpoint: zones as long as the templates, groups
-// briefly, since users create them through Neutron and expect them at once.
+// briefly, since users create them through Neutron and expect them soon.
+// Expired lists are answered while one load in the background renews them.
 // A cloud that forbids or lacks the listing (403/404) offers none, rather
 // than failing every request; Synnefo has neither.
 import { OcciError } from '../../../errors.js';
-import { BoundedCache } from './cache.js';
+import { BoundedCache, STALE_FOR_MS } from './cache.js';
 import type { Cloud } from '../cloud.js';
 import { GroupIndex } from '../mapping/security-groups.js';
 import { ZoneIndex } from '../mapping/zones.js';
@@ -38,14 +39,14 @@ export class ZoneGroupCache {
   zones(cloud: Cloud): Promise<ZoneIndex> {
     if (!cloud.dialect.zonesAndGroups) return Promise.resolve(NO_ZONES);
     const load = async (): Promise<ZoneIndex> => new ZoneIndex(await unlessRefused(cloud.nova.listAvailabilityZones()));
-    return this.zoneCache.getOrLoad(cloud.scopeKey, load, () => this.zoneTtlMs);
+    return this.zoneCache.getOrRefresh(cloud.scopeKey, load, this.zoneTtlMs, STALE_FOR_MS);
   }
 
   groups(cloud: Cloud): Promise<GroupIndex> {
     if (!cloud.dialect.zonesAndGroups || !cloud.hasNeutron) return Promise.resolve(NO_GROUPS);
     const load = async (): Promise<GroupIndex> =>
       new GroupIndex(await unlessRefused(cloud.neutron.listSecurityGroups(cloud.session.projectId)));
-    return this.groupCache.getOrLoad(cloud.scopeKey, load, () => this.groupTtlMs);
+    return this.groupCache.getOrRefresh(cloud.scopeKey, load, this.groupTtlMs, STALE_FOR_MS);
   }
 
   clear(): void {

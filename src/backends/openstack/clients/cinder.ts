@@ -1,7 +1,7 @@
 // Thin typed wrapper of the Block Storage API (v3; Synnefo's v2 dialect) calls the backend needs.
-import type { JsonHttp } from './http.js';
+import { query, type JsonHttp } from './http.js';
 import type { Id } from './nova.js';
-import { ServiceClient } from './service-client.js';
+import { ServiceClient, type PageAsk } from './service-client.js';
 
 export interface CinderVolume {
   id: Id;
@@ -44,8 +44,10 @@ export class Cinder extends ServiceClient {
     super(http, 'cinder', base, token);
   }
 
-  async listVolumes(): Promise<CinderVolume[]> {
-    return (await this.collect<CinderVolume>('volumes/detail', 'volumes')).filter((v) => !this.gone(v));
+  /** Every volume, or one page of them in id order. */
+  async listVolumes(page?: PageAsk): Promise<CinderVolume[]> {
+    const q = page ? query({ sort: 'id:asc', limit: page.limit, marker: page.marker }) : '';
+    return (await this.collect<CinderVolume>(`volumes/detail${q}`, 'volumes', page?.limit)).filter((v) => !this.gone(v));
   }
 
   async getVolume(id: string): Promise<CinderVolume | undefined> {

@@ -1,7 +1,7 @@
 // Thin typed wrapper of the Networking API v2.0 calls the backend needs.
 import { query, type JsonHttp } from './http.js';
 import type { Id } from './nova.js';
-import { ServiceClient } from './service-client.js';
+import { ServiceClient, type PageAsk } from './service-client.js';
 
 export interface NeutronNetwork {
   id: Id;
@@ -78,8 +78,10 @@ export class Neutron extends ServiceClient {
     super(http, 'neutron', base, token);
   }
 
-  async listNetworks(): Promise<NeutronNetwork[]> {
-    return (await this.collect<NeutronNetwork>('networks', 'networks')).filter((n) => !this.gone(n));
+  /** Every network, or one page of them in id order. */
+  async listNetworks(page?: PageAsk): Promise<NeutronNetwork[]> {
+    const q = page ? query({ sort_key: 'id', sort_dir: 'asc', limit: page.limit, marker: page.marker }) : '';
+    return (await this.collect<NeutronNetwork>(`networks${q}`, 'networks', page?.limit)).filter((n) => !this.gone(n));
   }
 
   async getNetwork(id: string): Promise<NeutronNetwork | undefined> {
@@ -113,11 +115,13 @@ export class Neutron extends ServiceClient {
     return this.member('PUT', `subnets/${encodeURIComponent(id)}`, 'subnet', { subnet: fields });
   }
 
-  async listPorts(filter: { device_id?: string; network_id?: string } = {}): Promise<NeutronPort[]> {
+  /** Ports, optionally only those of some servers (device ids) or of a network. */
+  async listPorts(filter: { device_id?: string | readonly string[]; network_id?: string } = {}): Promise<NeutronPort[]> {
     const ports = await this.collect<NeutronPort>(`ports${query(filter)}`, 'ports');
+    const devices = filter.device_id === undefined ? undefined : new Set(typeof filter.device_id === 'string' ? [filter.device_id] : filter.device_id);
     return ports.filter(
       (p) =>
-        (filter.device_id === undefined || String(p.device_id) === filter.device_id) &&
+        (devices === undefined || devices.has(String(p.device_id))) &&
         (filter.network_id === undefined || String(p.network_id) === filter.network_id),
     );
   }

@@ -1,8 +1,8 @@
 // Thin typed wrapper of the Compute API calls the backend needs (Nova v2.1
 // with microversions; Synnefo Cyclades speaks the same paths without them).
 import { OcciError } from '../../../errors.js';
-import type { JsonHttp } from './http.js';
-import { ServiceClient } from './service-client.js';
+import { query, type JsonHttp } from './http.js';
+import { ServiceClient, type PageAsk } from './service-client.js';
 
 export type Id = string | number;
 
@@ -21,6 +21,8 @@ export interface NovaServer {
   'SNF:fqdn'?: string | null;
   'SNF:task_state'?: string;
   'os-extended-volumes:volumes_attached'?: { id: Id }[];
+  /** Addresses by network name; each says whether it is fixed or floating. */
+  addresses?: Record<string, { addr: string; 'OS-EXT-IPS:type'?: string }[]>;
   /** Synnefo: the ids of the server's volumes. */
   volumes?: Id[];
   fault?: { message?: string };
@@ -96,8 +98,14 @@ export class Nova extends ServiceClient {
     super(http, 'nova', base, token, microversion ? { 'OpenStack-API-Version': `compute ${microversion}` } : {});
   }
 
-  async listServers(): Promise<NovaServer[]> {
-    return (await this.collect<NovaServer>('servers/detail', 'servers')).filter((s) => !this.gone(s));
+  /** Every server, or one page of them in id order. */
+  async listServers(page?: PageAsk): Promise<NovaServer[]> {
+    return (await this.collect<NovaServer>(`servers/detail${paged(page)}`, 'servers', page?.limit)).filter((s) => !this.gone(s));
+  }
+
+  /** Ids and names only (the cheap listing), of every server or one page in id order. */
+  listServerRefs(page?: PageAsk): Promise<{ id: Id; name?: string }[]> {
+    return this.collect(`servers${paged(page)}`, 'servers', page?.limit);
   }
 
   async getServer(id: string): Promise<NovaServer | undefined> {
@@ -194,6 +202,11 @@ export class Nova extends ServiceClient {
   importKeypair(name: string, publicKey: string): Promise<{ name: string }> {
     return this.member('POST', 'os-keypairs', 'keypair', { keypair: { name, public_key: publicKey } });
   }
+}
+
+/** Nova pages in the order asked for: by uuid, as the other services by id. */
+function paged(page: PageAsk | undefined): string {
+  return page ? query({ sort_key: 'uuid', sort_dir: 'asc', limit: page.limit, marker: page.marker }) : '';
 }
 
 /** The compute microversion to use at `computeUrl`: the preferred one, capped by what the cloud offers. */

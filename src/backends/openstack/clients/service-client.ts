@@ -3,6 +3,12 @@
 import { OcciError } from '../../../errors.js';
 import { joinUrl, type HttpResponse, type JsonHttp, type Method } from './http.js';
 
+/** One page of a listing in id order, as the services page: at most `limit` items after the `marker` id. */
+export interface PageAsk {
+  limit: number;
+  marker?: string;
+}
+
 /** Follows at most this many "next" links, a guard against looping clouds. */
 const MAX_PAGES = 50;
 
@@ -49,13 +55,14 @@ export class ServiceClient {
   }
 
   /**
-   * Every item of a paged collection: Nova/Cinder `<key>_links` with rel
-   * "next", Glance `next`. Neutron answers unpaged unless asked.
+   * Every item of a paged collection (or the first `want`): Nova/Cinder
+   * `<key>_links` with rel "next", Glance `next`; Neutron answers unpaged
+   * unless asked, and then with `<key>_links` too.
    */
-  protected async collect<T>(path: string, key: string): Promise<T[]> {
+  protected async collect<T>(path: string, key: string, want = Infinity): Promise<T[]> {
     const items: T[] = [];
     let next: string | undefined = path;
-    for (let page = 0; next !== undefined && page < MAX_PAGES; page++) {
+    for (let page = 0; next !== undefined && page < MAX_PAGES && items.length < want; page++) {
       const doc: Record<string, unknown> = await this.json<Record<string, unknown>>('GET', next);
       const batch = doc[key];
       if (!Array.isArray(batch)) throw new OcciError(502, `${this.service} answered GET ${pathOnly(path)} without a '${key}' list`);

@@ -1,7 +1,7 @@
 // Compute actions (spec §2.2) as Nova server actions. Each waits, up to the
 // call timeout, for the server to settle so the answer shows the new state;
 // a slower cloud answers with the transitional state instead (D24).
-import type { ActionOutcome, Attributes } from '../../../port/backend.js';
+import type { ActionOutcome, Attributes, EntityRecord } from '../../../port/backend.js';
 import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
 import type { Action, Mixin } from '../../../model/category.js';
 import { COMPUTE } from '../../../model/infrastructure.js';
@@ -10,6 +10,7 @@ import { COMPUTE_ACTIONS } from '../../../model/schemes.js';
 import { toTerm } from '../../../model/templates.js';
 import type { Cloud } from '../cloud.js';
 import type { ComputeDeps } from './compute-create.js';
+import { serverOf } from './compute-read.js';
 import { refuseUnsupported } from '../dialect.js';
 import { computeState, OPENSTACK_LIFECYCLE } from '../mapping/status.js';
 import { imageTemplate } from '../mapping/templates.js';
@@ -24,9 +25,10 @@ export async function computeAction(
   action: Action,
   params: Attributes,
   d: ComputeDeps,
+  current?: EntityRecord,
 ): Promise<ActionOutcome> {
   if (action.scheme !== COMPUTE_ACTIONS) throw badRequest(`action ${action.scheme}${action.term} does not apply to a compute`);
-  const server = await cloud.nova.getServer(id);
+  const server = serverOf(current, id) ?? (await cloud.nova.getServer(id));
   if (!server) throw notFound(`compute ${id} not found`);
   refuseUnsupported(cloud.dialect, 'compute', action.term);
   const state = computeState(server.status);

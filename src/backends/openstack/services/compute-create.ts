@@ -1,10 +1,12 @@
 // Creating and deleting computes. Creation is one Nova call (plus a keypair
 // import), placed in the zone and security groups named by mixins; floating IPs asked for inline are added once the server has its
 // port, and a failure there deletes the half-made server (R147).
-import type { ResourceRecord, ResourceSpec } from '../../../port/backend.js';
+import type { EntityRecord, ResourceRecord, ResourceSpec } from '../../../port/backend.js';
 import { notFound, OcciError } from '../../../errors.js';
 import type { Cloud } from '../cloud.js';
-import type { ComputeReader } from './compute-read.js';
+import { serverOf, type ComputeReader } from './compute-read.js';
+import { mayHaveFloatingIps } from './links-read.js';
+import type { NovaServer } from '../clients/nova.js';
 import { planServer } from './compute-plan.js';
 import { zoneAndGroupFields } from './compute-zones-groups.js';
 import { attachFloatingIp, holdFloatingIps, portForFloatingIp, releaseHeld, releaseServerFloatingIps, type HeldAddresses } from './floating-ips.js';
@@ -73,15 +75,16 @@ export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: Compute
 }
 
 /** Deletes the server and waits (bounded) until Nova no longer lists it. */
-export async function deleteCompute(cloud: Cloud, id: string, d: ComputeDeps): Promise<void> {
-  const server = isCloudId(id) ? await cloud.nova.getServer(id) : undefined;
+export async function deleteCompute(cloud: Cloud, id: string, d: ComputeDeps, current?: EntityRecord): Promise<void> {
+  const server = serverOf(current, id) ?? (isCloudId(id) ? await cloud.nova.getServer(id) : undefined);
   if (!server) throw notFound(`compute ${id} not found`);
-  await deleteServer(cloud, id);
+  await deleteServer(cloud, id, server);
   await waitUntil(() => cloud.nova.getServer(id), (s) => s === undefined, { deadlineMs: d.timeoutMs });
 }
 
-async function deleteServer(cloud: Cloud, id: string): Promise<void> {
-  await releaseServerFloatingIps(cloud, id);
+/** `server`, when known, tells whether it holds floating IPs to release first. */
+async function deleteServer(cloud: Cloud, id: string, server?: NovaServer): Promise<void> {
+  if (!server || mayHaveFloatingIps(server)) await releaseServerFloatingIps(cloud, id);
   await cloud.nova.deleteServer(id);
 }
 

@@ -1,6 +1,8 @@
 // Reading computes: a server, its templates, zone, security groups and
-// links, fetched in parallel and mapped to OCCI records.
-import type { LinkRecord, ResourceRecord } from '../../../port/backend.js';
+// links, fetched in parallel and mapped to OCCI records. Each record
+// remembers the server it was made from, so a write that follows in the same
+// request does not read the server again (see `serverOf`).
+import type { EntityRecord, LinkRecord, ResourceRecord } from '../../../port/backend.js';
 import { typeId, type Mixin } from '../../../model/category.js';
 import type { Cloud } from '../cloud.js';
 import { assembleLinks, portsByServer, readLinkFacts, readServerLinks, readServerWithLinks } from './links-read.js';
@@ -9,6 +11,7 @@ import { isCloudId } from '../mapping/ids.js';
 import type { TemplateIndex } from '../mapping/templates.js';
 import type { NeutronPort } from '../clients/neutron.js';
 import type { NovaServer } from '../clients/nova.js';
+import type { PageAsk } from '../clients/service-client.js';
 import type { TemplateCache } from '../caches/template-cache.js';
 import type { ZoneGroupCache, ZonesAndGroups } from '../caches/zone-group-cache.js';
 
@@ -17,14 +20,25 @@ interface Indexes extends ZonesAndGroups {
   templates: TemplateIndex;
 }
 
+/** The server each record was made from; records live for one request, and so do these. */
+const SERVERS = new WeakMap<EntityRecord, NovaServer>();
+
+/** The server a record of this backend was read from, when it is the compute `id`. */
+export function serverOf(record: EntityRecord | undefined, id: string): NovaServer | undefined {
+  const s = record && SERVERS.get(record);
+  return s && String(s.id) === id ? s : undefined;
+}
+
 export class ComputeReader {
   constructor(
     private readonly templates: TemplateCache,
     private readonly zonesGroups: ZoneGroupCache,
   ) {}
 
-  async list(cloud: Cloud): Promise<ResourceRecord[]> {
-    const [servers, ix, facts] = await Promise.all([cloud.nova.listServers(), this.indexes(cloud), readLinkFacts(cloud)]);
+  /** Every compute, or one page of them in id order. */
+  async list(cloud: Cloud, page?: PageAsk): Promise<ResourceRecord[]> {
+    const [servers, ix] = await Promise.all([cloud.nova.listServers(page), this.indexes(cloud)]);
+    const facts = await readLinkFacts(cloud, servers);
     const links = assembleLinks(cloud, facts, servers);
     const ports = portsByServer(facts.ports);
     return servers.map((s) => record(cloud, s, links.get(String(s.id)) ?? [], ports.get(String(s.id)) ?? [], ix));
@@ -38,7 +52,7 @@ export class ComputeReader {
 
   /** The record of a server already fetched (after an action or an update). */
   async record(cloud: Cloud, server: NovaServer): Promise<ResourceRecord> {
-    const [ix, read] = await Promise.all([this.indexes(cloud), readServerLinks(cloud, String(server.id))]);
+    const [ix, read] = await Promise.all([this.indexes(cloud), readServerLinks(cloud, server)]);
     return record(cloud, server, read.links, read.ports, ix);
   }
 
@@ -51,5 +65,7 @@ export class ComputeReader {
 function record(cloud: Cloud, server: NovaServer, links: LinkRecord[], ports: NeutronPort[], ix: Indexes): ResourceRecord {
   const r = computeRecord(server, links, { templates: ix.templates, dialect: cloud.dialect });
   const placed = [ix.zones.zoneOf(server), ...ix.groups.groupsOf(server, ports)].filter((m): m is Mixin => m !== undefined);
-  return { ...r, mixins: [...r.mixins, ...placed.map(typeId)] };
+  const out = { ...r, mixins: [...r.mixins, ...placed.map(typeId)] };
+  SERVERS.set(out, server);
+  return out;
 }

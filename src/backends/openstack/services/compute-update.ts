@@ -1,13 +1,14 @@
 // Updating a compute: title, summary and hostname in place; security groups
 // added and removed; a new resource_tpl resizes (and confirms the resize), a
 // new os_tpl rebuilds. Everything is checked before anything changes.
-import type { ResourceRecord, UpdateSpec } from '../../../port/backend.js';
+import { isLinkRecord, type EntityRecord, type ResourceRecord, type UpdateSpec } from '../../../port/backend.js';
 import { badRequest, conflict, forbidden, notFound, OcciError } from '../../../errors.js';
 import type { AttributeValue, Mixin } from '../../../model/category.js';
 import { isOsTemplate, isResourceTemplate } from '../../../model/templates.js';
 import type { Cloud } from '../cloud.js';
 import { isSettled } from './compute-actions.js';
 import type { ComputeDeps } from './compute-create.js';
+import { serverOf } from './compute-read.js';
 import { compareMicroversions, type NovaServer } from '../clients/nova.js';
 import { groupChanges, isZoneOrGroup, type GroupChanges } from './compute-zones-groups.js';
 import { waitUntil } from './wait.js';
@@ -20,8 +21,9 @@ const CREATION_ONLY = ['occi.compute.userdata', 'occi.credentials.ssh.publickey'
 /** Sizes come from the resource template (D14). */
 const SIZE_ATTRIBUTES = ['occi.compute.cores', 'occi.compute.memory', 'occi.compute.architecture', 'occi.compute.share'];
 
-export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, d: ComputeDeps): Promise<ResourceRecord> {
-  const [server, current, zg] = await Promise.all([cloud.nova.getServer(id), d.reader.get(cloud, id), d.zonesGroups.get(cloud)]);
+export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, d: ComputeDeps, known?: EntityRecord): Promise<ResourceRecord> {
+  const [current, zg] = await Promise.all([readIfUnknown(cloud, id, d, known), d.zonesGroups.get(cloud)]);
+  const server = serverOf(current, id);
   if (!server || !current) throw notFound(`compute ${id} not found`);
   checkMixinChanges(spec);
   for (const name of CREATION_ONLY) {
@@ -57,6 +59,11 @@ export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, 
   return after;
 }
 
+/** The compute as the request read it, else read now. */
+async function readIfUnknown(cloud: Cloud, id: string, d: ComputeDeps, known: EntityRecord | undefined): Promise<ResourceRecord | undefined> {
+  return known && !isLinkRecord(known) && serverOf(known, id) ? known : d.reader.get(cloud, id);
+}
+
 /**
  * While Nova schedules a new server it exists only as a build request, and
  * an update made then can be lost when the server lands in its cell; so
@@ -65,7 +72,7 @@ export async function updateCompute(cloud: Cloud, id: string, spec: UpdateSpec, 
 async function leaveScheduling(cloud: Cloud, server: NovaServer, d: ComputeDeps): Promise<void> {
   const scheduling = (s: NovaServer | undefined): boolean => s?.status === 'BUILD' && s['OS-EXT-STS:task_state'] === 'scheduling';
   if (!scheduling(server)) return;
-  await waitUntil(() => cloud.nova.getServer(String(server.id)), (s) => !scheduling(s), { deadlineMs: d.timeoutMs, intervalMs: 250 });
+  await waitUntil(() => cloud.nova.getServer(String(server.id)), (s) => !scheduling(s), { deadlineMs: d.timeoutMs });
 }
 
 function isTemplate(m: Mixin): boolean {

@@ -26,7 +26,8 @@ export class LinkService {
   ) {}
 
   async list(cloud: Cloud, kind: LinkKindTerm): Promise<LinkRecord[]> {
-    const [servers, facts] = await Promise.all([cloud.nova.listServers(), readLinkFacts(cloud)]);
+    const servers = await cloud.nova.listServers();
+    const facts = await readLinkFacts(cloud, servers);
     return [...assembleLinks(cloud, facts, servers).values()].flat().filter((l) => l.kind === kind);
   }
 
@@ -34,7 +35,8 @@ export class LinkService {
     const server = serverOf(kind, id);
     if (server === undefined) return undefined;
     if (!isCloudId(server)) return undefined;
-    const found = await readServerWithLinks(cloud, server);
+    // A link named after a floating IP is looked for even before Nova's addresses show the address.
+    const found = await readServerWithLinks(cloud, server, /_fip_/.test(id) ? { floating: 'always' } : {});
     return found?.links.find((l) => l.kind === kind && l.id === id);
   }
 
@@ -115,13 +117,14 @@ export class LinkService {
     const { value } = await waitUntil(
       () => cloud.cinder.getVolume(volumeId),
       (v) => v === undefined || !VOLUME_IN_TRANSIT.has(volumeStatus(v.status)),
-      { deadlineMs: this.timeoutMs, intervalMs: 250 },
+      { deadlineMs: this.timeoutMs },
     );
     return value && volumeStatus(value.status);
   }
 
-  async delete(cloud: Cloud, kind: LinkKindTerm, id: string): Promise<void> {
-    const link = await this.get(cloud, kind, id);
+  /** `known`: the link as the request read it. */
+  async delete(cloud: Cloud, kind: LinkKindTerm, id: string, known?: LinkRecord): Promise<void> {
+    const link = known ?? (await this.get(cloud, kind, id));
     if (!link) throw notFound(`${kind} ${id} not found`);
     const server = link.source.id;
     if (kind === 'storagelink') {
@@ -162,8 +165,8 @@ export class LinkService {
   }
 
   /** Links have no changeable facts in OpenStack: an update may only repeat the current values. */
-  async update(cloud: Cloud, kind: LinkKindTerm, id: string, spec: UpdateSpec): Promise<LinkRecord> {
-    const link = await this.get(cloud, kind, id);
+  async update(cloud: Cloud, kind: LinkKindTerm, id: string, spec: UpdateSpec, known?: LinkRecord): Promise<LinkRecord> {
+    const link = known ?? (await this.get(cloud, kind, id));
     if (!link) throw notFound(`${kind} ${id} not found`);
     for (const [name, value] of Object.entries(spec.attributes)) {
       if (value === null || value === undefined || value === link.attributes[name]) continue;

@@ -1,7 +1,10 @@
 // Reading the links of servers: their ports, the floating IPs on those
 // ports and their volume attachments, with independent calls in parallel and
-// one call per kind of thing however many servers are listed. The ports come
-// back too: they also carry the servers' security groups.
+// one call per kind of thing however many servers are listed. What the
+// server bodies already say spares the calls that would find nothing: a
+// server without addresses has no ports, one without a floating address no
+// floating IP, one without volumes no attachment. The ports come back too:
+// they also carry the servers' security groups.
 import type { LinkRecord } from '../../../port/backend.js';
 import type { CinderVolume } from '../clients/cinder.js';
 import type { Cloud } from '../cloud.js';
@@ -15,23 +18,82 @@ export interface ServerLinks {
   ports: NeutronPort[];
 }
 
-/** The links of one server. */
-export async function readServerLinks(cloud: Cloud, serverId: string): Promise<ServerLinks> {
-  const [ports, floatingIps, attachments, subnets] = await Promise.all([
-    cloud.hasNeutron ? cloud.neutron.listPorts({ device_id: serverId }) : Promise.resolve([]),
-    cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
-    serverAttachments(cloud, serverId),
+/** Up to this many servers, their ports are asked for by device id; more, and the project's ports are listed. */
+const PORTS_BY_DEVICE_MAX = 25;
+
+/** Whether the server may have ports: Nova lists an address for each (a body without `addresses` says nothing). */
+export function mayHavePorts(s: NovaServer): boolean {
+  return s.addresses === undefined || Object.values(s.addresses).some((a) => a.length > 0);
+}
+
+/** Whether the server may hold a floating IP: Nova marks such addresses `floating`. */
+export function mayHaveFloatingIps(s: NovaServer): boolean {
+  return s.addresses === undefined || Object.values(s.addresses).some((list) => list.some((a) => a['OS-EXT-IPS:type'] === 'floating'));
+}
+
+/** Whether the server may have volumes attached (Synnefo lists them as `volumes`). */
+export function mayHaveVolumes(s: NovaServer): boolean {
+  const own = s['os-extended-volumes:volumes_attached'] ?? s.volumes;
+  return own === undefined || own.length > 0;
+}
+
+/**
+ * The floating IPs on these ports: none asked for when the server shows no
+ * floating address, unless `always` (a link named after a floating IP, or
+ * one just made: Nova's addresses follow Neutron's a moment late).
+ */
+async function floatingIpsOf(cloud: Cloud, server: NovaServer, ports: readonly NeutronPort[], always: boolean): Promise<NeutronFloatingIp[]> {
+  if (!cloud.hasNeutron || ports.length === 0 || (!always && !mayHaveFloatingIps(server))) return [];
+  return cloud.neutron.listFloatingIps({ port_id: ports.map((p) => String(p.id)) });
+}
+
+/** The links of one server whose body is known. */
+export async function readServerLinks(cloud: Cloud, server: NovaServer, o: { floating?: 'always' } = {}): Promise<ServerLinks> {
+  const id = String(server.id);
+  const [ports, attachments, subnets] = await Promise.all([
+    cloud.hasNeutron && (o.floating === 'always' || mayHavePorts(server)) ? cloud.neutron.listPorts({ device_id: id }) : Promise.resolve([]),
+    mayHaveVolumes(server) ? serverAttachments(cloud, id) : Promise.resolve([]),
     cloud.subnets(),
   ]);
-  const links = serverLinks({
-    serverId,
-    ports,
-    floatingIps,
-    attachments,
-    subnets,
-    portsHoldFloatingIps: cloud.dialect.attach === 'port',
-  });
-  return { links, ports };
+  const floatingIps = await floatingIpsOf(cloud, server, ports, o.floating === 'always');
+  return { links: assemble(cloud, id, ports, floatingIps, attachments, subnets), ports };
+}
+
+/**
+ * A server and its links; undefined when the server does not exist for this
+ * caller. The server, its ports and its attachments are asked for at once,
+ * as a client would (the link reads then fail too and are ignored); the
+ * floating IPs after, and only when the server shows a floating address.
+ */
+export async function readServerWithLinks(
+  cloud: Cloud,
+  serverId: string,
+  o: { floating?: 'always' } = {},
+): Promise<({ server: NovaServer } & ServerLinks) | undefined> {
+  const settle = <T>(p: Promise<T>): Promise<{ ok: true; v: T } | { ok: false; err: unknown }> =>
+    p.then((v) => ({ ok: true as const, v }), (err: unknown) => ({ ok: false as const, err }));
+  const [server, ports, attachments, subnets] = await Promise.all([
+    cloud.nova.getServer(serverId),
+    settle(cloud.hasNeutron ? cloud.neutron.listPorts({ device_id: serverId }) : Promise.resolve([])),
+    settle(serverAttachments(cloud, serverId)),
+    cloud.subnets(),
+  ]);
+  if (!server) return undefined;
+  if (!ports.ok) throw ports.err;
+  if (!attachments.ok) throw attachments.err;
+  const floatingIps = await floatingIpsOf(cloud, server, ports.v, o.floating === 'always');
+  return { server, links: assemble(cloud, serverId, ports.v, floatingIps, attachments.v, subnets), ports: ports.v };
+}
+
+function assemble(
+  cloud: Cloud,
+  serverId: string,
+  ports: readonly NeutronPort[],
+  floatingIps: readonly NeutronFloatingIp[],
+  attachments: readonly Attachment[],
+  subnets: readonly NeutronSubnet[],
+): LinkRecord[] {
+  return serverLinks({ serverId, ports, floatingIps, attachments, subnets, portsHoldFloatingIps: cloud.dialect.attach === 'port' });
 }
 
 /** A server's volume attachments: Nova's list, or (Synnefo, whose list names no device) the volumes' disk indexes. */
@@ -56,37 +118,22 @@ function attachmentsFromVolumes(volumes: readonly CinderVolume[]): Map<string, A
   return out;
 }
 
-/**
- * A server and its links, read in parallel; undefined when the server does
- * not exist for this caller (the link reads then fail too and are ignored).
- */
-export async function readServerWithLinks(cloud: Cloud, serverId: string): Promise<({ server: NovaServer } & ServerLinks) | undefined> {
-  const [server, read] = await Promise.all([
-    cloud.nova.getServer(serverId),
-    readServerLinks(cloud, serverId).then(
-      (l) => ({ ok: true as const, l }),
-      (err: unknown) => ({ ok: false as const, err }),
-    ),
-  ]);
-  if (!server) return undefined;
-  if (!read.ok) throw read.err;
-  return { server, ...read.l };
-}
-
-/** Everything the links of all servers are made of, fetched in parallel (one call per kind). */
+/** Everything the links of many servers are made of, fetched in parallel (one call per kind, and only the kinds they show). */
 export interface LinkFacts {
   ports: NeutronPort[];
   floatingIps: NeutronFloatingIp[];
-  /** Cinder's volumes, when the cloud has Cinder (they carry the attachment devices). */
+  /** Cinder's volumes, when the cloud has Cinder and a server shows volumes (they carry the attachment devices). */
   volumes: CinderVolume[] | undefined;
   subnets: NeutronSubnet[];
 }
 
-export async function readLinkFacts(cloud: Cloud): Promise<LinkFacts> {
+export async function readLinkFacts(cloud: Cloud, servers: readonly NovaServer[]): Promise<LinkFacts> {
+  const addressed = servers.filter(mayHavePorts).map((s) => String(s.id));
+  const byDevice = addressed.length <= PORTS_BY_DEVICE_MAX;
   const [ports, floatingIps, volumes, subnets] = await Promise.all([
-    cloud.hasNeutron ? cloud.neutron.listPorts() : Promise.resolve([]),
-    cloud.hasNeutron ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
-    cloud.hasCinder ? cloud.cinder.listVolumes() : Promise.resolve(undefined),
+    cloud.hasNeutron && addressed.length > 0 ? cloud.neutron.listPorts(byDevice ? { device_id: addressed } : {}) : Promise.resolve([]),
+    cloud.hasNeutron && servers.some(mayHaveFloatingIps) ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
+    cloud.hasCinder && servers.some(mayHaveVolumes) ? cloud.cinder.listVolumes() : Promise.resolve(undefined),
     cloud.subnets(),
   ]);
   return { ports, floatingIps, volumes, subnets };
@@ -94,21 +141,13 @@ export async function readLinkFacts(cloud: Cloud): Promise<LinkFacts> {
 
 /** The links of many servers, keyed by server id. */
 export function assembleLinks(cloud: Cloud, facts: LinkFacts, servers: readonly NovaServer[]): Map<string, LinkRecord[]> {
-  const ids = new Set(servers.map((s) => String(s.id)));
   const ports = portsByServer(facts.ports);
   const attachments = attachmentsByServer(facts.volumes, servers);
   return new Map(
-    [...ids].map((id) => [
-      id,
-      serverLinks({
-        serverId: id,
-        ports: ports.get(id) ?? [],
-        floatingIps: facts.floatingIps,
-        attachments: attachments.get(id) ?? [],
-        subnets: facts.subnets,
-        portsHoldFloatingIps: cloud.dialect.attach === 'port',
-      }),
-    ]),
+    servers.map((s) => {
+      const id = String(s.id);
+      return [id, assemble(cloud, id, ports.get(id) ?? [], facts.floatingIps, attachments.get(id) ?? [], facts.subnets)];
+    }),
   );
 }
 

@@ -1,8 +1,8 @@
 // OCCI networks as Neutron networks with (at most) one subnet carrying the
 // ipnetwork attributes. Creation makes both and removes the network again
 // when the subnet is refused (R147); up/down toggle admin_state_up.
-import type { ActionOutcome, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
-import { badRequest, conflict, notFound } from '../../../errors.js';
+import type { ActionOutcome, EntityRecord, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
+import { badRequest, conflict, forbidden, notFound } from '../../../errors.js';
 import type { Action, AttributeValue } from '../../../model/category.js';
 import { NETWORK } from '../../../model/infrastructure.js';
 import { isApplicable } from '../../../model/lifecycle.js';
@@ -13,9 +13,12 @@ import { refuseUnsupported, unsupportedActions } from '../dialect.js';
 import { isCloudId } from '../mapping/ids.js';
 import { networkRecord } from '../mapping/network.js';
 import type { NeutronNetwork, NeutronSubnet } from '../clients/neutron.js';
+import type { PageAsk } from '../clients/service-client.js';
 
-export async function listNetworks(cloud: Cloud): Promise<ResourceRecord[]> {
-  const [networks, subnets] = await Promise.all([cloud.neutron.listNetworks(), cloud.neutron.listSubnets()]);
+/** Every network, or one page of them in id order. */
+export async function listNetworks(cloud: Cloud, page?: PageAsk): Promise<ResourceRecord[]> {
+  const [networks, cached] = await Promise.all([cloud.neutron.listNetworks(page), cloud.subnets()]);
+  const subnets = await subnetsOf(cloud, networks, cached);
   return networks.map((n) => record(cloud, n, subnets));
 }
 
@@ -26,12 +29,38 @@ export async function getNetwork(cloud: Cloud, id: string): Promise<ResourceReco
 
 async function read(cloud: Cloud, id: string): Promise<{ network: NeutronNetwork; subnets: NeutronSubnet[] } | undefined> {
   if (!isCloudId(id)) return undefined;
-  const [network, subnets] = await Promise.all([cloud.neutron.getNetwork(id), cloud.neutron.listSubnets([id])]);
-  return network && { network, subnets };
+  const [network, cached] = await Promise.all([cloud.neutron.getNetwork(id), cloud.subnets()]);
+  return network && { network, subnets: await subnetsOf(cloud, [network], cached) };
 }
 
-async function mustRead(cloud: Cloud, id: string): Promise<{ network: NeutronNetwork; subnets: NeutronSubnet[] }> {
-  const found = await read(cloud, id);
+/**
+ * The subnets of these networks: the project's cached list when it holds
+ * every subnet the networks name, else theirs asked for. A network naming
+ * no subnet needs no call at all.
+ */
+async function subnetsOf(cloud: Cloud, networks: readonly NeutronNetwork[], cached: readonly NeutronSubnet[]): Promise<NeutronSubnet[]> {
+  const wanted = networks.flatMap((n) => (n.subnets ?? []).map(String));
+  if (wanted.length === 0) return [];
+  const known = new Set(cached.map((s) => String(s.id)));
+  if (wanted.every((id) => known.has(id))) return cached.filter((s) => wanted.includes(String(s.id)));
+  // A long page asks for every subnet rather than a URL naming hundreds of networks.
+  return cloud.neutron.listSubnets(networks.length <= SUBNETS_BY_NETWORK_MAX ? networks.map((n) => String(n.id)) : undefined);
+}
+
+const SUBNETS_BY_NETWORK_MAX = 25;
+
+interface NetworkFacts {
+  network: NeutronNetwork;
+  subnets: NeutronSubnet[];
+}
+
+/** What each record was made from, so a write in the same request does not read it again. */
+const FACTS = new WeakMap<EntityRecord, NetworkFacts>();
+
+/** The network as the request read it (`current`), else read now. */
+async function mustRead(cloud: Cloud, id: string, current?: EntityRecord): Promise<NetworkFacts> {
+  const known = current && FACTS.get(current);
+  const found = known && String(known.network.id) === id ? known : await read(cloud, id);
   if (!found) throw notFound(`network ${id} not found`);
   return found;
 }
@@ -66,7 +95,16 @@ export async function createNetwork(cloud: Cloud, spec: ResourceSpec): Promise<R
 }
 
 function record(cloud: Cloud, network: NeutronNetwork, subnets: readonly NeutronSubnet[]): ResourceRecord {
-  return networkRecord(network, subnets, unsupportedActions(cloud.dialect, 'network'));
+  const owned = ownerOf(network) === undefined || ownerOf(network) === cloud.session.projectId;
+  const refused = [...new Set([...unsupportedActions(cloud.dialect, 'network'), ...(owned ? [] : ['up', 'down'])])];
+  const r = networkRecord(network, subnets, refused);
+  FACTS.set(r, { network, subnets: [...subnets] });
+  return r;
+}
+
+/** The project a network belongs to (Neutron names it twice; Synnefo's public networks name none). */
+function ownerOf(n: NeutronNetwork): string | undefined {
+  return n.project_id ?? n.tenant_id ?? undefined;
 }
 
 function subnetFields(networkId: string, cidr: string, a: Record<string, AttributeValue | null>): Record<string, unknown> {
@@ -81,8 +119,8 @@ function subnetFields(networkId: string, cidr: string, a: Record<string, Attribu
   return fields;
 }
 
-export async function updateNetwork(cloud: Cloud, id: string, spec: UpdateSpec): Promise<ResourceRecord> {
-  const { network, subnets } = await mustRead(cloud, id);
+export async function updateNetwork(cloud: Cloud, id: string, spec: UpdateSpec, known?: EntityRecord): Promise<ResourceRecord> {
+  const { network, subnets } = await mustRead(cloud, id, known);
   if (spec.addMixins.length > 0 || spec.removeMixins.some((m) => m.term !== 'ipnetwork')) {
     throw badRequest('only the ipnetwork mixin and its attributes can change on an OpenStack network');
   }
@@ -131,17 +169,22 @@ async function updateSubnet(
   await cloud.neutron.updateSubnet(String(subnet.id), fields);
 }
 
-export async function deleteNetwork(cloud: Cloud, id: string): Promise<void> {
-  await mustRead(cloud, id);
+export async function deleteNetwork(cloud: Cloud, id: string, current?: EntityRecord): Promise<void> {
+  await mustRead(cloud, id, current);
   await cloud.neutron.deleteNetwork(id);
 }
 
-export async function networkAction(cloud: Cloud, id: string, action: Action): Promise<ActionOutcome> {
+export async function networkAction(cloud: Cloud, id: string, action: Action, current?: EntityRecord): Promise<ActionOutcome> {
   if (action.scheme !== NETWORK_ACTIONS || (action.term !== 'up' && action.term !== 'down')) {
     throw badRequest(`action ${action.scheme}${action.term} does not apply to a network`);
   }
-  const { network, subnets } = await mustRead(cloud, id);
+  const { network, subnets } = await mustRead(cloud, id, current);
   refuseUnsupported(cloud.dialect, 'network', action.term);
+  const owner = ownerOf(network);
+  if (owner !== undefined && owner !== cloud.session.projectId) {
+    const how = network['router:external'] === true ? 'the external network' : network.shared === true ? 'a network shared with your project' : 'a network';
+    throw forbidden(`network ${id} (${network.name}) is ${how} of project ${owner}: only that project can take it ${action.term}; link your computes to it, or create a network of your own`);
+  }
   const state = record(cloud, network, subnets).attributes['occi.network.state'];
   if (!isApplicable(NETWORK, state, action, OPENSTACK_LIFECYCLE)) {
     throw conflict(`network ${id} is ${String(state)}; ${action.term} is not allowed in that state`); // D2

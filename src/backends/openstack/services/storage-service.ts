@@ -4,7 +4,7 @@
 // volume in its metadata (see mapping/storage.ts) and online clears the mark.
 // Synnefo has no extend or backup (refused in words), creates a volume
 // without a server only of a detachable (ext_*) type, and 0.16 not at all.
-import type { ActionOutcome, Attributes, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
+import type { ActionOutcome, Attributes, EntityRecord, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
 import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
 import type { Action } from '../../../model/category.js';
 import { STORAGE } from '../../../model/infrastructure.js';
@@ -12,6 +12,7 @@ import { isApplicable } from '../../../model/lifecycle.js';
 import { OPENSTACK_LIFECYCLE } from '../mapping/status.js';
 import { STORAGE_ACTIONS } from '../../../model/schemes.js';
 import type { CinderVolume } from '../clients/cinder.js';
+import type { PageAsk } from '../clients/service-client.js';
 import type { Cloud } from '../cloud.js';
 import { isCloudId } from '../mapping/ids.js';
 import { markedOffline, OFFLINE_MARK, rootDiskOf, storageRecord as mapVolume } from '../mapping/storage.js';
@@ -26,8 +27,9 @@ export interface StorageDeps {
 /** How long a backup is watched for the cloud's "no backup service" failure. */
 const BACKUP_PROBE_MS = 5_000;
 
-export async function listStorage(cloud: Cloud): Promise<ResourceRecord[]> {
-  return (await cloud.cinder.listVolumes()).map((v) => storageRecord(cloud, v));
+/** Every storage, or one page of them in id order. */
+export async function listStorage(cloud: Cloud, page?: PageAsk): Promise<ResourceRecord[]> {
+  return (await cloud.cinder.listVolumes(page)).map((v) => storageRecord(cloud, v));
 }
 
 export async function getStorage(cloud: Cloud, id: string): Promise<ResourceRecord | undefined> {
@@ -36,14 +38,22 @@ export async function getStorage(cloud: Cloud, id: string): Promise<ResourceReco
   return v && storageRecord(cloud, v);
 }
 
+/** The volume each record was made from, so a write in the same request does not read it again. */
+const VOLUMES = new WeakMap<EntityRecord, CinderVolume>();
+
 function storageRecord(cloud: Cloud, v: CinderVolume): ResourceRecord {
-  return mapVolume(v, unsupportedActions(cloud.dialect, 'storage'));
+  const r = mapVolume(v, unsupportedActions(cloud.dialect, 'storage'));
+  VOLUMES.set(r, v);
+  return r;
 }
 
 /** Why Synnefo 0.16 refuses a volume of its own (volume/views.py create_volume() L129-131: server_id required). */
 const NO_DETACHED = 'this Synnefo (0.16) creates a volume only together with a server, so an OCCI storage cannot be created on its own; upgrade Synnefo to 0.17 or later';
 
-async function mustGet(cloud: Cloud, id: string): Promise<CinderVolume> {
+/** The volume as the request read it (`current`), else read now. */
+async function mustGet(cloud: Cloud, id: string, current?: EntityRecord): Promise<CinderVolume> {
+  const known = current && VOLUMES.get(current);
+  if (known && String(known.id) === id) return known;
   const v = isCloudId(id) ? await cloud.cinder.getVolume(id) : undefined;
   if (!v) throw notFound(`storage ${id} not found`);
   return v;
@@ -93,8 +103,8 @@ async function volumeType(cloud: Cloud, d: StorageDeps): Promise<string | undefi
   return String(detachable.id);
 }
 
-export async function updateStorage(cloud: Cloud, id: string, spec: UpdateSpec, d: StorageDeps): Promise<ResourceRecord> {
-  const v = await mustGet(cloud, id);
+export async function updateStorage(cloud: Cloud, id: string, spec: UpdateSpec, d: StorageDeps, current?: EntityRecord): Promise<ResourceRecord> {
+  const v = await mustGet(cloud, id, current);
   if (spec.addMixins.length > 0 || spec.removeMixins.length > 0) throw badRequest('OpenStack volumes carry no mixins');
   const title = spec.attributes['occi.core.title'];
   if (typeof title === 'string' && title !== '' && title !== (v.name ?? v.display_name)) {
@@ -119,8 +129,8 @@ async function extend(cloud: Cloud, v: CinderVolume, size: number, d: StorageDep
 }
 
 /** Deletes a volume and waits until Cinder no longer lists it, so a GET after DELETE is a 404 (R72). */
-export async function deleteStorage(cloud: Cloud, id: string, d: StorageDeps): Promise<void> {
-  const v = await mustGet(cloud, id);
+export async function deleteStorage(cloud: Cloud, id: string, d: StorageDeps, current?: EntityRecord): Promise<void> {
+  const v = await mustGet(cloud, id, current);
   const root = rootDiskOf(v);
   if (root !== undefined) throw conflict(`storage ${id} is the root disk of compute ${root} and goes with it; delete the compute instead`);
   await cloud.cinder.deleteVolume(id);
@@ -134,9 +144,10 @@ export async function storageAction(
   action: Action,
   params: Attributes,
   d: StorageDeps,
+  known?: EntityRecord,
 ): Promise<ActionOutcome> {
   if (action.scheme !== STORAGE_ACTIONS) throw badRequest(`action ${action.scheme}${action.term} does not apply to a storage`);
-  const v = await mustGet(cloud, id);
+  const v = await mustGet(cloud, id, known);
   refuseUnsupported(cloud.dialect, 'storage', action.term);
   const current = storageRecord(cloud, v);
   const state = current.attributes['occi.storage.state'];
