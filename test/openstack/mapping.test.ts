@@ -144,6 +144,11 @@ describe('openstack mapping: compute', () => {
     assert.equal(stateMessage(failed), 'ERROR: No valid host was found.');
     const stopping = { ...server, 'OS-EXT-STS:task_state': 'powering-off' };
     assert.equal(stateMessage(stopping), 'ACTIVE (powering-off)');
+    // 1.2 has no building state (R91): the message says it in words, the raw status after them.
+    const building = { ...server, status: 'BUILD', 'OS-EXT-STS:task_state': 'spawning' };
+    assert.equal(stateMessage(building), 'building: BUILD (spawning)');
+    assert.equal(computeRecord(building, [], { templates: index, dialect: OPENSTACK }).attributes['occi.compute.state'], 'inactive');
+    assert.equal(stateMessage({ ...server, status: 'VERIFY_RESIZE' }), 'resized, waiting for the resize to be confirmed: VERIFY_RESIZE');
     const r = computeRecord({ ...server, status: 'SHUTOFF', description: 'web' } as NovaServer, [], { templates: index, dialect: OPENSTACK });
     assert.equal(r.attributes['occi.compute.state'], 'inactive');
     assert.equal(r.attributes['occi.core.summary'], 'web');

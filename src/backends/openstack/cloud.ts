@@ -4,19 +4,21 @@
 import type { Credentials } from '../../port/backend.js';
 import { OcciError } from '../../errors.js';
 import { findEndpoint, requireEndpoint, withVersion } from './clients/catalog.js';
-import { Cinder } from './clients/cinder.js';
+import { Cinder, EXTEND_IN_USE_MICROVERSION, volumeMicroversion } from './clients/cinder.js';
 import type { Dialect } from './dialect.js';
 import { Glance } from './clients/glance.js';
 import type { JsonHttp } from './clients/http.js';
 import type { Identity, Session } from './clients/keystone.js';
 import { Neutron, type NeutronSubnet } from './clients/neutron.js';
-import { negotiateMicroversion, Nova } from './clients/nova.js';
+import { compareMicroversions, negotiateMicroversion, Nova } from './clients/nova.js';
 import type { ResolvedOptions } from './options.js';
 import type { SubnetCache } from './caches/subnet-cache.js';
 import { BoundedCache } from './caches/cache.js';
 
 /** How long a probed capability of an endpoint is trusted (an upgrade changes it). */
 const CAPABILITY_TTL_MS = 10 * 60_000;
+/** How long Nova may take to show a new floating IP in a server's addresses (Neutron notifies it every 2 s by default). */
+const FLOATING_LAG_MS = 60_000;
 
 export class Cloud {
   constructor(
@@ -32,7 +34,32 @@ export class Cloud {
     readonly microversion: string | undefined,
     private readonly subnetCache: SubnetCache,
     private readonly capabilities: BoundedCache<boolean>,
+    /** The newest block-storage microversion (negotiated once per endpoint); undefined without one. */
+    private readonly volumeVersion: () => Promise<string | undefined> = () => Promise.resolve(undefined),
+    private readonly floatingChanges: BoundedCache<boolean> = new BoundedCache(1),
   ) {}
+
+  /**
+   * Notes that the bridge gave a server a floating IP: Nova's addresses,
+   * which tell reads whether to look for floating IPs, show it only a few
+   * seconds later, so until then reads look anyway.
+   */
+  floatingIpAdded(serverId: string): void {
+    this.floatingChanges.set(`${this.nova.base}|${serverId}`, true, FLOATING_LAG_MS);
+  }
+
+  floatingIpAddedLately(serverId: string): boolean {
+    return this.floatingChanges.get(`${this.nova.base}|${serverId}`) === true;
+  }
+
+  /**
+   * The microversion to send with an extend of an attached volume, or
+   * undefined when this cloud's block storage extends detached volumes only.
+   */
+  async extendInUseMicroversion(): Promise<string | undefined> {
+    const max = await this.volumeVersion();
+    return max !== undefined && compareMicroversions(max, EXTEND_IN_USE_MICROVERSION) >= 0 ? EXTEND_IN_USE_MICROVERSION : undefined;
+  }
 
   /** Whether a public key can go in as a Nova keypair (key_name), or must be written as a file. */
   keypairsSupported(): Promise<boolean> {
@@ -81,9 +108,14 @@ export class Cloud {
   }
 }
 
+/** A failed look at a version document is not repeated for this long. */
+const FAILED_PROBE_MS = 60_000;
+
 export class Connector {
   private readonly microversions = new Map<string, Promise<string>>();
   private readonly capabilities = new BoundedCache<boolean>(100);
+  private readonly volumeVersions = new BoundedCache<{ max: string | undefined }>(100);
+  private readonly floatingChanges = new BoundedCache<boolean>(10_000);
 
   constructor(
     private readonly http: JsonHttp,
@@ -113,7 +145,20 @@ export class Connector {
       microversion,
       this.subnetCache,
       this.capabilities,
+      () => (volumeUrl && this.dialect.volumeMicroversions ? this.volumeVersion(volumeUrl, token) : Promise.resolve(undefined)),
+      this.floatingChanges,
     );
+  }
+
+  /** The block-storage version document, read once per endpoint root (a failure counts as none, briefly). */
+  private async volumeVersion(volumeUrl: string, token: string): Promise<string | undefined> {
+    const root = volumeUrl.replace(/\/v3\/.*$/, '/v3');
+    const found = await this.volumeVersions.getOrLoad(
+      root,
+      () => volumeMicroversion(this.http, volumeUrl, token).then((max) => ({ max }), () => ({ max: undefined, failed: true })),
+      (v) => ('failed' in v ? FAILED_PROBE_MS : CAPABILITY_TTL_MS),
+    );
+    return found.max;
   }
 
   /** Negotiated once per compute endpoint; a failed negotiation is retried next time. */

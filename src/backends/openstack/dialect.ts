@@ -28,6 +28,8 @@ export interface Dialect {
   readonly label: string;
   /** Whether compute calls carry OpenStack-API-Version. */
   readonly microversions: boolean;
+  /** Whether block storage has microversions to negotiate (Cinder v3; Cyclades' volume API has none). */
+  readonly volumeMicroversions: boolean;
   /** Whether listings page with the services' own limit and marker in id order (Cyclades reads neither: it answers everything). */
   readonly nativePaging: boolean;
   /** Whether a requested project rescopes the token (Keystone) or only tags creations (Synnefo). */
@@ -88,6 +90,7 @@ export const OPENSTACK: Dialect = {
   name: 'openstack',
   label: 'OpenStack',
   microversions: true,
+  volumeMicroversions: true,
   nativePaging: true,
   scopeTokenToProject: true,
   startAction: { 'os-start': null },
@@ -128,6 +131,7 @@ export function synnefoDialect(release: SynnefoRelease): Dialect {
     name: 'synnefo',
     label: 'Synnefo',
     microversions: false,
+    volumeMicroversions: false,
     nativePaging: false,
     scopeTokenToProject: false,
     startAction: { start: {} },

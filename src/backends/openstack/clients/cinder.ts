@@ -33,6 +33,24 @@ export interface CinderBackup {
   fail_reason?: string | null;
 }
 
+/** The first block-storage microversion that extends an attached (in-use) volume. */
+export const EXTEND_IN_USE_MICROVERSION = '3.42';
+
+/**
+ * The newest block-storage microversion behind a v3 endpoint, from its
+ * version document (`<…>/v3/`); undefined for endpoints without
+ * microversions (v2, a version document that names none).
+ */
+export async function volumeMicroversion(http: JsonHttp, volumeUrl: string, token: string): Promise<string | undefined> {
+  const root = /^(.*\/v3)(?:\/|$)/.exec(volumeUrl)?.[1];
+  if (root === undefined) return undefined;
+  type Version = { id?: string; version?: string };
+  const res = await http.request<{ versions?: Version[]; version?: Version }>('cinder', { method: 'GET', url: `${root}/`, token, accept: [300] });
+  const listed = [...(res.body?.versions ?? []), ...(res.body?.version ? [res.body.version] : [])];
+  const v3 = listed.find((v) => typeof v.id === 'string' && v.id.startsWith('v3'));
+  return typeof v3?.version === 'string' && v3.version !== '' ? v3.version : undefined;
+}
+
 export class Cinder extends ServiceClient {
   constructor(
     http: JsonHttp,
@@ -77,8 +95,10 @@ export class Cinder extends ServiceClient {
     return this.call('DELETE', `volumes/${encodeURIComponent(id)}/metadata/${encodeURIComponent(key)}`);
   }
 
-  extendVolume(id: string, newSize: number): Promise<void> {
-    return this.call('POST', `volumes/${encodeURIComponent(id)}/action`, { 'os-extend': { new_size: newSize } });
+  /** `microversion` 3.42 or later lets Cinder extend a volume that is attached (in-use). */
+  async extendVolume(id: string, newSize: number, microversion?: string): Promise<void> {
+    const extra = microversion ? { 'OpenStack-API-Version': `volume ${microversion}` } : undefined;
+    await this.send('POST', `volumes/${encodeURIComponent(id)}/action`, { 'os-extend': { new_size: newSize } }, undefined, extra);
   }
 
   /** `fields` name the snapshot as the dialect does (Cinder `name`, Cyclades `display_name`). */

@@ -21,9 +21,11 @@ export class ServiceClient {
     protected readonly headers: Record<string, string> = {},
   ) {}
 
-  protected send<T>(method: Method, path: string, body?: unknown, accept?: readonly number[]): Promise<HttpResponse<T>> {
+  /** `extra` headers go with this call only (a microversion one call needs). */
+  protected send<T>(method: Method, path: string, body?: unknown, accept?: readonly number[], extra?: Record<string, string>): Promise<HttpResponse<T>> {
     const url = /^https?:\/\//.test(path) ? path : joinUrl(this.base, path);
-    return this.http.request<T>(this.service, { method, url, token: this.token, headers: this.headers, body, accept });
+    const headers = extra ? { ...this.headers, ...extra } : this.headers;
+    return this.http.request<T>(this.service, { method, url, token: this.token, headers, body, accept });
   }
 
   /** A JSON document that must be there. */

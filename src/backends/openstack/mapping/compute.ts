@@ -44,10 +44,31 @@ export function isBusy(server: NovaServer): boolean {
   return Boolean(server['OS-EXT-STS:task_state'] ?? server['SNF:task_state']) || TRANSITIONAL.has(server.status);
 }
 
-/** The raw status, the task in progress and the fault, e.g. "ACTIVE (powering-off)" or "ERROR: No valid host". */
+/**
+ * What the cloud is doing, in words, for the statuses whose OCCI state alone
+ * would not say it (a compute being built is `inactive`, the 1.2 enum having
+ * no building state).
+ */
+const UNDER_WAY: Record<string, string> = {
+  BUILD: 'building',
+  REBUILD: 'rebuilding',
+  REBOOT: 'rebooting',
+  HARD_REBOOT: 'rebooting',
+  RESIZE: 'resizing',
+  VERIFY_RESIZE: 'resized, waiting for the resize to be confirmed',
+  REVERT_RESIZE: 'reverting a resize',
+  MIGRATING: 'migrating',
+};
+
+/**
+ * The words for a status under way, then the raw status, the task in
+ * progress and the fault, e.g. "building: BUILD (spawning)", "ACTIVE
+ * (powering-off)" or "ERROR: No valid host".
+ */
 export function stateMessage(server: NovaServer): string {
   const task = server['OS-EXT-STS:task_state'] ?? server['SNF:task_state'];
-  let msg = server.status;
+  const words = UNDER_WAY[server.status.toUpperCase()];
+  let msg = words ? `${words}: ${server.status}` : server.status;
   if (task) msg += ` (${task})`;
   if (server.fault?.message) msg += `: ${server.fault.message}`;
   return msg;

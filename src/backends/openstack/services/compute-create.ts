@@ -5,8 +5,6 @@ import type { EntityRecord, ResourceRecord, ResourceSpec } from '../../../port/b
 import { notFound, OcciError } from '../../../errors.js';
 import type { Cloud } from '../cloud.js';
 import { serverOf, type ComputeReader } from './compute-read.js';
-import { mayHaveFloatingIps } from './links-read.js';
-import type { NovaServer } from '../clients/nova.js';
 import { planServer } from './compute-plan.js';
 import { zoneAndGroupFields } from './compute-zones-groups.js';
 import { attachFloatingIp, holdFloatingIps, portForFloatingIp, releaseHeld, releaseServerFloatingIps, type HeldAddresses } from './floating-ips.js';
@@ -78,13 +76,18 @@ export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: Compute
 export async function deleteCompute(cloud: Cloud, id: string, d: ComputeDeps, current?: EntityRecord): Promise<void> {
   const server = serverOf(current, id) ?? (isCloudId(id) ? await cloud.nova.getServer(id) : undefined);
   if (!server) throw notFound(`compute ${id} not found`);
-  await deleteServer(cloud, id, server);
+  await deleteServer(cloud, id);
   await waitUntil(() => cloud.nova.getServer(id), (s) => s === undefined, { deadlineMs: d.timeoutMs });
 }
 
-/** `server`, when known, tells whether it holds floating IPs to release first. */
-async function deleteServer(cloud: Cloud, id: string, server?: NovaServer): Promise<void> {
-  if (!server || mayHaveFloatingIps(server)) await releaseServerFloatingIps(cloud, id);
+/**
+ * Releases the addresses the bridge allocated, then deletes the server. The
+ * floating IPs are looked for whatever Nova's addresses say: they show a new
+ * one seconds late, and an address missed here would stay allocated to
+ * nothing.
+ */
+async function deleteServer(cloud: Cloud, id: string): Promise<void> {
+  await releaseServerFloatingIps(cloud, id);
   await cloud.nova.deleteServer(id);
 }
 

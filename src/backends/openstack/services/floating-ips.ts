@@ -47,16 +47,19 @@ export async function attachFloatingIp(
   const project = cloud.dialect.projectFields(cloud.project);
   if (cloud.dialect.attach === 'nova') {
     if (!port) throw conflict(`compute ${serverId} has no port for a floating IP`);
-    return cloud.neutron.createFloatingIp({
-      floating_network_id: externalNetwork,
-      port_id: port.id,
-      description: OWN_MARK,
-      ...project,
-    });
+    const ip = await cloud.neutron
+      .createFloatingIp({ floating_network_id: externalNetwork, port_id: port.id, description: OWN_MARK, ...project })
+      .catch((err: unknown) => {
+        throw whyNoFloatingIp(err, serverId, externalNetwork, port);
+      });
+    cloud.floatingIpAdded(serverId);
+    return ip;
   }
   const tried = new Set<string>();
   for (;;) {
-    const { ip, allocated } = await unusedOrNewFloatingIp(cloud, externalNetwork, tried);
+    const { ip, allocated } = await unusedOrNewFloatingIp(cloud, externalNetwork, tried).catch((err: unknown) => {
+      throw whyNoFloatingIp(err, serverId, externalNetwork, undefined);
+    });
     try {
       const holder = await cloud.neutron.createPort({
         network_id: externalNetwork,
@@ -64,6 +67,7 @@ export async function attachFloatingIp(
         fixed_ips: [{ ip_address: ip.floating_ip_address }],
         ...project,
       });
+      cloud.floatingIpAdded(serverId);
       return { ...ip, port_id: holder.id, instance_id: serverId };
     } catch (err) {
       if (allocated) await cloud.neutron.deleteFloatingIp(String(ip.id)).catch(() => undefined);
@@ -75,6 +79,30 @@ export async function attachFloatingIp(
       tried.add(String(ip.id));
     }
   }
+}
+
+/**
+ * A floating IP the cloud cannot give, said as a conflict with what to do:
+ * Neutron answers 404 when no router joins the compute's network to the
+ * external one (ExternalGatewayForFloatingIPNotFound), 409 when the external
+ * network has no address left (IpAddressGenerationFailure).
+ */
+export function whyNoFloatingIp(err: unknown, serverId: string, externalNetwork: string, port: NeutronPort | undefined): unknown {
+  if (!(err instanceof OcciError)) return err;
+  const said = err.message.replace(/\s+/g, ' ');
+  if (err.status === 404 && /not reachable from subnet|ExternalGatewayForFloatingIP/i.test(said)) {
+    const from = port ? `its network ${String(port.network_id)}` : 'its network';
+    return conflict(
+      `compute ${serverId} cannot have a floating IP from network ${externalNetwork}: ${from} has no router to it. ` +
+        `Link the compute to a network that has one (a router with its gateway on ${externalNetwork} and an interface on the network's subnet), then link it to ${externalNetwork} again. The cloud said: ${said}`,
+    );
+  }
+  if (/no more ip addresses|IpAddressGenerationFailure|no free|no available/i.test(said) && (err.status === 409 || err.status === 400 || err.status === 404)) {
+    return conflict(
+      `network ${externalNetwork} has no free address for a floating IP; release one you do not use (delete a networkinterface to ${externalNetwork}) or ask the cloud's administrators for more. The cloud said: ${said}`,
+    );
+  }
+  return err;
 }
 
 /** One of the project's unused floating IPs on `network` (not in `taken`), else a new one. */

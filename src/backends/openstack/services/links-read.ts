@@ -43,7 +43,8 @@ export function mayHaveVolumes(s: NovaServer): boolean {
  * one just made: Nova's addresses follow Neutron's a moment late).
  */
 async function floatingIpsOf(cloud: Cloud, server: NovaServer, ports: readonly NeutronPort[], always: boolean): Promise<NeutronFloatingIp[]> {
-  if (!cloud.hasNeutron || ports.length === 0 || (!always && !mayHaveFloatingIps(server))) return [];
+  const look = always || mayHaveFloatingIps(server) || cloud.floatingIpAddedLately(String(server.id));
+  if (!cloud.hasNeutron || ports.length === 0 || !look) return [];
   return cloud.neutron.listFloatingIps({ port_id: ports.map((p) => String(p.id)) });
 }
 
@@ -132,7 +133,7 @@ export async function readLinkFacts(cloud: Cloud, servers: readonly NovaServer[]
   const byDevice = addressed.length <= PORTS_BY_DEVICE_MAX;
   const [ports, floatingIps, volumes, subnets] = await Promise.all([
     cloud.hasNeutron && addressed.length > 0 ? cloud.neutron.listPorts(byDevice ? { device_id: addressed } : {}) : Promise.resolve([]),
-    cloud.hasNeutron && servers.some(mayHaveFloatingIps) ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
+    cloud.hasNeutron && servers.some((s) => mayHaveFloatingIps(s) || cloud.floatingIpAddedLately(String(s.id))) ? cloud.neutron.listFloatingIps() : Promise.resolve([]),
     cloud.hasCinder && servers.some(mayHaveVolumes) ? cloud.cinder.listVolumes() : Promise.resolve(undefined),
     cloud.subnets(),
   ]);

@@ -9,9 +9,9 @@ import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
 import type { Action } from '../../../model/category.js';
 import { STORAGE } from '../../../model/infrastructure.js';
 import { isApplicable } from '../../../model/lifecycle.js';
-import { OPENSTACK_LIFECYCLE } from '../mapping/status.js';
+import { OPENSTACK_LIFECYCLE, volumeStatus } from '../mapping/status.js';
 import { STORAGE_ACTIONS } from '../../../model/schemes.js';
-import type { CinderVolume } from '../clients/cinder.js';
+import { EXTEND_IN_USE_MICROVERSION, type CinderVolume } from '../clients/cinder.js';
 import type { PageAsk } from '../clients/service-client.js';
 import type { Cloud } from '../cloud.js';
 import { isCloudId } from '../mapping/ids.js';
@@ -29,22 +29,39 @@ const BACKUP_PROBE_MS = 5_000;
 
 /** Every storage, or one page of them in id order. */
 export async function listStorage(cloud: Cloud, page?: PageAsk): Promise<ResourceRecord[]> {
-  return (await cloud.cinder.listVolumes(page)).map((v) => storageRecord(cloud, v));
+  const volumes = await cloud.cinder.listVolumes(page);
+  const resizable = await attachedResizable(cloud, volumes);
+  return volumes.map((v) => storageRecord(cloud, v, resizable));
 }
 
 export async function getStorage(cloud: Cloud, id: string): Promise<ResourceRecord | undefined> {
   if (!isCloudId(id)) return undefined;
   const v = await cloud.cinder.getVolume(id);
-  return v && storageRecord(cloud, v);
+  return v && storageRecord(cloud, v, await attachedResizable(cloud, [v]));
 }
 
 /** The volume each record was made from, so a write in the same request does not read it again. */
 const VOLUMES = new WeakMap<EntityRecord, CinderVolume>();
 
-function storageRecord(cloud: Cloud, v: CinderVolume): ResourceRecord {
-  const r = mapVolume(v, unsupportedActions(cloud.dialect, 'storage'));
+/** `attachedResize`: whether this cloud extends an attached volume (else resize is not offered on one). */
+function storageRecord(cloud: Cloud, v: CinderVolume, attachedResize = true): ResourceRecord {
+  const unsupported = unsupportedActions(cloud.dialect, 'storage');
+  const r = mapVolume(v, attachedResize || !isAttached(v) ? unsupported : [...new Set([...unsupported, 'resize'])]);
   VOLUMES.set(r, v);
   return r;
+}
+
+function isAttached(v: CinderVolume): boolean {
+  return volumeStatus(v.status) === 'in-use' || (v.attachments?.length ?? 0) > 0;
+}
+
+/**
+ * Whether the cloud extends attached volumes, asked (once per endpoint) only
+ * when one of these is attached and resize is offered at all.
+ */
+async function attachedResizable(cloud: Cloud, volumes: readonly CinderVolume[]): Promise<boolean> {
+  if (unsupportedActions(cloud.dialect, 'storage').includes('resize') || !volumes.some(isAttached)) return true;
+  return (await cloud.extendInUseMicroversion()) !== undefined;
 }
 
 /** Why Synnefo 0.16 refuses a volume of its own (volume/views.py create_volume() L129-131: server_id required). */
@@ -115,11 +132,23 @@ export async function updateStorage(cloud: Cloud, id: string, spec: UpdateSpec, 
   return storageRecord(cloud, await mustGet(cloud, id));
 }
 
+/**
+ * Extends a volume; an attached one with the microversion that allows it
+ * (3.42), and only where the cloud offers it: elsewhere Cinder extends
+ * detached volumes only, which is said before asking.
+ */
 async function extend(cloud: Cloud, v: CinderVolume, size: number, d: StorageDeps): Promise<void> {
   if (size === v.size) return;
   refuseUnsupported(cloud.dialect, 'storage', 'resize');
   if (size < v.size) throw badRequest(`a volume cannot shrink (from ${v.size} to ${size} GB)`);
-  await cloud.cinder.extendVolume(String(v.id), size);
+  const microversion = isAttached(v) ? await cloud.extendInUseMicroversion() : undefined;
+  if (isAttached(v) && microversion === undefined) {
+    const to = (v.attachments ?? []).map((a) => `compute ${String(a.server_id)}`).join(', ') || 'a compute';
+    throw conflict(
+      `storage ${String(v.id)} is attached to ${to}, and this cloud's block storage (no microversion ${EXTEND_IN_USE_MICROVERSION}) extends only detached volumes: delete its storagelink, resize it, then link it again`,
+    );
+  }
+  await cloud.cinder.extendVolume(String(v.id), size, microversion);
   const { value } = await waitUntil(() => cloud.cinder.getVolume(String(v.id)), (x) => !x || x.status !== 'extending', {
     deadlineMs: d.timeoutMs,
   });
