@@ -100,7 +100,7 @@ export function templateDefault(mixin: Mixin, name: string): unknown {
 }
 
 /** Paths under which the provider's mixins live, now or later (a saved image adds a template): not for user mixins. */
-export const PROVIDER_MIXIN_PATHS: readonly string[] = ['/templates/', '/availability_zone/', '/security_group/', '/mixin/', '/os_tpl/', '/resource_tpl/'];
+export const PROVIDER_MIXIN_PATHS: readonly string[] = ['/templates/', '/availability_zone/', '/security_group/', '/mixin/', '/os_tpl/', '/resource_tpl/', '/snapshot_tpl/'];
 
 /** The parents of the provider's mixin families: they name a family, and no entity carries one itself. */
 const FAMILY_PARENTS: readonly Mixin[] = [OS_TPL, RESOURCE_TPL, AVAILABILITY_ZONE, SECURITY_GROUP];

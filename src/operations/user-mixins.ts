@@ -94,15 +94,22 @@ export async function defineUserMixins(ctx: OcciContext, refs: CategoryRef[]): P
   }
 }
 
+/**
+ * DELETE /-/ (R32): the caller's own mixins, and provider mixins its project
+ * made where the backend can delete them (a saved OS template, a snapshot).
+ */
 export async function deleteUserMixins(ctx: OcciContext, refs: CategoryRef[]): Promise<void> {
   if (refs.length === 0) throw badRequest('name the mixin to delete with a Category (term and scheme)');
-  const mixins = refs.map((ref) => {
-    const found = ctx.catalog.resolve(ref);
-    if (!found) throw notFound(`no mixin ${ref.scheme}${ref.term}`);
-    if (found.class !== 'mixin' || found.origin !== 'user') {
-      throw forbidden(`${typeId(found)} is defined by the provider and cannot be deleted; only your own mixins can`); // R32
+  const found = refs.map((ref) => {
+    const c = ctx.catalog.resolve(ref);
+    if (!c) throw notFound(`no mixin ${ref.scheme}${ref.term}`);
+    if (c.class !== 'mixin' || (c.origin !== 'user' && !ctx.backend.deleteMixins)) {
+      throw forbidden(`${typeId(c)} is defined by the provider and cannot be deleted; only your own mixins can`); // R32
     }
-    return found;
+    return c;
   });
-  for (const m of mixins) await ctx.store.remove(ctx.creds.tenant, m.scheme, m.term);
+  const provided = found.filter((m) => m.origin !== 'user');
+  // The backend refuses (403, in words) what the caller may not delete, before deleting any.
+  if (provided.length > 0) await ctx.backend.deleteMixins!(ctx.creds, provided);
+  for (const m of found.filter((x) => x.origin === 'user')) await ctx.store.remove(ctx.creds.tenant, m.scheme, m.term);
 }

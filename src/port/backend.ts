@@ -156,6 +156,13 @@ export interface Backend {
   update(c: Credentials, kind: EntityKindTerm, id: string, spec: UpdateSpec, current?: EntityRecord): Promise<EntityRecord>;
   delete(c: Credentials, kind: EntityKindTerm, id: string, current?: EntityRecord): Promise<void>;
   action(c: Credentials, kind: EntityKindTerm, id: string, action: Action, params: Attributes, current?: EntityRecord): Promise<ActionOutcome>;
+  /**
+   * Deletes provider mixins the caller's project made and may delete (an OS
+   * template saved from a compute, a storage snapshot), all or none: one it
+   * may not delete is refused with a 403 saying why before any is deleted.
+   * Absent: no provider mixin can be deleted.
+   */
+  deleteMixins?(c: Credentials, mixins: readonly Mixin[]): Promise<void>;
   /** Releases what the backend holds (database handles, timers). */
   close(): Promise<void>;
 }

@@ -24,7 +24,8 @@ import type {
 } from '../../port/backend.js';
 import { isLinkRecord } from '../../port/backend.js';
 import { badRequest, OcciError, unauthorized } from '../../errors.js';
-import type { Action } from '../../model/category.js';
+import type { Action, Mixin } from '../../model/category.js';
+import { deleteProviderMixins } from './services/mixin-deletion.js';
 import type { Cloud, Connector } from './cloud.js';
 import type { Dialect } from './dialect.js';
 import { OPENSTACK_LIFECYCLE } from './mapping/status.js';
@@ -35,8 +36,10 @@ import { updateCompute } from './services/compute-update.js';
 import type { Identity } from './clients/keystone.js';
 import type { LinkService } from './services/link-service.js';
 import { createNetwork, deleteNetwork, getNetwork, networkAction, updateNetwork } from './services/network-service.js';
-import { createStorage, deleteStorage, getStorage, storageAction, updateStorage, type StorageDeps } from './services/storage-service.js';
+import { createStorage, deleteStorage, getStorage, updateStorage, type StorageDeps } from './services/storage-service.js';
+import { storageAction } from './services/storage-actions.js';
 import { listKind } from './services/listing.js';
+import { SNAPSHOT_TPL } from './mapping/snapshots.js';
 import type { TemplateCache } from './caches/template-cache.js';
 import type { ZoneGroupCache } from './caches/zone-group-cache.js';
 
@@ -82,8 +85,13 @@ export class OpenStackBackend implements Backend {
 
   providerMixins(c: Credentials): Promise<ProviderMixins> {
     return this.run(c, async (cloud) => {
-      const [index, { zones, groups }] = await Promise.all([this.p.templates.index(cloud), this.p.zonesGroups.get(cloud)]);
-      return { os: index.os, resource: index.resource, other: [...zones.mixins, ...groups.mixins] };
+      const [index, { zones, groups }, snapshots] = await Promise.all([
+        this.p.templates.index(cloud),
+        this.p.zonesGroups.get(cloud),
+        this.p.storage.snapshots.index(cloud),
+      ]);
+      const family = cloud.dialect.snapshotTemplates && cloud.hasCinder ? [SNAPSHOT_TPL, ...snapshots.mixins] : [];
+      return { os: index.os, resource: index.resource, other: [...zones.mixins, ...groups.mixins, ...family] };
     });
   }
 
@@ -91,7 +99,7 @@ export class OpenStackBackend implements Backend {
   list(c: Credentials, q: RecordQuery): Promise<Listing<EntityRecord>>;
   list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>>;
   list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>> {
-    return this.run(c, (cloud) => listKind(cloud, q, this.p));
+    return this.run(c, (cloud) => listKind(cloud, q, { reader: this.p.reader, links: this.p.links, storage: this.p.storage }));
   }
 
   get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined> {
@@ -102,7 +110,7 @@ export class OpenStackBackend implements Backend {
         case 'network':
           return getNetwork(cloud, id);
         case 'storage':
-          return getStorage(cloud, id);
+          return getStorage(cloud, id, this.p.storage);
         default:
           return this.p.links.get(cloud, kind, id);
       }
@@ -171,10 +179,15 @@ export class OpenStackBackend implements Backend {
     });
   }
 
+  deleteMixins(c: Credentials, mixins: readonly Mixin[]): Promise<void> {
+    return this.run(c, (cloud) => deleteProviderMixins(cloud, mixins, { templates: this.p.templates, snapshots: this.p.storage.snapshots }));
+  }
+
   async close(): Promise<void> {
     this.p.identity.close();
     this.p.templates.clear();
     this.p.zonesGroups.clear();
+    this.p.storage.snapshots.clear();
     await this.p.closeConnections();
   }
 

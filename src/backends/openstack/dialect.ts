@@ -30,6 +30,8 @@ export interface Dialect {
   readonly microversions: boolean;
   /** Whether block storage has microversions to negotiate (Cinder v3; Cyclades' volume API has none). */
   readonly volumeMicroversions: boolean;
+  /** Whether storage snapshots are offered as snapshot_tpl mixins, to create storage from and to delete (not on Synnefo). */
+  readonly snapshotTemplates: boolean;
   /** Whether listings page with the services' own limit and marker in id order (Cyclades reads neither: it answers everything). */
   readonly nativePaging: boolean;
   /** Whether a requested project rescopes the token (Keystone) or only tags creations (Synnefo). */
@@ -91,6 +93,7 @@ export const OPENSTACK: Dialect = {
   label: 'OpenStack',
   microversions: true,
   volumeMicroversions: true,
+  snapshotTemplates: true,
   nativePaging: true,
   scopeTokenToProject: true,
   startAction: { 'os-start': null },
@@ -132,6 +135,7 @@ export function synnefoDialect(release: SynnefoRelease): Dialect {
     label: 'Synnefo',
     microversions: false,
     volumeMicroversions: false,
+    snapshotTemplates: false,
     nativePaging: false,
     scopeTokenToProject: false,
     startAction: { start: {} },

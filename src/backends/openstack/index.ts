@@ -33,6 +33,7 @@ import { JsonHttp } from './clients/http.js';
 import { Identity, keystoneChallenge } from './clients/keystone.js';
 import { LinkService } from './services/link-service.js';
 import { resolveOptions, type OpenStackOptions } from './options.js';
+import { SnapshotCache } from './caches/snapshot-cache.js';
 import { SubnetCache } from './caches/subnet-cache.js';
 import { TemplateCache } from './caches/template-cache.js';
 import { cloudDispatcher } from './clients/tls.js';
@@ -65,7 +66,7 @@ export function openOpenStackBackend(options: OpenStackOptions): Backend {
     reader,
     links: new LinkService(o.timeoutMs, templates),
     compute: { templates, reader, zonesGroups, timeoutMs: o.timeoutMs },
-    storage: { timeoutMs: o.timeoutMs, volumeType: o.volumeType },
+    storage: { timeoutMs: o.timeoutMs, volumeType: o.volumeType, snapshots: new SnapshotCache(o.templateTtlMs) },
     closeConnections: () => dispatcher.close(),
   });
 }

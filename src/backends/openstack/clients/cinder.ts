@@ -18,6 +18,19 @@ export interface CinderVolume {
   /** Synnefo: whether the volume goes when it is detached or its server deleted. */
   delete_on_termination?: boolean;
   volume_type?: Id | null;
+  /** The snapshot the volume was created from. */
+  snapshot_id?: Id | null;
+}
+
+export interface CinderSnapshot {
+  id: Id;
+  volume_id: Id;
+  size: number;
+  status: string;
+  name?: string | null;
+  /** Synnefo (and Cinder v1) name the snapshot display_name. */
+  display_name?: string | null;
+  created_at?: string;
 }
 
 export interface CinderVolumeType {
@@ -102,8 +115,20 @@ export class Cinder extends ServiceClient {
   }
 
   /** `fields` name the snapshot as the dialect does (Cinder `name`, Cyclades `display_name`). */
-  createSnapshot(volumeId: string, fields: Record<string, unknown>): Promise<{ id: Id }> {
+  createSnapshot(volumeId: string, fields: Record<string, unknown>): Promise<CinderSnapshot> {
     return this.member('POST', 'snapshots', 'snapshot', { snapshot: { volume_id: volumeId, ...fields } });
+  }
+
+  listSnapshots(): Promise<CinderSnapshot[]> {
+    return this.collect('snapshots/detail', 'snapshots');
+  }
+
+  getSnapshot(id: string): Promise<CinderSnapshot | undefined> {
+    return this.find(`snapshots/${encodeURIComponent(id)}`, 'snapshot', [400, 404]);
+  }
+
+  deleteSnapshot(id: string): Promise<void> {
+    return this.call('DELETE', `snapshots/${encodeURIComponent(id)}`);
   }
 
   createBackup(volumeId: string, name: string): Promise<CinderBackup> {

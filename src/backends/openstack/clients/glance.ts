@@ -11,6 +11,10 @@ export interface GlanceImage {
   architecture?: string;
   image_type?: string;
   instance_uuid?: string;
+  /** The project that owns the image. */
+  owner?: string | null;
+  /** A protected image cannot be deleted until it is unprotected. */
+  protected?: boolean;
 }
 
 export class Glance extends ServiceClient {
@@ -20,6 +24,10 @@ export class Glance extends ServiceClient {
 
   listImages(): Promise<GlanceImage[]> {
     return this.collect('images?limit=200', 'images');
+  }
+
+  deleteImage(id: string): Promise<void> {
+    return this.call('DELETE', `images/${encodeURIComponent(id)}`);
   }
 
   async getImage(id: string): Promise<GlanceImage | undefined> {

@@ -13,11 +13,12 @@ import type { PageAsk } from '../clients/service-client.js';
 import type { ComputeReader } from './compute-read.js';
 import type { LinkService } from './link-service.js';
 import { listNetworks } from './network-service.js';
-import { listStorage } from './storage-service.js';
+import { listStorage, type StorageDeps } from './storage-service.js';
 
 export interface ListingDeps {
   reader: ComputeReader;
   links: LinkService;
+  storage: StorageDeps;
 }
 
 export async function listKind(cloud: Cloud, q: ListQuery, d: ListingDeps): Promise<Listing<EntityRef>> {
@@ -44,7 +45,7 @@ function fetcher(cloud: Cloud, kind: EntityKindTerm, detail: ListQuery['detail']
     case 'network':
       return detail === 'refs' ? async (p) => (await cloud.neutron.listNetworks(p)).map((n) => ({ kind, id: String(n.id) })) : (p) => listNetworks(cloud, p);
     case 'storage':
-      return (p) => listStorage(cloud, p);
+      return (p) => listStorage(cloud, d.storage, p);
     default:
       throw new Error(`no listing of ${kind} by page`);
   }

@@ -1,76 +1,45 @@
-// OCCI storage as Cinder volumes: create, rename, extend (update of
-// occi.storage.size, or the 1.1 resize action), snapshot, backup, delete.
-// Cinder has no online/offline switch: offline marks a detached, available
-// volume in its metadata (see mapping/storage.ts) and online clears the mark.
-// Synnefo has no extend or backup (refused in words), creates a volume
-// without a server only of a detachable (ext_*) type, and 0.16 not at all.
-import type { ActionOutcome, Attributes, EntityRecord, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
+// OCCI storage as Cinder volumes: create (from nothing, or from a snapshot
+// named by its snapshot_tpl mixin), rename, extend (update of
+// occi.storage.size, or the 1.1 resize action), delete; the actions are in
+// storage-actions.ts. Synnefo has no extend (refused in words), creates a
+// volume without a server only of a detachable (ext_*) type, and 0.16 not
+// at all.
+import type { EntityRecord, ResourceRecord, ResourceSpec, UpdateSpec } from '../../../port/backend.js';
 import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
-import type { Action } from '../../../model/category.js';
-import { STORAGE } from '../../../model/infrastructure.js';
-import { isApplicable } from '../../../model/lifecycle.js';
-import { OPENSTACK_LIFECYCLE, volumeStatus } from '../mapping/status.js';
-import { STORAGE_ACTIONS } from '../../../model/schemes.js';
+import { typeId, type Mixin } from '../../../model/category.js';
 import { EXTEND_IN_USE_MICROVERSION, type CinderVolume } from '../clients/cinder.js';
 import type { PageAsk } from '../clients/service-client.js';
 import type { Cloud } from '../cloud.js';
 import { isCloudId } from '../mapping/ids.js';
-import { markedOffline, OFFLINE_MARK, rootDiskOf, storageRecord as mapVolume } from '../mapping/storage.js';
-import { refuseUnsupported, unsupportedActions } from '../dialect.js';
+import { isSnapshotTemplate } from '../mapping/snapshots.js';
+import { rootDiskOf } from '../mapping/storage.js';
+import { refuseUnsupported } from '../dialect.js';
+import { isAttached, storageRecordOf, storageRecords, volumeOf, type StorageReadDeps } from './storage-read.js';
 import { waitUntil } from './wait.js';
 
-export interface StorageDeps {
+export interface StorageDeps extends StorageReadDeps {
   timeoutMs: number;
   volumeType: string | undefined;
 }
 
-/** How long a backup is watched for the cloud's "no backup service" failure. */
-const BACKUP_PROBE_MS = 5_000;
-
 /** Every storage, or one page of them in id order. */
-export async function listStorage(cloud: Cloud, page?: PageAsk): Promise<ResourceRecord[]> {
-  const volumes = await cloud.cinder.listVolumes(page);
-  const resizable = await attachedResizable(cloud, volumes);
-  return volumes.map((v) => storageRecord(cloud, v, resizable));
+export async function listStorage(cloud: Cloud, d: StorageDeps, page?: PageAsk): Promise<ResourceRecord[]> {
+  return storageRecords(cloud, await cloud.cinder.listVolumes(page), d);
 }
 
-export async function getStorage(cloud: Cloud, id: string): Promise<ResourceRecord | undefined> {
+export async function getStorage(cloud: Cloud, id: string, d: StorageDeps): Promise<ResourceRecord | undefined> {
   if (!isCloudId(id)) return undefined;
   const v = await cloud.cinder.getVolume(id);
-  return v && storageRecord(cloud, v, await attachedResizable(cloud, [v]));
-}
-
-/** The volume each record was made from, so a write in the same request does not read it again. */
-const VOLUMES = new WeakMap<EntityRecord, CinderVolume>();
-
-/** `attachedResize`: whether this cloud extends an attached volume (else resize is not offered on one). */
-function storageRecord(cloud: Cloud, v: CinderVolume, attachedResize = true): ResourceRecord {
-  const unsupported = unsupportedActions(cloud.dialect, 'storage');
-  const r = mapVolume(v, attachedResize || !isAttached(v) ? unsupported : [...new Set([...unsupported, 'resize'])]);
-  VOLUMES.set(r, v);
-  return r;
-}
-
-function isAttached(v: CinderVolume): boolean {
-  return volumeStatus(v.status) === 'in-use' || (v.attachments?.length ?? 0) > 0;
-}
-
-/**
- * Whether the cloud extends attached volumes, asked (once per endpoint) only
- * when one of these is attached and resize is offered at all.
- */
-async function attachedResizable(cloud: Cloud, volumes: readonly CinderVolume[]): Promise<boolean> {
-  if (unsupportedActions(cloud.dialect, 'storage').includes('resize') || !volumes.some(isAttached)) return true;
-  return (await cloud.extendInUseMicroversion()) !== undefined;
+  return v && storageRecordOf(cloud, v, d);
 }
 
 /** Why Synnefo 0.16 refuses a volume of its own (volume/views.py create_volume() L129-131: server_id required). */
 const NO_DETACHED = 'this Synnefo (0.16) creates a volume only together with a server, so an OCCI storage cannot be created on its own; upgrade Synnefo to 0.17 or later';
 
 /** The volume as the request read it (`current`), else read now. */
-async function mustGet(cloud: Cloud, id: string, current?: EntityRecord): Promise<CinderVolume> {
-  const known = current && VOLUMES.get(current);
-  if (known && String(known.id) === id) return known;
+export async function mustGet(cloud: Cloud, id: string, current?: EntityRecord): Promise<CinderVolume> {
+  const known = volumeOf(current, id);
+  if (known) return known;
   const v = isCloudId(id) ? await cloud.cinder.getVolume(id) : undefined;
   if (!v) throw notFound(`storage ${id} not found`);
   return v;
@@ -79,12 +48,15 @@ async function mustGet(cloud: Cloud, id: string, current?: EntityRecord): Promis
 export async function createStorage(cloud: Cloud, spec: ResourceSpec, d: StorageDeps): Promise<ResourceRecord> {
   if (spec.id !== undefined) throw badRequest('OpenStack assigns storage ids; create with POST to /storage/');
   if (spec.links.length > 0) throw badRequest('a storage owns no links; link computes to it instead');
-  const size = sizeGB(spec.attributes['occi.storage.size'], 'occi.storage.size');
+  const origin = await snapshotToCopy(cloud, spec.mixins, d);
+  const size = sizeGB(spec.attributes['occi.storage.size'] ?? origin?.size, 'occi.storage.size');
+  if (origin && size < origin.size) throw badRequest(`a storage made from snapshot ${origin.term} needs at least its ${origin.size} GB; give occi.storage.size=${origin.size} or more`);
   const title = spec.attributes['occi.core.title'];
   const fields: Record<string, unknown> = {
     size,
     ...cloud.dialect.volumeName(typeof title === 'string' && title !== '' ? title : 'occi-storage'),
     ...cloud.dialect.projectFields(cloud.project),
+    ...(origin ? { snapshot_id: origin.id } : {}),
   };
   if (cloud.dialect.detachedVolumes === false) throw badRequest(NO_DETACHED);
   const type = await volumeType(cloud, d);
@@ -99,11 +71,25 @@ export async function createStorage(cloud: Cloud, spec: ResourceSpec, d: Storage
   // Cyclades answers only id, display_name and links: read the volume for the rest.
   const volume = typeof created.status === 'string' ? (created as CinderVolume) : await cloud.cinder.getVolume(String(created.id));
   if (!volume) throw new OcciError(502, `the cloud lost volume ${String(created.id)} right after creating it`);
-  return storageRecord(cloud, volume);
+  return storageRecordOf(cloud, volume, d);
+}
+
+/**
+ * The snapshot a new storage starts from: the one snapshot_tpl mixin among
+ * the creation's, as the project has it now.
+ */
+async function snapshotToCopy(cloud: Cloud, mixins: readonly Mixin[], d: StorageDeps): Promise<{ id: string; term: string; size: number } | undefined> {
+  const asked = mixins.filter(isSnapshotTemplate);
+  if (asked.length === 0) return undefined;
+  if (asked.length > 1) throw badRequest(`a storage starts from one snapshot, not ${asked.length}: ${asked.map((m) => m.term).join(', ')}`);
+  const known = (await d.snapshots.index(cloud)).find(asked[0]!);
+  if (!known?.providerId) throw badRequest(`snapshot ${asked[0]!.term} is not one of this project's; GET /-/?category=snapshot_tpl lists them`);
+  const size = Number(known.attributes.get('occi.storage.size')?.default);
+  return { id: known.providerId, term: known.term, size };
 }
 
 /** Cinder sizes are whole GB: a fractional OCCI size is rounded up, never down. */
-function sizeGB(v: unknown, name: string): number {
+export function sizeGB(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw badRequest(`${name} (GiB, above 0) is required`);
   return Math.ceil(v);
 }
@@ -122,14 +108,19 @@ async function volumeType(cloud: Cloud, d: StorageDeps): Promise<string | undefi
 
 export async function updateStorage(cloud: Cloud, id: string, spec: UpdateSpec, d: StorageDeps, current?: EntityRecord): Promise<ResourceRecord> {
   const v = await mustGet(cloud, id, current);
-  if (spec.addMixins.length > 0 || spec.removeMixins.length > 0) throw badRequest('OpenStack volumes carry no mixins');
+  const added = spec.addMixins[0];
+  if (added && isSnapshotTemplate(added)) throw badRequest(`a storage starts from a snapshot when it is created; create a new storage with ${added.term} instead`);
+  if (added) throw badRequest(`mixin ${typeId(added)} cannot be added to an OpenStack volume`);
+  // The snapshot a volume was made from stays a fact of it: leaving it out of a PUT removes nothing.
+  const removed = spec.removeMixins.find((m) => !isSnapshotTemplate(m));
+  if (removed) throw badRequest(`mixin ${typeId(removed)} is not on this volume`);
   const title = spec.attributes['occi.core.title'];
   if (typeof title === 'string' && title !== '' && title !== (v.name ?? v.display_name)) {
     await cloud.cinder.updateVolume(id, cloud.dialect.volumeName(title));
   }
   const size = spec.attributes['occi.storage.size'];
   if (size !== undefined && size !== null) await extend(cloud, v, sizeGB(size, 'occi.storage.size'), d);
-  return storageRecord(cloud, await mustGet(cloud, id));
+  return storageRecordOf(cloud, await mustGet(cloud, id), d);
 }
 
 /**
@@ -137,7 +128,7 @@ export async function updateStorage(cloud: Cloud, id: string, spec: UpdateSpec, 
  * (3.42), and only where the cloud offers it: elsewhere Cinder extends
  * detached volumes only, which is said before asking.
  */
-async function extend(cloud: Cloud, v: CinderVolume, size: number, d: StorageDeps): Promise<void> {
+export async function extend(cloud: Cloud, v: CinderVolume, size: number, d: StorageDeps): Promise<void> {
   if (size === v.size) return;
   refuseUnsupported(cloud.dialect, 'storage', 'resize');
   if (size < v.size) throw badRequest(`a volume cannot shrink (from ${v.size} to ${size} GB)`);
@@ -163,64 +154,8 @@ export async function deleteStorage(cloud: Cloud, id: string, d: StorageDeps, cu
   const root = rootDiskOf(v);
   if (root !== undefined) throw conflict(`storage ${id} is the root disk of compute ${root} and goes with it; delete the compute instead`);
   await cloud.cinder.deleteVolume(id);
+  // Its snapshots go with it (cascade).
+  d.snapshots.invalidate(cloud);
   const { value } = await waitUntil(() => cloud.cinder.getVolume(id), (v) => !v || v.status.startsWith('error'), { deadlineMs: d.timeoutMs });
   if (value?.status.startsWith('error')) throw new OcciError(502, `cinder failed to delete volume ${id} (status ${value.status})`);
-}
-
-export async function storageAction(
-  cloud: Cloud,
-  id: string,
-  action: Action,
-  params: Attributes,
-  d: StorageDeps,
-  known?: EntityRecord,
-): Promise<ActionOutcome> {
-  if (action.scheme !== STORAGE_ACTIONS) throw badRequest(`action ${action.scheme}${action.term} does not apply to a storage`);
-  const v = await mustGet(cloud, id, known);
-  refuseUnsupported(cloud.dialect, 'storage', action.term);
-  const current = storageRecord(cloud, v);
-  const state = current.attributes['occi.storage.state'];
-  if (!isApplicable(STORAGE, state, action, OPENSTACK_LIFECYCLE)) {
-    throw conflict(`storage ${id} is ${String(state)} (${v.status}); ${action.term} is not allowed in that state`); // D2
-  }
-  const name = `${v.name ?? v.display_name ?? id}-${new Date().toISOString().slice(0, 19)}`;
-  switch (action.term) {
-    case 'online':
-      if (!markedOffline(v)) throw conflict(`storage ${id} is ${v.status}; it comes online by itself when Cinder is done`);
-      await cloud.cinder.deleteMetadata(id, OFFLINE_MARK);
-      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
-    case 'offline':
-      if (v.status !== 'available') throw conflict(`storage ${id} is ${v.status}; detach its storagelinks before taking it offline`);
-      await cloud.cinder.setMetadata(id, { [OFFLINE_MARK]: 'true' });
-      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
-    case 'resize':
-      await extend(cloud, v, sizeGB(params.size, 'size'), d);
-      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
-    case 'snapshot':
-      await cloud.cinder.createSnapshot(id, cloud.dialect.snapshotFields(name));
-      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
-    case 'backup':
-      await backup(cloud, id, name, d);
-      return { entity: storageRecord(cloud, await mustGet(cloud, id)) };
-    default:
-      throw badRequest(`unknown storage action '${action.term}'`);
-  }
-}
-
-/**
- * Cinder accepts a backup even where no cinder-backup service runs and fails
- * it a moment later; that failure is watched for and reported as 503.
- */
-async function backup(cloud: Cloud, volumeId: string, name: string, d: StorageDeps): Promise<void> {
-  const created = await cloud.cinder.createBackup(volumeId, name);
-  const id = String(created.id);
-  const { value } = await waitUntil(
-    () => cloud.cinder.getBackup(id),
-    (b) => !b || (b.status !== 'creating' && b.status !== undefined),
-    { deadlineMs: Math.min(BACKUP_PROBE_MS, d.timeoutMs), intervalMs: 250 },
-  );
-  if (value?.status === 'error') {
-    await cloud.cinder.deleteBackup(id).catch(() => undefined);
-    throw new OcciError(503, `the cloud has no working volume backup service: ${value.fail_reason ?? 'the backup failed'}`);
-  }
 }
