@@ -10,78 +10,38 @@
 // the API. Needs OS_* (an openrc file):
 //   . /var/lib/openstack-lite/demo-openrc && npm run bench:openstack
 // BENCH_OS_N (30) requests per operation, BENCH_OS_CYCLES (10) storage
-// create+delete cycles, BENCH_OS_COMPUTES (3), BENCH_OS_DEADLINE_S (900).
+// create+delete and compute stop+start cycles, BENCH_OS_COMPUTES (3),
+// BENCH_OS_DEADLINE_S (900).
 import { rmSync } from 'node:fs';
 import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
 import { passwordToken, primaryAccount, type OsAccount, type Token } from '../test/openstack/os-env.js';
-
-const N = positive('BENCH_OS_N', 30);
-const CYCLES = positive('BENCH_OS_CYCLES', 10);
-const COMPUTES = positive('BENCH_OS_COMPUTES', 3);
-const DEADLINE = Date.now() + positive('BENCH_OS_DEADLINE_S', 900) * 1000;
-const RUN = `osb${Date.now().toString(36)}`;
-const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
-/** The microversion snf-occi negotiates on openstack-lite; the direct client asks for the same answers. */
-const NOVA_HEADERS = { 'OpenStack-API-Version': 'compute 2.90' };
-/** Client-side polling of a volume's state, on both sides alike. */
-const POLL_MS = 200;
-/** snf-occi's own wait after a volume DELETE polls at this period (wait.ts); the direct client does the same. */
-const DELETE_POLL_MS = 500;
-
-function positive(name: string, fallback: number): number {
-  const v = Number(process.env[name] ?? fallback);
-  if (Number.isInteger(v) && v >= 1) return v;
-  process.stderr.write(`bench:openstack: ${name} must be a positive integer, got '${process.env[name]}'\n`);
-  process.exit(2);
-}
-
-/** Set by Ctrl-C: measuring stops and the clean-up runs. */
-let stopping = false;
-
-function checkDeadline(what: string): void {
-  if (stopping) throw new Error(`interrupted while ${what}`);
-  if (Date.now() > DEADLINE) throw new Error(`deadline reached (BENCH_OS_DEADLINE_S) while ${what}`);
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------- HTTP
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-/** One HTTP exchange, body read in full (both sides pay for the bytes). */
-async function exchange(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Answer> {
-  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(60_000) });
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
-
-function expect(a: Answer, statuses: number[], what: string): Answer {
-  if (!statuses.includes(a.status)) throw new Error(`${what}: HTTP ${a.status} ${a.text.slice(0, 300)}`);
-  return a;
-}
-
-/** The direct client: JSON to a service with the caller's token. */
-async function os(method: string, url: string, token: string, body?: unknown, extra: Record<string, string> = {}): Promise<Answer> {
-  const headers: Record<string, string> = { 'X-Auth-Token': token, Accept: 'application/json', ...extra };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  return exchange(method, url, headers, body === undefined ? undefined : JSON.stringify(body));
-}
-
-async function osJson<T>(url: string, token: string, extra: Record<string, string> = {}): Promise<T> {
-  return JSON.parse(expect(await os('GET', url, token, undefined, extra), [200], `GET ${url}`).text) as T;
-}
-
-/** A new token for the same user and project, from an existing one (no password hashing: cheap to make). */
-async function freshToken(a: OsAccount, t: Token): Promise<string> {
-  const base = a.authUrl.endsWith('/v3') ? a.authUrl : `${a.authUrl}/v3`;
-  const body = { auth: { identity: { methods: ['token'], token: { id: t.token } }, scope: { project: { id: t.projectId } } } };
-  const r = expect(await exchange('POST', `${base}/auth/tokens`, { 'Content-Type': 'application/json' }, JSON.stringify(body)), [201], 'token');
-  return r.headers.get('x-subject-token')!;
-}
+import {
+  checkDeadline,
+  cleanUp,
+  COMPUTES,
+  CYCLES,
+  endpoints,
+  exchange,
+  expect,
+  freshToken,
+  INFRA,
+  N,
+  NOVA_HEADERS,
+  os,
+  osJson,
+  POLL_MS,
+  RUN,
+  settled,
+  setUp,
+  stop,
+  until,
+  volumeStatus,
+  type Answer,
+  type Created,
+  type Endpoints,
+  type Fixture,
+} from './openstack-cloud.js';
+import { table, type Mode, type Row } from './openstack-report.js';
 
 // ---------------------------------------------------------------- the snf-occi process
 
@@ -120,113 +80,7 @@ function attribute(body: string, name: string): string | undefined {
   return new RegExp(`^X-OCCI-Attribute: ${name.replace(/\./g, '\\.')}=(.*)$`, 'm').exec(body)?.[1];
 }
 
-// ---------------------------------------------------------------- the cloud set-up and clean-up
-
-interface Endpoints {
-  compute: string;
-  image: string;
-  network: string;
-  volume: string;
-}
-
-function endpoints(t: Token): Endpoints {
-  const need = (type: string): string => {
-    const url = t.endpoints[type];
-    if (!url) throw new Error(`the catalog has no public ${type} endpoint`);
-    return url;
-  };
-  const image = need('image');
-  const network = need('network');
-  return {
-    compute: need('compute'),
-    image: /\/v2$/.test(image) ? image : `${image}/v2`,
-    network: /\/v2\.0$/.test(network) ? network : `${network}/v2.0`,
-    volume: t.endpoints['block-storage'] ?? need('volumev3'),
-  };
-}
-
-/** What the run created, so the clean-up finds it even after a failure. */
-interface Created {
-  servers: Set<string>;
-  volumes: Set<string>;
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, intervalMs: number, maxMs: number): Promise<T> {
-  const end = Math.min(Date.now() + maxMs, DEADLINE + 300_000);
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
-
-async function volumeStatus(e: Endpoints, token: string, id: string): Promise<string> {
-  const r = await os('GET', `${e.volume}/volumes/${id}`, token);
-  if (r.status === 404) return 'gone';
-  return (JSON.parse(expect(r, [200], `GET volume ${id}`).text) as { volume: { status: string } }).volume.status;
-}
-
-async function serverStatus(e: Endpoints, token: string, id: string): Promise<string> {
-  const r = await os('GET', `${e.compute}/servers/${id}`, token, undefined, NOVA_HEADERS);
-  if (r.status === 404) return 'gone';
-  const s = (JSON.parse(expect(r, [200], `GET server ${id}`).text) as { server: { status: string; fault?: { message?: string } } }).server;
-  if (s.status === 'ERROR') throw new Error(`server ${id} went to ERROR: ${s.fault?.message ?? 'no fault message'}`);
-  return s.status;
-}
-
-interface Fixture {
-  servers: string[];
-  volume: string;
-}
-
-async function setUp(e: Endpoints, t: Token, made: Created): Promise<Fixture> {
-  const image = (await osJson<{ images: { id: string }[] }>(`${e.image}/images?name=tiny`, t.token)).images[0];
-  const flavor = (await osJson<{ flavors: { id: string; name: string }[] }>(`${e.compute}/flavors`, t.token)).flavors.find((f) => f.name === 'm1.nano');
-  const network = (await osJson<{ networks: { id: string }[] }>(`${e.network}/networks?name=shared`, t.token)).networks[0];
-  if (!image || !flavor || !network) throw new Error('the cloud needs the image tiny, the flavor m1.nano and the network shared');
-  const servers: string[] = [];
-  for (let i = 0; i < COMPUTES; i++) {
-    const body = { server: { name: `${RUN}-vm-${i}`, imageRef: image.id, flavorRef: flavor.id, networks: [{ uuid: network.id }] } };
-    const r = expect(await os('POST', `${e.compute}/servers`, t.token, body, NOVA_HEADERS), [202], 'create server');
-    const id = (JSON.parse(r.text) as { server: { id: string } }).server.id;
-    made.servers.add(id);
-    servers.push(id);
-  }
-  const vr = expect(await os('POST', `${e.volume}/volumes`, t.token, { volume: { size: 1, name: `${RUN}-vol` } }), [202], 'create volume');
-  const volume = (JSON.parse(vr.text) as { volume: { id: string } }).volume.id;
-  made.volumes.add(volume);
-  for (const id of servers) await until(`server ${id} to be ACTIVE`, () => serverStatus(e, t.token, id), (s) => s === 'ACTIVE', 1000, 180_000);
-  await until(`volume ${volume} to be available`, () => volumeStatus(e, t.token, volume), (s) => s === 'available', 500, 120_000);
-  // The first compute carries the volume, so its OCCI rendering has a networkinterface and a storagelink.
-  expect(await os('POST', `${e.compute}/servers/${servers[0]}/os-volume_attachments`, t.token, { volumeAttachment: { volumeId: volume } }, NOVA_HEADERS), [200], 'attach volume');
-  await until(`volume ${volume} to be in-use`, () => volumeStatus(e, t.token, volume), (s) => s === 'in-use', 500, 120_000);
-  return { servers, volume };
-}
-
-/** Deletes what the run made, then checks through the API that nothing named after the run is left. */
-async function cleanUp(e: Endpoints, t: Token, made: Created): Promise<string> {
-  for (const id of made.servers) expect(await os('DELETE', `${e.compute}/servers/${id}`, t.token, undefined, NOVA_HEADERS), [204, 404], `delete server ${id}`);
-  for (const id of made.servers) {
-    await until(`server ${id} to go`, () => serverStatus(e, t.token, id).catch(() => 'ERROR'), (s) => s === 'gone', 1000, 120_000);
-    made.servers.delete(id);
-  }
-  for (const id of made.volumes) {
-    // Deleting the server detaches the volume; Cinder says so a moment later.
-    await until(`volume ${id} to be detached`, () => volumeStatus(e, t.token, id), (s) => !['in-use', 'attaching', 'detaching', 'creating'].includes(s), 500, 120_000);
-    expect(await os('DELETE', `${e.volume}/volumes/${id}?cascade=true`, t.token), [202, 404], `delete volume ${id}`);
-    await until(`volume ${id} to go`, () => volumeStatus(e, t.token, id), (s) => s === 'gone' || s.startsWith('error'), 500, 120_000);
-    made.volumes.delete(id);
-  }
-  const servers = (await osJson<{ servers: { name: string }[] }>(`${e.compute}/servers?name=${RUN}`, t.token, NOVA_HEADERS)).servers;
-  const volumes = (await osJson<{ volumes: { name: string | null }[] }>(`${e.volume}/volumes/detail`, t.token)).volumes.filter((v) => v.name?.startsWith(RUN));
-  if (servers.length > 0 || volumes.length > 0) throw new Error(`left behind: ${servers.length} servers, ${volumes.length} volumes named ${RUN}*`);
-  return `clean-up checked through the API: no server and no volume named ${RUN}* is left`;
-}
-
 // ---------------------------------------------------------------- operations and measurement
-
-type Mode = 'new token' | 'cached token';
 
 interface Operation {
   name: string;
@@ -238,6 +92,7 @@ interface Operation {
 
 function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation[] {
   const vm = f.servers[0]!;
+  const cycler = f.servers[f.servers.length - 1]!;
   const all = async (...calls: Promise<Answer>[]): Promise<void> => {
     for (const a of await Promise.all(calls)) expect(a, [200], 'direct');
   };
@@ -276,6 +131,26 @@ function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation
       occi: (tk) => get(`/storage/${f.volume}`, tk),
     },
     {
+      // Two actions that wait for their state: snf-occi's answer shows it; the direct client polls as snf-occi does (wait.ts).
+      name: 'stop+start compute (cycle)',
+      count: CYCLES,
+      direct: async (tk) => {
+        checkDeadline('stopping a server');
+        for (const [action, status] of [['os-stop', 'SHUTOFF'], ['os-start', 'ACTIVE']] as const) {
+          expect(await os('POST', `${e.compute}/servers/${cycler}/action`, tk, { [action]: null }, NOVA_HEADERS), [202], action);
+          await settled(e, tk, cycler, status);
+        }
+      },
+      occi: async (tk) => {
+        checkDeadline('stopping a compute');
+        for (const [action, state] of [['stop', 'inactive'], ['start', 'active']] as const) {
+          const body = `Category: ${action}; scheme="${INFRA.replace('#', '/compute/action#')}"; class="action"\n`;
+          const r = expect(await occi(o, 'POST', `/compute/${cycler}?action=${action}`, tk, body), [200], `${action} compute`);
+          if (attribute(r.text, 'occi.compute.state') !== `"${state}"`) throw new Error(`${action} answered before the compute was ${state}: ${r.text.slice(0, 300)}`);
+        }
+      },
+    },
+    {
       // POST, poll until usable, DELETE, until gone: snf-occi's DELETE waits by itself, the direct client polls alike.
       name: 'create+delete storage (cycle)',
       count: CYCLES,
@@ -286,7 +161,7 @@ function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation
         made.volumes.add(id);
         await until(`volume ${id}`, () => volumeStatus(e, tk, id), (s) => s === 'available', POLL_MS, 60_000);
         expect(await os('DELETE', `${e.volume}/volumes/${id}?cascade=true`, tk), [202], 'delete volume');
-        await until(`volume ${id} to go`, () => volumeStatus(e, tk, id), (s) => s === 'gone', DELETE_POLL_MS, 60_000);
+        await until(`volume ${id} to go`, () => volumeStatus(e, tk, id), (s) => s === 'gone', 'adaptive', 60_000);
         made.volumes.delete(id);
       },
       occi: async (tk) => {
@@ -301,16 +176,6 @@ function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation
       },
     },
   ];
-}
-
-interface Row {
-  operation: string;
-  mode: Mode;
-  n: number;
-  direct: number[];
-  occi: number[];
-  occiRequests: number;
-  calls: Map<string, number>;
 }
 
 async function timed(f: () => Promise<void>): Promise<number> {
@@ -348,35 +213,6 @@ async function measure(op: Operation, mode: Mode, o: Occi, a: OsAccount, t: Toke
   return row;
 }
 
-// ---------------------------------------------------------------- report
-
-/** Nearest-rank percentile (with 30 samples, p99 is the slowest). */
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((x, y) => x - y);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const signed = (v: number): string => (v >= 0 ? `+${ms(v)}` : `−${ms(-v)}`);
-const ratio = (v: number): string => String(Math.round(v * 100) / 100);
-
-function table(rows: Row[]): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  const out = [
-    line(['operation', 'token', 'direct p50/p99 ms', 'snf-occi p50/p99 ms', 'added p50/p99 ms', 'cloud calls per OCCI request']),
-    line(['---', '---', '---:', '---:', '---:', '---']),
-  ];
-  for (const r of rows) {
-    const [d50, d99, o50, o99] = [percentile(r.direct, 50), percentile(r.direct, 99), percentile(r.occi, 50), percentile(r.occi, 99)];
-    const total = [...r.calls.values()].reduce((x, y) => x + y, 0);
-    const by = [...r.calls].sort((x, y) => y[1] - x[1]).map(([s, n]) => `${s} ${ratio(n / r.occiRequests)}`).join(', ');
-    const per = `${ratio(total / r.occiRequests)}${by ? ` (${by})` : ''}`;
-    const calls = r.operation.includes('cycle') ? `${per}; ${ratio(total / r.n)} per cycle of ${ratio(r.occiRequests / r.n)} requests` : per;
-    out.push(line([`${r.operation} ×${r.n}`, r.mode, `${ms(d50)} / ${ms(d99)}`, `${ms(o50)} / ${ms(o99)}`, `${signed(o50 - d50)} / ${signed(o99 - d99)}`, calls]));
-  }
-  return out.join('\n');
-}
-
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
@@ -396,7 +232,7 @@ async function main(): Promise<number> {
   let failed = false;
   const interrupted = new Promise<never>((_, reject) =>
     process.once('SIGINT', () => {
-      stopping = true;
+      stop();
       reject(new Error('interrupted'));
     }),
   );

@@ -103,12 +103,12 @@ export async function deleteUserMixins(ctx: OcciContext, refs: CategoryRef[]): P
   const found = refs.map((ref) => {
     const c = ctx.catalog.resolve(ref);
     if (!c) throw notFound(`no mixin ${ref.scheme}${ref.term}`);
-    if (c.class !== 'mixin' || (c.origin !== 'user' && !ctx.backend.deleteMixins)) {
+    if (c.class !== 'mixin' || c.origin === 'model' || (c.origin === 'provider' && !ctx.backend.deleteMixins)) {
       throw forbidden(`${typeId(c)} is defined by the provider and cannot be deleted; only your own mixins can`); // R32
     }
     return c;
   });
-  const provided = found.filter((m) => m.origin !== 'user');
+  const provided = found.filter((m) => m.origin === 'provider');
   // The backend refuses (403, in words) what the caller may not delete, before deleting any.
   if (provided.length > 0) await ctx.backend.deleteMixins!(ctx.creds, provided);
   for (const m of found.filter((x) => x.origin === 'user')) await ctx.store.remove(ctx.creds.tenant, m.scheme, m.term);

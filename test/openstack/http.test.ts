@@ -51,6 +51,15 @@ if (!demo || !alt) {
       assert.match(r.body, /^Category: m1\.nano; scheme="[^"]+"; class="mixin".*rel="http:\/\/schemas\.ogf\.org\/occi\/infrastructure#resource_tpl"/m);
     });
 
+    it('DELETE /-/ of a template the project does not own is a 403 saying whose it is, and the template stays (issue 8)', async () => {
+      const tiny = /^Category: tiny; scheme="([^"]+)"/m.exec((await req('GET', '/-/')).body)?.[1];
+      assert.ok(tiny, 'the template tiny is listed');
+      const r = await req('DELETE', '/-/', { headers: PLAIN, body: `Category: tiny; scheme="${tiny}"; class="mixin"\n` });
+      assert.equal(r.status, 403, r.body);
+      assert.match(r.body, /template tiny is a public image owned by project [0-9a-f]+, not yours/);
+      assert.match((await req('GET', '/-/')).body, /^Category: tiny; /m);
+    });
+
     it('no token → 401 with the Keystone challenge', async () => {
       const r = await s.request('GET', '/-/', { token: null });
       assert.equal(r.status, 401);

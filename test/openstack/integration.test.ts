@@ -240,7 +240,10 @@ if (!demo || !alt) {
       assert.equal(stateOf((await backend.action(me, 'storage', vol.id, I.STORAGE_OFFLINE, {})).entity), 'offline');
       await rejectsWith(backend.createLink(me, linkFrom(vm.id, 'storagelink', vol.id)), 409, /offline/);
       assert.equal(stateOf((await backend.action(me, 'storage', vol.id, I.STORAGE_ONLINE, {})).entity), 'online');
-      assert.equal(stateOf((await backend.action(me, 'storage', vol.id, I.STORAGE_SNAPSHOT, {})).entity), 'online');
+      // The snapshot is a new snapshot_tpl mixin, as save answers a new os_tpl (issue 8); volumes-snapshots.test.ts follows it further.
+      const { mixin: snap } = await backend.action(me, 'storage', vol.id, I.STORAGE_SNAPSHOT, {});
+      assert.equal(snap?.depends[0]?.term, 'snapshot_tpl');
+      await backend.deleteMixins!(me, [snap!]);
     });
 
     it('resizes with another resource_tpl, or says clearly why the cloud did not (R70)', async (t) => {

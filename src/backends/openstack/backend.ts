@@ -180,7 +180,7 @@ export class OpenStackBackend implements Backend {
   }
 
   deleteMixins(c: Credentials, mixins: readonly Mixin[]): Promise<void> {
-    return this.run(c, (cloud) => deleteProviderMixins(cloud, mixins, { templates: this.p.templates, snapshots: this.p.storage.snapshots }));
+    return this.run(c, (cloud) => deleteProviderMixins(cloud, mixins, { templates: this.p.templates, snapshots: this.p.storage.snapshots, timeoutMs: this.p.storage.timeoutMs }));
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,12 @@ import { joinUrl, type HttpResponse, type JsonHttp, type Method } from './http.j
 export interface PageAsk {
   limit: number;
   marker?: string;
+  /**
+   * Of the items after the marker in id order, the ones the answer shows
+   * (`skip` then `take`); the others only say whether more follow, so a
+   * listing need not read more about them.
+   */
+  shown?: { skip: number; take: number };
 }
 
 /** Follows at most this many "next" links, a guard against looping clouds. */

@@ -2,7 +2,7 @@
 // links, fetched in parallel and mapped to OCCI records. Each record
 // remembers the server it was made from, so a write that follows in the same
 // request does not read the server again (see `serverOf`).
-import type { EntityRecord, LinkRecord, ResourceRecord } from '../../../port/backend.js';
+import type { EntityRecord, EntityRef, LinkRecord, ResourceRecord } from '../../../port/backend.js';
 import { typeId, type Mixin } from '../../../model/category.js';
 import type { Cloud } from '../cloud.js';
 import { assembleLinks, portsByServer, readLinkFacts, readServerLinks, readServerWithLinks } from './links-read.js';
@@ -35,13 +35,20 @@ export class ComputeReader {
     private readonly zonesGroups: ZoneGroupCache,
   ) {}
 
-  /** Every compute, or one page of them in id order. */
-  async list(cloud: Cloud, page?: PageAsk): Promise<ResourceRecord[]> {
+  /**
+   * Every compute, or one page of them in id order: the links of the
+   * servers the page shows are read, the others are answered as refs.
+   */
+  async list(cloud: Cloud, page?: PageAsk): Promise<(ResourceRecord | EntityRef)[]> {
     const [servers, ix] = await Promise.all([cloud.nova.listServers(page), this.indexes(cloud)]);
-    const facts = await readLinkFacts(cloud, servers);
-    const links = assembleLinks(cloud, facts, servers);
+    const shown = page?.shown ? shownOf(servers, page.marker, page.shown) : servers;
+    const facts = await readLinkFacts(cloud, shown);
+    const links = assembleLinks(cloud, facts, shown);
     const ports = portsByServer(facts.ports);
-    return servers.map((s) => record(cloud, s, links.get(String(s.id)) ?? [], ports.get(String(s.id)) ?? [], ix));
+    const full = new Set(shown);
+    return servers.map((s) =>
+      full.has(s) ? record(cloud, s, links.get(String(s.id)) ?? [], ports.get(String(s.id)) ?? [], ix) : { kind: 'compute' as const, id: String(s.id) },
+    );
   }
 
   async get(cloud: Cloud, id: string): Promise<ResourceRecord | undefined> {
@@ -68,4 +75,10 @@ function record(cloud: Cloud, server: NovaServer, links: LinkRecord[], ports: Ne
   const out = { ...r, mixins: [...r.mixins, ...placed.map(typeId)] };
   SERVERS.set(out, server);
   return out;
+}
+
+/** The servers a page shows: after the marker in id order, `skip` of them passed over, then `take`. */
+function shownOf(servers: readonly NovaServer[], marker: string | undefined, w: { skip: number; take: number }): NovaServer[] {
+  const after = servers.filter((s) => marker === undefined || String(s.id) > marker);
+  return after.sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1)).slice(w.skip, w.skip + w.take);
 }

@@ -41,7 +41,11 @@ type Fetch = (page?: PageAsk) => Promise<EntityRef[]>;
 function fetcher(cloud: Cloud, kind: EntityKindTerm, detail: ListQuery['detail'], d: ListingDeps): Fetch {
   switch (kind) {
     case 'compute':
-      return detail === 'refs' ? async (p) => (await cloud.nova.listServerRefs(p)).map((s) => ({ kind, id: String(s.id) })) : (p) => d.reader.list(cloud, p);
+      if (detail === 'records') return (p) => d.reader.list(cloud, p);
+      // Cyclades' cheap listing still names servers on their way out, which only the detail's task state tells.
+      return cloud.dialect.name === 'synnefo'
+        ? async (p) => (await cloud.nova.listServers(p)).map((s) => ({ kind, id: String(s.id) }))
+        : async (p) => (await cloud.nova.listServerRefs(p)).map((s) => ({ kind, id: String(s.id) }));
     case 'network':
       return detail === 'refs' ? async (p) => (await cloud.neutron.listNetworks(p)).map((n) => ({ kind, id: String(n.id) })) : (p) => listNetworks(cloud, p);
     case 'storage':
@@ -65,7 +69,8 @@ async function servicePage(fetch: Fetch, q: ListQuery): Promise<Listing<EntityRe
   const offset = page.offset ?? 0;
   let got: EntityRef[];
   try {
-    got = await fetch({ limit: offset + page.limit + 1, ...(page.after !== undefined ? { marker: page.after } : {}) });
+    const shown = { skip: offset, take: page.limit };
+    got = await fetch({ limit: offset + page.limit + 1, shown, ...(page.after !== undefined ? { marker: page.after } : {}) });
   } catch (err) {
     if (page.after !== undefined && err instanceof OcciError && (err.status === 400 || err.status === 404)) {
       return inMemory(await fetch(), q);
