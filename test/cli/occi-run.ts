@@ -15,7 +15,10 @@ export interface Ran {
 export function occi(args: string[], env: Record<string, string> = {}, input?: string): Promise<Ran> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OS_|OCCI_|SNF_OCCI_|NO_COLOR)/.test(k)));
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [OCCI, ...args], { env: { ...base, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    // A command that waits is given its own deadline and then some, whatever the machine's load.
+    const wait = Number(args[args.indexOf('--wait-timeout') + 1]);
+    const timeout = args.includes('--wait-timeout') && Number.isFinite(wait) ? Math.max(60_000, (wait + 60) * 1000) : 60_000;
+    const child = execFile(process.execPath, [OCCI, ...args], { env: { ...base, ...env }, timeout, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });

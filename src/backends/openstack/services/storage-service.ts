@@ -144,7 +144,10 @@ export async function extend(cloud: Cloud, v: CinderVolume, size: number, d: Sto
     deadlineMs: d.timeoutMs,
   });
   if (value?.status.startsWith('error')) {
-    throw new OcciError(502, `cinder failed to extend volume ${String(v.id)} to ${size} GB (status ${value.status})`);
+    throw new OcciError(
+      502,
+      `cinder failed to extend volume ${String(v.id)} to ${size} GB (status ${value.status}): its storage driver may not extend volumes; ask the cloud's administrators, or create a larger storage and copy the data`,
+    );
   }
 }
 
