@@ -10,7 +10,7 @@ import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
 import { OWN_MARK } from '../../src/backends/openstack/services/floating-ips.js';
 import { floatingInterfaceId } from '../../src/backends/openstack/mapping/ids.js';
 import * as I from '../../src/model/infrastructure.js';
-import type { Backend, Credentials } from '../../src/port/backend.js';
+import type { Backend, Credentials, ResourceRecord } from '../../src/port/backend.js';
 import { rejectsWith } from '../backends/contract.js';
 import { fakeCloud, type FakeCloud } from './fake-cloud.js';
 import { fakeOpenStack, freshWorld, PORT_ID, SERVER_ID, type FloatingIp, type World } from './fake-world.js';
@@ -50,6 +50,17 @@ describe('openstack backend on a fake that pages, checks bodies and takes its ti
     ['cold', 'HARD'],
     [undefined, 'HARD'],
   ];
+  test('an action on the compute the request read answers the links it read, and polls only the server (issue 7)', async () => {
+    const read = (await backend.get(c, 'compute', SERVER_ID)) as ResourceRecord;
+    assert.ok(read.links.length > 0, 'the fake server has a network interface');
+    cloud.requests.length = 0;
+    const r = await backend.action(c, 'compute', SERVER_ID, I.COMPUTE_RESTART, { method: 'warm' }, read);
+    assert.equal(r.entity?.attributes['occi.compute.state'], 'active');
+    assert.deepEqual((r.entity as ResourceRecord).links, read.links);
+    const paths = cloud.requests.map((q) => q.path.split('?')[0]);
+    assert.deepEqual([...new Set(paths)].sort(), [`/compute/v2.1/servers/${SERVER_ID}`, `/compute/v2.1/servers/${SERVER_ID}/action`].sort());
+  });
+
   for (const [method, type] of RESTARTS) {
     test(`restart ${method ? `with method ${method}` : 'without a method'} is a ${type} reboot, active again once the reboot ends`, async () => {
       const r = await backend.action(c, 'compute', SERVER_ID, I.COMPUTE_RESTART, method ? { method } : {});

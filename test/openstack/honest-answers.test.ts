@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Backend, Credentials, ResourceRecord } from '../../src/port/backend.js';
 import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
+import { SNAPSHOT_TPL } from '../../src/backends/openstack/mapping/snapshots.js';
 import { typeId, type Mixin } from '../../src/model/category.js';
 import * as I from '../../src/model/infrastructure.js';
 import { linkFrom, rejectsWith, stateOf } from '../backends/contract.js';
@@ -165,6 +166,11 @@ if (!demo || !alt) {
       assert.equal((await osGet<{ snapshot: { volume_id: string } }>(tok, cinder(`snapshots/${snap.providerId}`))).snapshot.volume_id, vol.id);
       assert.ok((await backend.providerMixins(me)).other.some((m) => typeId(m) === typeId(snap)), 'listed among the provider mixins');
       assert.ok(!(await backend.providerMixins(other)).other.some((m) => m.providerId === snap.providerId), 'not offered to the other project');
+      await rejectsWith(
+        backend.createResource(me, { kind: 'storage', mixins: [SNAPSHOT_TPL], attributes: { 'occi.storage.size': 1 }, links: [] }),
+        400,
+        /names the family of snapshot mixins, not one of them: .*GET \/-\/\?category=snapshot_tpl/,
+      );
       const copy = await newVolume('copy', [snap]);
       assert.ok(copy.mixins.includes(typeId(snap)), 'the copy carries its snapshot');
       const inCinder = await osGet<{ volume: { snapshot_id: string } }>(tok, cinder(`volumes/${copy.id}`));

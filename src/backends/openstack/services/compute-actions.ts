@@ -35,7 +35,7 @@ export async function computeAction(
   if (!isApplicable(COMPUTE, state, action, OPENSTACK_LIFECYCLE)) {
     throw conflict(`compute ${id} is ${state} (${server.status}); ${action.term} is not allowed in that state`); // D2
   }
-  const settle = (targets: string[]): Promise<ActionOutcome> => settled(cloud, id, targets, d);
+  const settle = (targets: string[]): Promise<ActionOutcome> => settled(cloud, id, targets, d, current);
   switch (action.term) {
     case 'start':
       await cloud.nova.action(id, startBody(cloud, server));
@@ -94,10 +94,11 @@ async function save(cloud: Cloud, server: NovaServer, params: Attributes, d: Com
   return { mixin, entity: await d.reader.record(cloud, server) };
 }
 
-async function settled(cloud: Cloud, id: string, targets: string[], d: ComputeDeps): Promise<ActionOutcome> {
+/** Waits for the server to settle; its links are those the request read before the action (`before`), which these actions leave alone. */
+async function settled(cloud: Cloud, id: string, targets: string[], d: ComputeDeps, before?: EntityRecord): Promise<ActionOutcome> {
   const { value } = await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, targets), { deadlineMs: d.timeoutMs });
   if (!value) throw notFound(`compute ${id} disappeared`);
-  return { entity: await d.reader.record(cloud, value) };
+  return { entity: await d.reader.record(cloud, value, before) };
 }
 
 /** Done: gone, in error, or in a target status with no task running. */

@@ -2,7 +2,7 @@
 // links, fetched in parallel and mapped to OCCI records. Each record
 // remembers the server it was made from, so a write that follows in the same
 // request does not read the server again (see `serverOf`).
-import type { EntityRecord, EntityRef, LinkRecord, ResourceRecord } from '../../../port/backend.js';
+import { isLinkRecord, type EntityRecord, type EntityRef, type LinkRecord, type ResourceRecord } from '../../../port/backend.js';
 import { typeId, type Mixin } from '../../../model/category.js';
 import type { Cloud } from '../cloud.js';
 import { assembleLinks, portsByServer, readLinkFacts, readServerLinks, readServerWithLinks } from './links-read.js';
@@ -20,12 +20,12 @@ interface Indexes extends ZonesAndGroups {
   templates: TemplateIndex;
 }
 
-/** The server each record was made from; records live for one request, and so do these. */
-const SERVERS = new WeakMap<EntityRecord, NovaServer>();
+/** The server and ports each record was made from; records live for one request, and so do these. */
+const READ = new WeakMap<EntityRecord, { server: NovaServer; ports: NeutronPort[] }>();
 
 /** The server a record of this backend was read from, when it is the compute `id`. */
 export function serverOf(record: EntityRecord | undefined, id: string): NovaServer | undefined {
-  const s = record && SERVERS.get(record);
+  const s = record && READ.get(record)?.server;
   return s && String(s.id) === id ? s : undefined;
 }
 
@@ -57,8 +57,16 @@ export class ComputeReader {
     return found && record(cloud, found.server, found.links, found.ports, ix);
   }
 
-  /** The record of a server already fetched (after an action or an update). */
-  async record(cloud: Cloud, server: NovaServer): Promise<ResourceRecord> {
+  /**
+   * The record of a server already fetched (after an action or an update).
+   * `before`: the record this request read before an action that leaves
+   * links alone (start, stop, restart, suspend); its links are answered
+   * again rather than read once more, as a client that polls the server
+   * would keep them.
+   */
+  async record(cloud: Cloud, server: NovaServer, before?: EntityRecord): Promise<ResourceRecord> {
+    const known = before && !isLinkRecord(before) && serverOf(before, String(server.id)) ? READ.get(before) : undefined;
+    if (known) return record(cloud, server, (before as ResourceRecord).links, known.ports, await this.indexes(cloud));
     const [ix, read] = await Promise.all([this.indexes(cloud), readServerLinks(cloud, server)]);
     return record(cloud, server, read.links, read.ports, ix);
   }
@@ -73,7 +81,7 @@ function record(cloud: Cloud, server: NovaServer, links: LinkRecord[], ports: Ne
   const r = computeRecord(server, links, { templates: ix.templates, dialect: cloud.dialect });
   const placed = [ix.zones.zoneOf(server), ...ix.groups.groupsOf(server, ports)].filter((m): m is Mixin => m !== undefined);
   const out = { ...r, mixins: [...r.mixins, ...placed.map(typeId)] };
-  SERVERS.set(out, server);
+  READ.set(out, { server, ports });
   return out;
 }
 

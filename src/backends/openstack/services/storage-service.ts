@@ -11,7 +11,7 @@ import { EXTEND_IN_USE_MICROVERSION, type CinderVolume } from '../clients/cinder
 import type { PageAsk } from '../clients/service-client.js';
 import type { Cloud } from '../cloud.js';
 import { isCloudId } from '../mapping/ids.js';
-import { isSnapshotTemplate } from '../mapping/snapshots.js';
+import { isSnapshotTemplate, SNAPSHOT_TPL } from '../mapping/snapshots.js';
 import { rootDiskOf } from '../mapping/storage.js';
 import { refuseUnsupported } from '../dialect.js';
 import { isAttached, storageRecordOf, storageRecords, volumeOf, type StorageReadDeps } from './storage-read.js';
@@ -79,6 +79,9 @@ export async function createStorage(cloud: Cloud, spec: ResourceSpec, d: Storage
  * the creation's, as the project has it now.
  */
 async function snapshotToCopy(cloud: Cloud, mixins: readonly Mixin[], d: StorageDeps): Promise<{ id: string; term: string; size: number } | undefined> {
+  if (mixins.some((m) => typeId(m) === typeId(SNAPSHOT_TPL))) {
+    throw badRequest(`${typeId(SNAPSHOT_TPL)} names the family of snapshot mixins, not one of them: create the storage with one of its members (GET /-/?category=snapshot_tpl lists them)`);
+  }
   const asked = mixins.filter(isSnapshotTemplate);
   if (asked.length === 0) return undefined;
   if (asked.length > 1) throw badRequest(`a storage starts from one snapshot, not ${asked.length}: ${asked.map((m) => m.term).join(', ')}`);
