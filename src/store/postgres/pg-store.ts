@@ -19,7 +19,7 @@ import { clientConfig, describeTarget, poolConfig } from './connection.js';
 import { causeOf, startFailure, trouble, unavailableFor } from './errors.js';
 import { migrate } from './schema.js';
 
-/** Attempts of a transaction PostgreSQL aborted to break a deadlock or a serialization failure. */
+/** Attempts of a statement or transaction PostgreSQL aborted to break a deadlock or a serialization failure. */
 const ATTEMPTS = 3;
 const RETRYABLE = new Set(['40P01', '40001']);
 /** The listening connection's name in pg_stat_activity, for operators (and tests) to tell it from the pool's. */
@@ -124,11 +124,20 @@ export class PostgresStore implements Store {
     return this.versions.version(tenant);
   }
 
+  /**
+   * One statement on its own (autocommit). Aborted to break a deadlock, it
+   * left nothing behind, so it is run again — two taggings of the same
+   * entities in different orders can wait on each other's new rows.
+   */
   private async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    try {
-      return (await this.pool.query<R>(text, values)).rows;
-    } catch (err) {
-      throw unavailableFor(err) ?? err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.pool.query<R>(text, values)).rows;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code !== undefined && RETRYABLE.has(code) && attempt < ATTEMPTS) continue;
+        throw unavailableFor(err) ?? err;
+      }
     }
   }
 
