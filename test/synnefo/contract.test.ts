@@ -26,7 +26,7 @@ for (const release of RELEASES) {
       cannot: {
         suspend: 'Cyclades has no suspend (api/servers.py server actions)',
         networkUpDown: 'Cyclades networks have no administrative state (api/networks.py update_network() L146-158: name only)',
-        resizeStorage: 'Cyclades volumes cannot be extended (volume/urls.py VOLUME_ACTIONS: reassign only)',
+        resizeStorage: 'Cyclades volumes cannot be extended (volume/urls.py VOLUME_ACTIONS: reassign only)', // volume/urls.py L62-64, demux L67-84
         ...(release === '0.16' ? { storageAlone: 'Synnefo 0.16 creates volumes only with a server (volume/views.py create_volume(): server_id required)' } : {}),
       },
     };

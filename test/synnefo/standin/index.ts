@@ -64,7 +64,7 @@ export async function startStandin(o: WorldOptions & { release: Release }): Prom
     for (const [prefix, routes] of SERVICES) {
       const service = prefix.replace(/\/v[\d.]+$/, '');
       if (path !== service && !path.startsWith(`${service}/`)) continue;
-      // The service's own catch-all (e.g. volume/urls.py `^.*`): a path without the version is not found.
+      // The service's own catch-all (e.g. volume/urls.py `^.*` L153, after `^v2.0/` L152): a path without the version is not found.
       if (!path.startsWith(`${prefix}/`)) throw endpointNotFound();
       const user = world.userByToken(token);
       if (!user) throw unauthorized('Invalid token');

@@ -1,4 +1,4 @@
-// The volume API of Cyclades (volume/urls.py, volume/views.py over
+// The volume API of Cyclades (volume/urls.py L126-154, volume/views.py over
 // volume/volumes.py and logic/server_attachments.py): POST answers only id,
 // display_name and links (views.py create_volume() L142; 202 here, 200 in
 // the stored pre-0.16 form, L143); statuses are lower case ("in_use",
@@ -187,6 +187,6 @@ export function volumesRoute(req: Req): Reply | undefined {
     return methods(req, { GET: () => ok({ volume_types: w.volumeTypes.map((t) => ({ id: t.id, name: t.name, deleted: false, 'SNF:disk_template': t.diskTemplate })) }) });
   }
   if (req.path.startsWith('/snapshots')) return snapshotsRoute(req);
-  // /backups and anything else: the catch-all of volume/urls.py.
+  // /backups and anything else: the catch-all of volume/urls.py (L153).
   throw endpointNotFound();
 }
