@@ -1,5 +1,5 @@
 // Cyclades and Astakos faults as snf-django-lib renders them
-// (snf_django/lib/api/__init__.py render_fault(): {name: {code, message, details}}).
+// (snf_django/lib/api/__init__.py render_fault() L226-249: {name: {code, message, details}} L242-245).
 export class Fault extends Error {
   constructor(
     readonly code: number,
@@ -25,7 +25,7 @@ export const buildInProgress = (m: string): Fault => new Fault(409, 'buildInProg
 export const notImplemented = (m: string): Fault => new Fault(501, 'notImplemented', m);
 export const notAllowed = (allowed: string[]): Fault => new Fault(405, 'notAllowed', 'Method not allowed', '', { Allow: allowed.join(',') });
 
-/** Unknown URLs under an API: api_endpoint_not_found() answers 400, not 404 (snf_django/lib/api/__init__.py). */
+/** Unknown URLs under an API: api_endpoint_not_found() answers 400, not 404 (snf_django/lib/api/__init__.py L252-254). */
 export const endpointNotFound = (): Fault => badRequest('API endpoint not found');
 
 /**
