@@ -4,7 +4,7 @@
 import { badRequest, unauthorized } from './faults.js';
 import type { World } from './world.js';
 
-/** The endpoint of one service, as Astakos registers it (synnefo/lib/services.py fill_endpoints()). */
+/** The endpoint of one service, as Astakos registers it (synnefo/lib/services.py fill_endpoints() L21-32: publicURL = base + prefix + versionId L31). */
 function endpoint(world: World, base: string, prefix: string, versionId: string, exposeVersion: boolean): Record<string, unknown> {
   const e: Record<string, unknown> = {
     versionId,
@@ -62,7 +62,7 @@ export function authenticate(world: World, base: string, body: unknown): Record<
   };
 }
 
-/** GET on the identity root: the version list of keystone_versions.py (0.20); earlier Astakos has no such view. */
+/** GET on the identity root: the version list of keystone_versions.py (0.20; VERSIONS L28-33, versions_list() L51-56); earlier Astakos has no such view. */
 export function identityRoot(world: World, base: string): Record<string, unknown> | undefined {
   if (!world.features.identityVersions) return undefined;
   const version = { id: 'v2.0', status: 'CURRENT', updated: '2014-04-17T00:00:00Z', links: [{ rel: 'self', href: `${base}/identity/v2.0/` }] };

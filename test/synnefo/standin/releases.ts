@@ -17,7 +17,7 @@ export interface Features {
   /**
    * image, network and volume are advertised without their version suffix
    * (docs/upgrade/upgrade-0.19.rst "Re-register service and resource
-   * definitions"; snf-common synnefo/lib/services.py fill_endpoints() and
+   * definitions"; snf-common synnefo/lib/services.py fill_endpoints() L21-32 and
    * SNF:exposeVersion). Clients append the endpoint's versionId.
    */
   unversionedEndpoints: boolean;
@@ -32,7 +32,7 @@ export interface Features {
   keypairs: boolean;
   /** A create's `user_data` reaches the VM. From 0.20 as issue 13 states; the stored sources do not show it, so earlier releases drop it silently. */
   userData: boolean;
-  /** GET on the identity root lists the versions (astakos/api/keystone_versions.py, 2017). */
+  /** GET on the identity root lists the versions (astakos/api/keystone_versions.py versions_list() L51-56, 2017). */
   identityVersions: boolean;
   /** `shared_to_project` on servers, networks, volumes, floating IPs (Changelog "v0.16.2next": shared resources). */
   sharedToProject: boolean;
