@@ -28,7 +28,7 @@ export interface Features {
    * not detachable"; docs/upgrade/upgrade-0.17.rst helper VMs).
    */
   detachedVolumes: boolean;
-  /** os-keypairs and the `key_name` of a create (api/keypairs.py; api/servers.py create_server()). From 0.19, as issue 13 states. */
+  /** os-keypairs and the `key_name` of a create (api/keypairs.py urlpatterns L41-46; api/servers.py create_server()). From 0.19, as issue 13 states. */
   keypairs: boolean;
   /** A create's `user_data` reaches the VM. From 0.20 as issue 13 states; the stored sources do not show it, so earlier releases drop it silently. */
   userData: boolean;

@@ -2,7 +2,9 @@
 // flavor_to_dict() L39-48 (vcpus L45, SNF:disk_template L46, SNF:allow_create
 // L47; SNF:volume_type and os-flavor-access are in later forms, not stored),
 // list_flavors() L51-72 (deleted ones left out, by id), api/images.py
-// image_to_dict() (properties as metadata) and api/keypairs.py (0.19+).
+// image_to_dict() (properties as metadata) and api/keypairs.py (0.19+; 269b5543:
+// keypair_to_dict() L49-68, list L92-104, create_new_keypair() L109-163,
+// get_keypair() L167-177, delete_keypair() L182-197).
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
 import { badRequest, conflict, endpointNotFound, itemNotFound } from './faults.js';
 import type { Flavor, Image, World } from './world.js';
@@ -23,6 +25,8 @@ function imageToDict(i: Image, detail: boolean): Record<string, unknown> {
   return { ...d, updated: t, created: t, status: 'ACTIVE', progress: 100, user_id: i.owner, tenant_id: i.owner, links: [{ rel: 'self', href: `images/${i.id}` }], metadata: { ...i.properties } };
 }
 
+// api/keypairs.py: 'Malformed request.' L128, conflict L140, 201 L163, 204 L197.
+// Synnefo refuses key generation with 403 (L151-152); here it is a 400.
 function keypairs(req: Req): Reply | undefined {
   const w = req.world;
   const mine = () => w.keypairs.filter((k) => k.user === req.user.uuid);
