@@ -16,7 +16,7 @@ const TASK_STATE: Record<string, string> = {
   CONNECT: 'CONNECTING', DISCONNECT: 'DISCONNECTING', ATTACH_VOLUME: 'ATTACHING_VOLUME', DETACH_VOLUME: 'DETACHING_VOLUME',
 };
 
-/** logic/utils.py get_rsapi_state(): DELETED once deleted, REBOOT while a reboot job runs. */
+/** logic/utils.py get_rsapi_state() L108-148: DELETED once deleted (L135), REBOOT while a reboot job runs (L141). */
 export function rsapiState(vm: Server): string {
   if (vm.deleted) return 'DELETED';
   if (vm.operstate === 'STARTED') return vm.task === 'REBOOT' ? 'REBOOT' : 'ACTIVE';
