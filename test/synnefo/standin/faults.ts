@@ -38,8 +38,8 @@ export function overLimit(resource: string, available: number, requested = 1): F
 }
 
 /**
- * snf_django/lib/api/utils.py get_attribute(): a missing required attribute
- * or one of the wrong type is a 400 naming it.
+ * snf_django/lib/api/utils.py get_attribute() L123-136: a missing required
+ * attribute (L126-128) or one of the wrong type (L129-132) is a 400 naming it.
  */
 export function attribute<T>(doc: unknown, name: string, kind: 'object' | 'string' | 'list' | 'id' | 'any', required = true): T | undefined {
   const v = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>)[name] : undefined;
