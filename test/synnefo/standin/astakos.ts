@@ -1,5 +1,5 @@
 // Astakos as a Keystone v2.0 identity (snf-astakos-app/astakos/api/tokens.py
-// authenticate() L63-129, keystone_urls.py `^v2.0/tokens/?$`): POST /identity/v2.0/tokens
+// authenticate() L63-129, keystone_urls.py `^v2.0/tokens/?$` L39, catch-all L40): POST /identity/v2.0/tokens
 // with the caller's token answers who they are and the service catalog.
 import { badRequest, unauthorized } from './faults.js';
 import type { World } from './world.js';
