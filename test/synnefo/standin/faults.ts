@@ -30,7 +30,8 @@ export const endpointNotFound = (): Fault => badRequest('API endpoint not found'
 
 /**
  * A quota refusal as synnefo/quotas/__init__.py render_overlimit_exception()
- * words it, inside an overLimit fault (413).
+ * L195-219 words it (message and details L215-218), inside an overLimit fault
+ * (413) raised by issue_commission() L102.
  */
 export function overLimit(resource: string, available: number, requested = 1): Fault {
   const details = `Limit for resource '${resource}' exceeded for your account. Available: ${available}, Requested: ${requested}`;
