@@ -2,7 +2,7 @@
 // (network_to_dict() L172-190; create_network() L108-136: `type` required,
 // MAC_FILTERED the one users may create, 201 at L134; update_network()
 // L146-158 renames only; delete_network() L161-169, 409 while ports remain
-// in logic/networks.py), and api/subnets.py (list_subnets() L61-77 ignores
+// in logic/networks.py delete() L139-160, conflicts L140-145), and api/subnets.py (list_subnets() L61-77 ignores
 // every query filter; update_subnet() L166-188: only the name may change;
 // delete_subnet() L157-163 refuses; subnet_to_dict() L192-220;
 // check_boolean_value() L255-260). Line numbers: README.md.
@@ -65,6 +65,7 @@ function createNetwork(req: Req): Reply {
   const { world: w, user } = req;
   const doc = attribute(req.body, 'network', 'object');
   const flavor = attribute<string>(doc, 'type', 'string')!;
+  // logic/networks.py create() L50-116: unknown type L55-56.
   if (!FLAVORS.includes(flavor)) throw badRequest(`Invalid network type '${flavor}'`);
   if (!USER_FLAVORS.includes(flavor)) throw forbidden(`Cannot create network of type '${flavor}'.`);
   const name = attribute<string>(doc, 'name', 'string', false) ?? '';
@@ -77,6 +78,8 @@ function createNetwork(req: Req): Reply {
   return ok({ network: networkToDict(w, n) }, 201);
 }
 
+// logic/networks.py: validate_network_action() L33-35 ("has been deleted"),
+// delete() L139-160 (ports L140-142, floating IPs L143-145).
 function deleteNetwork(w: World, n: Network): Reply {
   if (n.public) throw forbidden('Cannot delete the public network.');
   if (n.deleted) throw badRequest('Network has been deleted.');

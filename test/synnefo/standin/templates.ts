@@ -85,7 +85,8 @@ export function templatesRoute(req: Req): Reply | undefined {
     });
   }
   if (req.path.startsWith('/os-keypairs')) {
-    // Before 0.19 the compute URLs have no keypairs: the catch-all answers (compute_urls.py → api_endpoint_not_found).
+    // Before 0.19 the compute URLs have no keypairs: the catch-all answers (compute_urls.py 4dbaf138: compute_api20_patterns L26-32 has no
+    // os-keypairs, so `^.*` → api_endpoint_not_found L41 answers).
     if (!w.features.keypairs) throw endpointNotFound();
     return keypairs(req);
   }
