@@ -1,7 +1,8 @@
 // The stand-in's state: what Cyclades keeps in its database, seeded with a
 // small catalogue, and the Ganeti jobs that finish a transition later
-// (logic/backend.py process_op_status(): the API answers 202 and the
-// dispatcher completes the change afterwards).
+// (logic/backend.py process_op_status(), L61-116 in the stored 0071ac42: the
+// API answers 202 and the dispatcher completes the change afterwards; success
+// sets the state L80-82, OP_INSTANCE_REMOVE marks the VM deleted L88-107).
 import { featuresOf, type Features, type Release } from './releases.js';
 import { badRequest, itemNotFound, overLimit } from './faults.js';
 
