@@ -2,7 +2,8 @@
 // flavor_to_dict() L39-48 (vcpus L45, SNF:disk_template L46, SNF:allow_create
 // L47; SNF:volume_type and os-flavor-access are in later forms, not stored),
 // list_flavors() L51-72 (deleted ones left out, by id), api/images.py
-// image_to_dict() (properties as metadata) and api/keypairs.py (0.19+; 269b5543:
+// (00089614) image_to_dict() L100-114 (properties as metadata L110-113),
+// list_images() L118-145 (sorted by id L136), get_image_details() L167-186, and api/keypairs.py (0.19+; 269b5543:
 // keypair_to_dict() L49-68, list L92-104, create_new_keypair() L109-163,
 // get_keypair() L167-177, delete_keypair() L182-197).
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
