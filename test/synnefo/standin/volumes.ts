@@ -1,5 +1,5 @@
 // The volume API of Cyclades (volume/urls.py L126-154, volume/views.py over
-// volume/volumes.py and logic/server_attachments.py): POST answers only id,
+// volume/volumes.py (02071b96: create() L28-71, delete() L162-174) and logic/server_attachments.py): POST answers only id,
 // display_name and links (views.py create_volume() L142; 202 here, 200 in
 // the stored pre-0.16 form, L143); statuses are lower case ("in_use",
 // volume_to_dict() L49); delete answers 202 (delete_volume() L166); deleted
@@ -74,6 +74,7 @@ function createVolume(req: Req): Reply {
   if (type && type.id !== serverType) throw badRequest(`Cannot create a volume with type '${type.id}' to a server with volume type '${serverType}'.`);
   checkServerAction(vm, 'ATTACH_VOLUME');
   const index = [...w.volumes.values()].filter((x) => x.machineId === vm.id && !x.deleted).length;
+  // volume/volumes.py _create_volume() L74-159: a new volume is CREATING (L158), then attached (create() L69).
   const v: Volume = { ...base, id: w.id(), typeId: serverType, machineId: vm.id, index, status: 'CREATING', deleteOnTermination: true };
   w.volumes.set(v.id, v);
   vm.task = 'ATTACH_VOLUME';
@@ -84,7 +85,11 @@ function createVolume(req: Req): Reply {
   return ok({ volume: volumeToDict(w, v, false) }, 202);
 }
 
-/** volumes.delete(): an attached volume goes by detaching it (not the root); a detached one only if detachable (through a helper VM). */
+/**
+ * volumes.delete() (volume/volumes.py L162-174 in 02071b96): an attached volume goes by detaching it
+ * (L167-170; not the root); a detached one only if detachable (through a helper VM) — the stored
+ * form refuses every detached volume, "Cannot delete a detached volume" L171-172.
+ */
 function deleteVolume(w: World, v: Volume): Reply {
   if (v.deleted) throw badRequest(`Volume ${v.id} has been deleted.`);
   if (v.machineId !== null) {
