@@ -24,7 +24,7 @@ export interface Features {
   /**
    * Volumes may exist without a server when their type is detachable
    * (volume/views.py create_volume(): server_id is required=True in the 0.16
-   * form, required=False later; volume/tests/volumes.py "Volume type 'file' is
+   * form, required=False later; volume/tests/volumes.py L289 (test_create_bad_volume_types() L272-293) "Volume type 'file' is
    * not detachable"; docs/upgrade/upgrade-0.17.rst helper VMs).
    */
   detachedVolumes: boolean;
