@@ -24,8 +24,9 @@ export interface Features {
   /**
    * Volumes may exist without a server when their type is detachable
    * (volume/views.py create_volume(): server_id is required=True in the 0.16
-   * form, required=False later; volume/tests/volumes.py L289 (test_create_bad_volume_types() L272-293) "Volume type 'file' is
-   * not detachable"; docs/upgrade/upgrade-0.17.rst helper VMs).
+   * form, required=False later; volume/tests/volumes.py
+   * test_create_bad_volume_types() L272-293: "Volume type 'file' is not
+   * detachable" L289; docs/upgrade/upgrade-0.17.rst helper VMs).
    */
   detachedVolumes: boolean;
   /** os-keypairs and the `key_name` of a create (api/keypairs.py urlpatterns L41-46; api/servers.py create_server()). From 0.19, as issue 13 states. */
