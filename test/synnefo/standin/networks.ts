@@ -93,6 +93,9 @@ function deleteNetwork(w: World, n: Network): Reply {
   return empty(204);
 }
 
+// logic/subnets.py (02071b96) _create_subnet() L59-139: validate_subnet_params()
+// "Invalid network IPv4 subnet" L250 (the CIDR appended here), one subnet per
+// IP version check_number_of_subnets() L203-207, one pool from .1 up L132.
 function createSubnet(req: Req): Reply {
   const w = req.world;
   const doc = attribute<Record<string, unknown>>(req.body, 'subnet', 'object')!;
@@ -153,6 +156,7 @@ export function networksRoute(req: Req): Reply | undefined {
         return ok({ subnet: subnetToDict(w, s) });
       },
       DELETE: () => {
+        // logic/subnets.py delete_subnet() L156-161.
         throw badRequest('Deletion of a subnet is not supported');
       },
     });
