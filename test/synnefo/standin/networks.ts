@@ -95,7 +95,8 @@ function deleteNetwork(w: World, n: Network): Reply {
 
 // logic/subnets.py (02071b96) _create_subnet() L59-139: validate_subnet_params()
 // "Invalid network IPv4 subnet" L250 (the CIDR appended here), one subnet per
-// IP version check_number_of_subnets() L203-207, one pool from .1 up L132.
+// IP version check_number_of_subnets() L203-207, the pool after a gateway on
+// the first address L122-123 (the whole range without a gateway L131-132).
 function createSubnet(req: Req): Reply {
   const w = req.world;
   const doc = attribute<Record<string, unknown>>(req.body, 'subnet', 'object')!;
