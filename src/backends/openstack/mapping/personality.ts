@@ -3,9 +3,10 @@
 // original snf-occi did the same (grnet/snf-occi 15981e59 soi/compute.py
 // _get_personality() L138-157: the key in ~/.ssh/authorized_keys of each user
 // the image's `users` property names, L148-156); user data goes to
-// cloud-init's NoCloud seed (snf_create_server() L161-170), whose meta-data
-// file must exist beside it (L143-146). Cyclades takes at most five files (util.verify_personality(),
-// MAX_PERSONALITY), each Base64 (snf-image writes them as given).
+// cloud-init's NoCloud seed (snf_create_server() from L161, user data
+// L166-170), whose meta-data file must exist beside it (L143-146). Cyclades
+// takes at most five files (util.verify_personality(), MAX_PERSONALITY), each
+// Base64 (snf-image writes them as given).
 import { createHash } from 'node:crypto';
 
 export interface PersonalityFile {
