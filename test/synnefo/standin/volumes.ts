@@ -1,5 +1,6 @@
 // The volume API of Cyclades (volume/urls.py L126-154, volume/views.py over
-// volume/volumes.py (02071b96: create() L28-71, delete() L162-174) and logic/server_attachments.py): POST answers only id,
+// volume/volumes.py (02071b96: create() L28-71, delete() L162-174) and
+// logic/server_attachments.py): POST answers only id,
 // display_name and links (views.py create_volume() L142; 202 here, 200 in
 // the stored pre-0.16 form, L143); statuses are lower case ("in_use",
 // volume_to_dict() L49); delete answers 202 (delete_volume() L166); deleted
