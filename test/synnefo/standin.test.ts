@@ -53,6 +53,12 @@ for (const release of RELEASES) {
       const gone = (await call('GET', `/cyclades/compute/v2.0/servers/${id}`)).json.server;
       assert.deepEqual([gone.status, gone.deleted], ['DELETED', true]);
       assert.equal((await call('GET', '/cyclades/compute/v2.0/os-keypairs')).status, at(release, '0.19') ? 200 : 400);
+      if (at(release, '0.19')) {
+        // api/keypairs.py L151-152: no key generation without SUPPORT_GENERATE_KEYS, a 403.
+        const generate = await call('POST', '/cyclades/compute/v2.0/os-keypairs', { keypair: { name: 'made-for-me' } });
+        assert.equal(generate.status, 403);
+        assert.equal(generate.json.forbidden.message, 'Application does not support ssh keys generation');
+      }
     });
 
     it('volumes: POST answers id, display_name and links only; a volume of its own needs a detachable type', async () => {

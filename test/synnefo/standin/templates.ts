@@ -7,7 +7,7 @@
 // keypair_to_dict() L49-68, list L92-104, create_new_keypair() L109-163,
 // get_keypair() L167-177, delete_keypair() L182-197).
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
-import { badRequest, conflict, endpointNotFound, itemNotFound } from './faults.js';
+import { badRequest, conflict, endpointNotFound, forbidden, itemNotFound } from './faults.js';
 import type { Flavor, Image, World } from './world.js';
 
 function flavorToDict(w: World, f: Flavor, detail: boolean): Record<string, unknown> {
@@ -27,7 +27,7 @@ function imageToDict(i: Image, detail: boolean): Record<string, unknown> {
 }
 
 // api/keypairs.py: 'Malformed request.' L128, conflict L140, 201 L163, 204 L197.
-// Synnefo refuses key generation with 403 (L151-152); here it is a 400.
+// Key generation is refused with 403 as SUPPORT_GENERATE_KEYS off makes it (L151-152).
 function keypairs(req: Req): Reply | undefined {
   const w = req.world;
   const mine = () => w.keypairs.filter((k) => k.user === req.user.uuid);
@@ -39,7 +39,7 @@ function keypairs(req: Req): Reply | undefined {
         const kp = (req.body as { keypair?: { name?: unknown; public_key?: unknown } } | undefined)?.keypair;
         if (!kp || typeof kp.name !== 'string') throw badRequest('Malformed request.');
         if (mine().some((k) => k.name === kp.name)) throw conflict('A keypair with that name already exists');
-        if (typeof kp.public_key !== 'string') throw badRequest('Application does not support ssh keys generation');
+        if (typeof kp.public_key !== 'string') throw forbidden('Application does not support ssh keys generation');
         const k = { user: req.user.uuid, name: kp.name, publicKey: kp.public_key };
         w.keypairs.push(k);
         return ok(dict(k), 201);
