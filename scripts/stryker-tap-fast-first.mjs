@@ -1,0 +1,85 @@
+// A Stryker test runner for `npm run mutate` (docs/testing.md): Stryker's own
+// tap runner (one process per test file, one "test" per file), with two
+// changes that make a run feasible on a shared two-core machine.
+//
+// 1. Fast files first. Stryker runs the files that reached a mutant in the
+//    order the dry run met them (alphabetical) and stops at the first that
+//    fails. Most mutants are killed by a small, quick unit test file, so this
+//    runner tries the files the dry run measured quickest first: a killed
+//    mutant usually costs one short process instead of a walk through the
+//    slow server tests that sort before it.
+// 2. Test files named by their TypeScript source. The tap runner reports
+//    dist/test/…/x.test.js, which Stryker's incremental mode cannot diff
+//    (dist/ is built, not part of the project it reads). Reported as
+//    test/…/x.test.ts, a changed test file re-tests the mutants it reached.
+//    (A changed helper that is not itself a test file is not seen: run with
+//    --force over the code it concerns.)
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { commonTokens, declareFactoryPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
+import { createTapTestRunnerFactory } from '@stryker-mutator/tap-runner';
+
+/** Written in the sandbox by the dry run, so that a runner restarted after a timeout keeps the order. */
+const DURATIONS_FILE = 'stryker-test-durations.json';
+
+/** dist/test/a/b.test.js → test/a/b.test.ts, when that source is in the sandbox. */
+function sourceOf(compiled) {
+  const source = compiled.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+  return existsSync(source) ? source : compiled;
+}
+
+class FastFirstTapRunner {
+  static inject = tokens(commonTokens.injector);
+
+  /** @type {Map<string, number> | undefined} test file → milliseconds it took in the dry run */
+  durations;
+
+  constructor(injector) {
+    this.tap = createTapTestRunnerFactory()(injector);
+  }
+
+  capabilities() {
+    return this.tap.capabilities();
+  }
+
+  init() {
+    return this.tap.init();
+  }
+
+  async dryRun(options) {
+    const result = await this.tap.dryRun(options);
+    if (result.status === 'complete') {
+      const durations = Object.fromEntries(result.tests.map((t) => [t.id, t.timeSpentMs]));
+      writeFileSync(DURATIONS_FILE, JSON.stringify(durations));
+      this.durations = new Map(Object.entries(durations));
+      for (const test of result.tests) test.fileName = sourceOf(test.fileName);
+    }
+    return result;
+  }
+
+  mutantRun(options) {
+    const { testFilter } = options;
+    if (!testFilter) return this.tap.mutantRun(options);
+    const took = this.loadDurations();
+    const quickest = [...testFilter].sort((a, b) => (took.get(a) ?? Infinity) - (took.get(b) ?? Infinity) || a.localeCompare(b));
+    return this.tap.mutantRun({ ...options, testFilter: quickest });
+  }
+
+  loadDurations() {
+    if (!this.durations) {
+      const saved = existsSync(DURATIONS_FILE) ? JSON.parse(readFileSync(DURATIONS_FILE, 'utf8')) : {};
+      this.durations = new Map(Object.entries(saved));
+    }
+    return this.durations;
+  }
+
+  dispose() {
+    return this.tap.dispose?.();
+  }
+}
+
+function createFastFirstTapRunner(injector) {
+  return new FastFirstTapRunner(injector);
+}
+createFastFirstTapRunner.inject = tokens(commonTokens.injector);
+
+export const strykerPlugins = [declareFactoryPlugin(PluginKind.TestRunner, 'tap-fast-first', createFastFirstTapRunner)];
