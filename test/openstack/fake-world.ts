@@ -7,7 +7,8 @@
 //   Neutron: an absolute href in <key>_links; Glance: a path from its root);
 // - request bodies checked as the services check them (a reboot type other
 //   than SOFT or HARD, an extend that does not grow the volume: 400);
-// - in-between states that last `steps` reads (REBOOT, extending).
+// - in-between states that last `steps` reads (REBOOT, extending);
+// - password sign-in as Keystone v3 and v2.0 answer it (the console's).
 import type { ServerResponse } from 'node:http';
 import { json, type Recorded } from './fake-cloud.js';
 import { fixture } from './fixtures.js';
@@ -35,6 +36,8 @@ export interface World {
   volume: Doc;
   /** Reads left before the server's or the volume's transition ends. */
   pending: { server: number; volume: number; volumeSize?: number };
+  /** The one user who can sign in with a password, and how Keystone answers a sign-in. */
+  signIn: { username: string; password: string; domain: string; project: string; expires?: string; answersWithoutToken?: boolean };
 }
 
 const SERVER = fixture<{ server: Doc }>('server-active.json').server;
@@ -54,6 +57,7 @@ export function freshWorld(): World {
     floatingIps: [],
     volume: { id: 'v1', status: 'available', size: 1, name: 'v', attachments: [], metadata: {} },
     pending: { server: 0, volume: 0 },
+    signIn: { username: 'demo', password: 'secret', domain: 'Default', project: 'p1', expires: '2030-01-01T00:00:00Z' },
   };
 }
 
@@ -92,12 +96,18 @@ export function fakeOpenStack(url: () => string, world: () => World) {
       if (req.headers['x-subject-token'] !== 'tok') return json(res, 404, {});
       return json(res, 200, { token: { expires_at: new Date(Date.now() + 3600_000).toISOString(), project: { id: 'p1' }, user: { id: 'u' }, catalog } });
     }
+    if (path === '/v3/auth/tokens' && req.method === 'POST') return signInV3(req, res, w.signIn);
+    if (path === '/v2.0/tokens' && req.method === 'POST') return signInV2(req, res, w.signIn);
     if (path === '/compute/v2.1/') return json(res, 200, { version: { version: '2.93', min_version: '2.1' } });
     if (path === '/compute/v2.1/flavors/detail') return linked('flavors', w.flavors);
     if (path === '/image/v2/images') {
       const p = page(w.images, query, w.pageSize);
       return json(res, 200, { images: p.items, first: '/v2/images', ...(p.next ? { next: `/v2/images?marker=${p.next}&limit=${w.pageSize}` } : {}) });
     }
+    const image = w.images.find((i) => path === `/image/v2/images/${String(i.id)}`);
+    // Glance answers one image unwrapped, an unknown one 404 and a malformed id 400 (it is not a UUID).
+    if (image && req.method === 'GET') return json(res, 200, image);
+    if (path.startsWith('/image/v2/images/') && !/^[0-9a-f-]{36}$/.test(path.slice('/image/v2/images/'.length))) return json(res, 400, { message: 'Invalid image id' });
     if (path === `/compute/v2.1/servers/${sid}` && req.method === 'GET') {
       if (!server) return json(res, 404, { itemNotFound: { code: 404, message: `Instance ${sid} could not be found.` } });
       if (w.pending.server > 0 && --w.pending.server === 0) Object.assign(server, { status: 'ACTIVE', 'OS-EXT-STS:task_state': null });
@@ -160,4 +170,29 @@ export function fakeOpenStack(url: () => string, world: () => World) {
     }
     json(res, 404, { itemNotFound: { code: 404, message: `the fake has no ${req.method} ${path}` } });
   };
+}
+
+type SignIn = World['signIn'];
+
+/** Keystone v3: a password identity (user and domain by name), optionally scoped to a project by name; the token in X-Subject-Token. */
+function signInV3(req: Recorded, res: ServerResponse, who: SignIn): void {
+  const auth = (req.body as { auth?: { identity?: { methods?: string[]; password?: { user?: Doc } }; scope?: { project?: { name?: string; domain?: { name?: string } } } } }).auth;
+  const user = auth?.identity?.password?.user as { name?: string; password?: string; domain?: { name?: string } } | undefined;
+  if (auth?.identity?.methods?.[0] !== 'password' || !user) return json(res, 400, { error: { code: 400, message: 'Expecting to find identity in auth' } });
+  const scope = auth.scope?.project;
+  const known = user.name === who.username && user.password === who.password && user.domain?.name === who.domain;
+  const scoped = scope === undefined || (scope.name === who.project && scope.domain?.name === who.domain);
+  if (!known || !scoped) return json(res, 401, { error: { code: 401, message: 'The request you have made requires authentication.' } });
+  json(res, 201, { token: { ...(who.expires ? { expires_at: who.expires } : {}), methods: ['password'] } }, who.answersWithoutToken ? {} : { 'X-Subject-Token': 'tok' });
+}
+
+/** Keystone v2.0: passwordCredentials and a tenant by name; the token in the body. */
+function signInV2(req: Recorded, res: ServerResponse, who: SignIn): void {
+  const auth = (req.body as { auth?: { passwordCredentials?: { username?: string; password?: string }; tenantName?: string } }).auth;
+  const creds = auth?.passwordCredentials;
+  if (!creds) return json(res, 400, { error: { code: 400, message: 'Expecting to find passwordCredentials in auth' } });
+  const known = creds.username === who.username && creds.password === who.password && (auth.tenantName === undefined || auth.tenantName === who.project);
+  if (!known) return json(res, 401, { error: { code: 401, message: 'Invalid user / password' } });
+  const token = { ...(who.answersWithoutToken ? {} : { id: 'tok' }), ...(who.expires ? { expires: who.expires } : {}) };
+  json(res, 200, { access: { token, user: { name: who.username } } });
 }
