@@ -14,12 +14,25 @@
 //    test/…/x.test.ts, a changed test file re-tests the mutants it reached.
 //    (A changed helper that is not itself a test file is not seen: run with
 //    --force over the code it concerns.)
+// 3. Exclusions that work. The tap runner hands `tap.testFiles` to glob as a
+//    list of patterns, where a "!pattern" is not a negation: it matches
+//    nothing and excludes nothing. This runner drops the files that a
+//    "!pattern" names after the tap runner has listed them.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { commonTokens, declareFactoryPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
 import { createTapTestRunnerFactory } from '@stryker-mutator/tap-runner';
 
 /** Written in the sandbox by the dry run, so that a runner restarted after a timeout keeps the order. */
 const DURATIONS_FILE = 'stryker-test-durations.json';
+
+/** A glob of the config (`**` any path, `*` any name part) as a regular expression over a whole path. */
+function globRegExp(glob) {
+  const body = glob
+    .split(/(\*\*\/?|\*)/)
+    .map((part) => (part.startsWith('**') ? '(?:.*/)?' + (part.endsWith('/') ? '' : '.*') : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`);
+}
 
 /** dist/test/a/b.test.js → test/a/b.test.ts, when that source is in the sandbox. */
 function sourceOf(compiled) {
@@ -35,14 +48,19 @@ class FastFirstTapRunner {
 
   constructor(injector) {
     this.tap = createTapTestRunnerFactory()(injector);
+    const patterns = injector.resolve(commonTokens.options).tap?.testFiles ?? [];
+    this.excluded = patterns.filter((p) => p.startsWith('!')).map((p) => globRegExp(p.slice(1)));
   }
 
   capabilities() {
     return this.tap.capabilities();
   }
 
-  init() {
-    return this.tap.init();
+  async init() {
+    await this.tap.init();
+    // The tap runner keeps the files it will run in `testFiles` (its own field: checked here so a change in it fails loudly).
+    if (!Array.isArray(this.tap.testFiles)) throw new Error('tap-fast-first: the tap runner no longer lists its test files in testFiles; update scripts/stryker-tap-fast-first.mjs');
+    this.tap.testFiles = this.tap.testFiles.filter((f) => !this.excluded.some((re) => re.test(f)));
   }
 
   async dryRun(options) {
