@@ -10,13 +10,19 @@
 //    mutant, then the quickest in the dry run: a killed mutant usually costs
 //    one short process instead of a walk through the slow server tests that
 //    sort before its killer.
-// 2. Test files named by their TypeScript source. The tap runner reports
+// 2. An optional cap. With STRYKER_MAX_TEST_FILES=n, a mutant runs at most
+//    the first n files of that order; one that none of them kills is reported
+//    as survived. A survivor otherwise costs a walk through every file that
+//    reaches it (for model/, the whole suite: minutes on a busy machine). The
+//    score of a capped run is a lower bound; the cap is said in the log and
+//    in docs/testing.md with the figures it produced.
+// 3. Test files named by their TypeScript source. The tap runner reports
 //    dist/test/…/x.test.js, which Stryker's incremental mode cannot diff
 //    (dist/ is built, not part of the project it reads). Reported as
 //    test/…/x.test.ts, a changed test file re-tests the mutants it reached.
 //    (A changed helper that is not itself a test file is not seen: run with
 //    --force over the code it concerns.)
-// 3. Exclusions that work. The tap runner hands `tap.testFiles` to glob as a
+// 4. Exclusions that work. The tap runner hands `tap.testFiles` to glob as a
 //    list of patterns, where a "!pattern" is not a negation: it matches
 //    nothing and excludes nothing. This runner drops the files that a
 //    "!pattern" names after the tap runner has listed them.
@@ -26,6 +32,9 @@ import { createTapTestRunnerFactory } from '@stryker-mutator/tap-runner';
 
 /** Written in the sandbox by the dry run, so that a runner restarted after a timeout keeps the order. */
 const DURATIONS_FILE = 'stryker-test-durations.json';
+
+/** At most this many test files per mutant (STRYKER_MAX_TEST_FILES), or every file that reaches it. */
+const MAX_FILES = Number(process.env.STRYKER_MAX_TEST_FILES) > 0 ? Number(process.env.STRYKER_MAX_TEST_FILES) : Infinity;
 
 /** A glob of the config (`**` any path, `*` any name part) as a regular expression over a whole path. */
 function globRegExp(glob) {
@@ -52,6 +61,7 @@ class FastFirstTapRunner {
     this.tap = createTapTestRunnerFactory()(injector);
     const patterns = injector.resolve(commonTokens.options).tap?.testFiles ?? [];
     this.excluded = patterns.filter((p) => p.startsWith('!')).map((p) => globRegExp(p.slice(1)));
+    if (MAX_FILES < Infinity) injector.resolve(commonTokens.logger).warn(`STRYKER_MAX_TEST_FILES=${MAX_FILES}: a mutant none of its first ${MAX_FILES} test files kills is reported as survived (the score is a lower bound)`);
   }
 
   capabilities() {
@@ -94,7 +104,7 @@ class FastFirstTapRunner {
       (here.get(b) ?? 0) - (here.get(a) ?? 0) || (anywhere.get(b) ?? 0) - (anywhere.get(a) ?? 0) || (took.get(a) ?? Infinity) - (took.get(b) ?? Infinity) || a.localeCompare(b);
     // Static mutants (in code run when a module loads) come without a filter: every file, in the same order.
     const files = testFilter ?? this.tap.testFiles;
-    const result = await this.tap.mutantRun({ ...options, testFilter: [...files].sort(order) });
+    const result = await this.tap.mutantRun({ ...options, testFilter: [...files].sort(order).slice(0, MAX_FILES) });
     if (result.status === 'killed') {
       for (const test of result.killedBy) for (const counts of [here, anywhere]) counts.set(test, (counts.get(test) ?? 0) + 1);
     }
