@@ -6,7 +6,8 @@ import type { AttributeDefinition, AttributeValue } from './category.js';
 const MAX_STRING = 64 * 1024;
 
 function fail(def: AttributeDefinition, expected: string, got: AttributeValue): never {
-  const shown = typeof got === 'string' ? `the string ${JSON.stringify(got.slice(0, 40))}` : `${JSON.stringify(got)?.slice(0, 40)}`;
+  // JSON has no infinities: String() shows them as they were sent (1e999 is Infinity, not null).
+  const shown = typeof got === 'string' ? `the string ${JSON.stringify(got.slice(0, 40))}` : typeof got === 'number' ? String(got) : `${JSON.stringify(got)?.slice(0, 40)}`;
   throw badRequest(`attribute ${def.name} must be ${expected}, got ${shown}`);
 }
 
