@@ -28,4 +28,30 @@ describe('closest names', () => {
   it('compares long names by their first 64 characters, so its work is bounded', () => {
     assert.deepEqual(closest('a'.repeat(100_000), ['b'.repeat(100_000), 'a'.repeat(99_999) + 'b']), ['a'.repeat(99_999) + 'b']);
   });
+
+  it('allows a third of the word in edits, at least one and at most three', () => {
+    assert.deepEqual(closest('ab', ['ac']), ['ac'], 'a short word may still be one edit away');
+    assert.deepEqual(closest('abcdef', ['abxyef']), ['abxyef'], 'six letters: two edits');
+    assert.deepEqual(closest('abcde', ['abxye']), [], 'five letters: one edit only');
+    assert.deepEqual(closest('abcdefghijkl', ['abcdefghiXYZ']), ['abcdefghiXYZ'], 'twelve letters: three edits');
+    assert.deepEqual(closest('abcdefghijklmnop', ['abcdefghijkWXYZp']), [], 'never four, however long the word');
+  });
+
+  it('a length difference of exactly the limit can still be within it', () => {
+    assert.deepEqual(closest('stat', ['start']), ['start']);
+    assert.equal(editDistance('abc', 'abcde', 2), 2);
+    assert.equal(editDistance('abc', 'abcdef', 2), Infinity);
+    assert.equal(editDistance('abcd', 'wxyz', 4), 4, 'a distance equal to the limit is kept');
+    assert.equal(editDistance('abcd', 'wxyz', 3), Infinity);
+  });
+
+  it('never suggests the word itself, and each candidate once', () => {
+    assert.deepEqual(closest('stop', ['stop', 'stpo']), ['stpo']);
+    assert.deepEqual(closest('stpo', ['stop', 'stop', 'Stop']), ['stop', 'Stop']);
+  });
+
+  it('ties are listed alphabetically, at most three', () => {
+    assert.deepEqual(closest('cat', ['hat', 'bat', 'rat', 'fat', 'cut']), ['bat', 'cut', 'fat']);
+    assert.deepEqual(closest('cat', ['hat', 'bat'], 1), ['bat']);
+  });
 });
