@@ -101,5 +101,8 @@ describe('kinds inherit, mixins depend and apply', () => {
     const inherited = mixin('i', { depends: [mixin('c', { applies: [I.COMPUTE] })] });
     assert.equal(mixinAppliesTo(inherited, I.COMPUTE), true);
     assert.equal(mixinAppliesTo(inherited, I.NETWORK), false, 'the dependency restricts it');
+    const both = mixin('b', { applies: [I.COMPUTE, I.NETWORK] });
+    assert.equal(mixinAppliesTo(both, I.NETWORK), true, 'naming several kinds, it applies to each of them');
+    assert.equal(mixinAppliesTo(both, I.STORAGE), false);
   });
 });
