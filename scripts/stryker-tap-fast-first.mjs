@@ -6,8 +6,9 @@
 //    the order the dry run met them (alphabetical) and stops at the first
 //    that fails. Code in model/ is reached by nearly every file, so the order
 //    decides the cost. This runner tries first the files that already killed
-//    mutants of the same source file in this run, then those that killed any
-//    mutant, then the quickest in the dry run: a killed mutant usually costs
+//    mutants of the same source file in this run, then the tests of the
+//    source's own folder (test/model/ for src/model/…), then those that killed
+//    any mutant, then the quickest in the dry run: a killed mutant usually costs
 //    one short process instead of a walk through the slow server tests that
 //    sort before its killer.
 // 2. An optional cap. With STRYKER_MAX_TEST_FILES=n, a mutant runs at most
@@ -100,8 +101,10 @@ class FastFirstTapRunner {
     const took = this.loadDurations();
     const here = this.killsOf(activeMutant.fileName);
     const anywhere = this.killsOf('');
+    const folder = /(?:^|\/)src\/([^/]+)\//.exec(activeMutant.fileName.replaceAll('\\', '/'))?.[1];
+    const own = (file) => (folder !== undefined && file.includes(`test/${folder}/`) ? 1 : 0);
     const order = (a, b) =>
-      (here.get(b) ?? 0) - (here.get(a) ?? 0) || (anywhere.get(b) ?? 0) - (anywhere.get(a) ?? 0) || (took.get(a) ?? Infinity) - (took.get(b) ?? Infinity) || a.localeCompare(b);
+      (here.get(b) ?? 0) - (here.get(a) ?? 0) || own(b) - own(a) || (anywhere.get(b) ?? 0) - (anywhere.get(a) ?? 0) || (took.get(a) ?? Infinity) - (took.get(b) ?? Infinity) || a.localeCompare(b);
     // Static mutants (in code run when a module loads) come without a filter: every file, in the same order.
     const files = testFilter ?? this.tap.testFiles;
     const result = await this.tap.mutantRun({ ...options, testFilter: [...files].sort(order).slice(0, MAX_FILES) });

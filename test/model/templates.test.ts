@@ -27,6 +27,7 @@ import {
 
 const defaults = (m: ReturnType<typeof osTemplate>): Record<string, unknown> =>
   Object.fromEntries([...m.attributes.values()].map((d) => [d.name, [d.valueKind, d.default, d.mutable]]));
+const descriptions = (m: ReturnType<typeof osTemplate>): Record<string, unknown> => Object.fromEntries([...m.attributes.values()].map((d) => [d.name, d.description]));
 
 describe('provider templates', () => {
   test('a cloud name that is a term is kept; otherwise odd characters become _, the start is a letter or digit, and an empty result takes the fallback', () => {
@@ -50,6 +51,7 @@ describe('provider templates', () => {
     const x64 = osTemplate({ id: 'i', term: 't', title: 't', scheme: 'http://cloud/os#', architecture: 'x64' });
     assert.equal(x64.scheme, 'http://cloud/os#');
     assert.deepEqual(defaults(x64)['occi.compute.architecture'], ['enum', 'x64', true]);
+    assert.deepEqual(descriptions(x64), { 'org.openstack.image.id': 'Image identifier in the cloud', 'occi.compute.architecture': 'Architecture of the image' });
     assert.equal(isOsTemplate(t), true);
     assert.equal(isResourceTemplate(t), false);
   });
@@ -66,6 +68,14 @@ describe('provider templates', () => {
       'org.openstack.flavor.ephemeral': ['integer', 0, false],
       'org.openstack.flavor.swap': ['integer', 0, false],
       'org.openstack.flavor.id': ['string', 'f1', false],
+    });
+    assert.deepEqual(descriptions(t), {
+      'occi.compute.cores': 'Number of virtual CPU cores',
+      'occi.compute.memory': 'RAM in gigabytes',
+      'org.openstack.flavor.disk': 'Root disk size in GB',
+      'org.openstack.flavor.ephemeral': 'Ephemeral disk size in GB',
+      'org.openstack.flavor.swap': 'Swap size in MiB',
+      'org.openstack.flavor.id': 'Flavor identifier in the cloud',
     });
     const one = resourceTemplate({ id: 'f2', term: 'tiny', title: undefined, cores: 1, ramMiB: 512, diskGB: 1, ephemeralGB: 5, swapMiB: 256 });
     assert.equal(one.title, 'tiny: 1 core, 0.5 GiB RAM, 1 GB disk');
