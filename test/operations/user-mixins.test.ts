@@ -100,6 +100,12 @@ describe('user mixin definitions: what is refused, and why', () => {
     await refused(context(), [tag({ location: '/os_tpl/blue/' })], 409, /lies inside \/os_tpl\/, reserved for this provider's mixins/);
   });
 
+  test("every provider family's path is kept for the provider's mixins (a saved image or a new zone may appear there later)", async () => {
+    for (const family of ['/templates/', '/availability_zone/', '/security_group/', '/mixin/', '/os_tpl/', '/resource_tpl/']) {
+      await refused(context(), [tag({ location: `${family}blue/` })], 409, new RegExp(`lies inside ${family}, reserved for this provider's mixins`));
+    }
+  });
+
   test('a name or location already in the catalogue, or twice in one request, is 409', async () => {
     const mine = userMixin({ scheme: 'http://me.example/tags#', term: 'red', title: null, location: '/red/' });
     const withRed = context({}, new Catalog([debian], [mine]));
