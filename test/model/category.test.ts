@@ -106,3 +106,10 @@ describe('kinds inherit, mixins depend and apply', () => {
     assert.equal(mixinAppliesTo(both, I.STORAGE), false);
   });
 });
+
+test('an attribute definition carries only the options it was given (no keys set to undefined)', () => {
+  assert.deepStrictEqual(attr('x.a', 'string', 'plain'), { name: 'x.a', valueKind: 'string', mutable: true, required: false, description: 'plain' });
+  assert.deepStrictEqual(attr('x.b', 'integer', 'all', { mutable: false, required: true, default: 0, pattern: '^1$', patternText: 'one', minimum: 0, maximum: 0 }), {
+    name: 'x.b', valueKind: 'integer', mutable: false, required: true, description: 'all', default: 0, pattern: '^1$', patternText: 'one', minimum: 0, maximum: 0,
+  });
+});

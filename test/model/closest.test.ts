@@ -54,4 +54,19 @@ describe('closest names', () => {
     assert.deepEqual(closest('cat', ['hat', 'bat', 'rat', 'fat', 'cut']), ['bat', 'cut', 'fat']);
     assert.deepEqual(closest('cat', ['hat', 'bat'], 1), ['bat']);
   });
+
+  it('a swap counts as one edit only when the two letters are exchanged', () => {
+    assert.equal(editDistance('ab', 'ba'), 1);
+    assert.equal(editDistance('ax', 'ya'), 2, 'the a moved but x and y differ: two edits');
+    assert.equal(editDistance('xa', 'ay'), 2);
+  });
+
+  it('a distance past the limit is Infinity even when every row stayed within it', () => {
+    assert.equal(editDistance('a', 'bcd', 2), Infinity);
+    assert.equal(editDistance('a', 'bcd', 3), 3);
+  });
+
+  it('lists three suggestions as "a, b or c"', () => {
+    assert.equal(didYouMean('cat', ['hat', 'bat', 'rat']), 'did you mean bat, hat or rat?');
+  });
 });

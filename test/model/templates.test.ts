@@ -83,6 +83,7 @@ describe('provider templates', () => {
     assert.equal(templateDefault(one, 'org.openstack.flavor.swap'), 256);
     assert.equal(templateDefault(one, 'no.such'), undefined);
     assert.equal(resourceTemplate({ id: 'f3', term: 'named', title: 'Named', cores: 1, ramMiB: 1, diskGB: 1 }).title, 'Named');
+    assert.deepEqual([t.depends, t.applies], [[I.RESOURCE_TPL], [I.COMPUTE]]);
     assert.equal(isResourceTemplate(t), true);
     assert.equal(isOsTemplate(t), false);
   });
