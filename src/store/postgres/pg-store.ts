@@ -22,6 +22,20 @@ import { migrate } from './schema.js';
 /** Attempts of a statement or transaction PostgreSQL aborted to break a deadlock or a serialization failure. */
 const ATTEMPTS = 3;
 const RETRYABLE = new Set(['40P01', '40001']);
+
+/** `once` again while PostgreSQL aborts it to break a deadlock or a serialization failure; database trouble as a 503. */
+async function retried<T>(once: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== undefined && RETRYABLE.has(code) && attempt < ATTEMPTS) continue;
+      throw unavailableFor(err) ?? err;
+    }
+  }
+}
+
 /** The listening connection's name in pg_stat_activity, for operators (and tests) to tell it from the pool's. */
 export const LISTENER_NAME = 'snf-occi changes';
 
@@ -130,39 +144,26 @@ export class PostgresStore implements Store {
    * entities in different orders can wait on each other's new rows.
    */
   private async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await this.pool.query<R>(text, values)).rows;
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code !== undefined && RETRYABLE.has(code) && attempt < ATTEMPTS) continue;
-        throw unavailableFor(err) ?? err;
-      }
-    }
+    return retried(async () => (await this.pool.query<R>(text, values)).rows);
   }
 
   /** Runs `work` in a transaction, again when PostgreSQL aborted it to break a deadlock. */
-  private async transaction<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      let client: pg.PoolClient | undefined;
+  private transaction<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return retried(async () => {
+      const client = await this.pool.connect();
       try {
-        client = await this.pool.connect();
         await client.query('BEGIN');
         const result = await work(client);
         await client.query('COMMIT');
         client.release();
         return result;
       } catch (err) {
-        if (client) {
-          const broken = trouble(err) === 'unreachable';
-          if (!broken) await client.query('ROLLBACK').catch(() => undefined);
-          client.release(broken ? (err as Error) : undefined);
-        }
-        const code = (err as { code?: string }).code;
-        if (code !== undefined && RETRYABLE.has(code) && attempt < ATTEMPTS) continue;
-        throw unavailableFor(err) ?? err;
+        const broken = trouble(err) === 'unreachable';
+        if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+        client.release(broken ? (err as Error) : undefined);
+        throw err;
       }
-    }
+    });
   }
 
   list(tenant: string): Promise<UserMixinRow[]> {
