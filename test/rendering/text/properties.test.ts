@@ -11,6 +11,7 @@ import type { EntityView, Rendered } from '../../../src/rendering/document.js';
 import { parseTextBody, parseTextHeaders, parseUriList } from '../../../src/rendering/text/parse.js';
 import { textOcciRenderer, textPlainRenderer } from '../../../src/rendering/text/render.js';
 import { computeView, nicView } from './views.js';
+import { cpuMs } from '../../helpers/cpu-time.js';
 
 const RUNS = { numRuns: 150 };
 
@@ -179,12 +180,6 @@ describe('hostile input → success or 400, never anything else', () => {
 // billions of steps (seconds at least), so a bound of a second tells the
 // two apart with no flakiness.
 const LINEAR_BOUND_MS = 1000;
-function cpuMs(run: () => void): number {
-  const start = process.cpuUsage();
-  run();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
 
 describe('linear time: 64 KiB inputs parse in milliseconds (no backtracking)', () => {
   const K = 64 * 1024 - 100;
