@@ -1,8 +1,8 @@
-// A short digest of a secret, for keys of in-memory maps (a token's rate-limit
-// bucket, its memo of a tenant): the secret itself is never kept. One call
-// where the hash is done in one step (Node 20.12 and later), which costs a
-// third of making a Hash object, updating and digesting it; those are used
-// on older releases.
+// A short digest of a secret, for keys of in-memory maps (a token's
+// rate-limit bucket, its memo of a tenant, its validated Keystone session):
+// the secret itself is never kept. One call where the hash is done in one
+// step (Node 20.12 and later), which costs a third of making a Hash object,
+// updating and digesting it; those are used on older releases.
 import crypto from 'node:crypto';
 
 const oneShot: ((algorithm: string, data: string, encoding: 'base64url') => string) | undefined = (crypto as { hash?: typeof crypto.hash }).hash;

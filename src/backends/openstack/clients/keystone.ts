@@ -2,7 +2,7 @@
 // Astakos), with project rescoping and a bounded cache keyed by a hash of the
 // token. The caller's token is used for its own validation (Keystone allows
 // self-validation), so the bridge holds no service credentials.
-import { createHash } from 'node:crypto';
+import { quickDigest } from '../../../digest.js';
 import { OcciError, forbidden, unauthorized } from '../../../errors.js';
 import { BoundedCache, CACHE_MAX_BYTES } from '../caches/cache.js';
 import { catalogFromV2, catalogFromV3, type Endpoint } from './catalog.js';
@@ -67,7 +67,7 @@ export class Identity {
   /** The validated session for a token, scoped to `project` when asked. */
   async session(token: string, project?: string): Promise<Session> {
     const wanted = this.o.scopeToProject ? project : undefined;
-    const key = `${createHash('sha256').update(token).digest('hex')}|${wanted ?? ''}`;
+    const key = `${quickDigest(token)}|${wanted ?? ''}`;
     const ttl = (s: Session): number => Math.min(s.expiresAt - Date.now() - 5_000, MAX_SESSION_MS);
     return this.cache.getOrLoad(key, () => this.validate(token, wanted), ttl);
   }
@@ -88,7 +88,7 @@ export class Identity {
   }
 
   forget(token: string): void {
-    this.cache.deletePrefix(`${createHash('sha256').update(token).digest('hex')}|`);
+    this.cache.deletePrefix(`${quickDigest(token)}|`);
   }
 
   close(): void {
