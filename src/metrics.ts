@@ -7,6 +7,7 @@
 // recording is a no-op. Label values are bounded: routes are templates,
 // never raw paths.
 import type * as Prom from 'prom-client';
+import { RequestHistogram } from './request-histogram.js';
 import { VERSION } from './version.js';
 
 export interface Gauge {
@@ -20,7 +21,7 @@ const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 interface Parts {
   registry: Prom.Registry;
-  requests: Prom.Histogram<'method' | 'route' | 'status'>;
+  requests: RequestHistogram;
   cloudCalls: Prom.Histogram<'service' | 'outcome'>;
   cacheHits: Prom.Counter<'cache'>;
   cacheMisses: Prom.Counter<'cache'>;
@@ -31,8 +32,6 @@ interface Parts {
 class Metrics {
   private parts: Parts | undefined;
   private loading: Promise<void> | undefined;
-  /** Label children by their values, so a request costs a Map lookup rather than prom-client's label hashing. */
-  private readonly children = new Map<string, Prom.Histogram.Internal<string>>();
   /**
    * Cache lookups counted here, by cache and outcome, and added to the counters when they are read: a
    * request looks two caches up, and prom-client hashes the labels of every increment.
@@ -51,16 +50,13 @@ class Metrics {
       prom.collectDefaultMetrics({ register: registry });
       const build = new prom.Gauge({ name: 'snf_occi_build_info', help: 'The running snf-occi: version and Node.js version', labelNames: ['version', 'node'], registers: [registry] });
       build.set({ version: VERSION, node: process.version }, 1);
+      const requests = new RequestHistogram('snf_occi_http_request_duration_seconds', 'Time to answer an HTTP request, by method, route template and status', SECONDS_BUCKETS);
+      // Read by the registry as it reads prom-client's own metrics (request-histogram.ts says why it is ours).
+      registry.registerMetric(requests as unknown as Prom.Metric);
       this.parts = {
         prom,
         registry,
-        requests: new prom.Histogram({
-          name: 'snf_occi_http_request_duration_seconds',
-          help: 'Time to answer an HTTP request, by method, route template and status',
-          labelNames: ['method', 'route', 'status'],
-          buckets: SECONDS_BUCKETS,
-          registers: [registry],
-        }),
+        requests,
         cloudCalls: new prom.Histogram({
           name: 'snf_occi_cloud_call_duration_seconds',
           help: 'Time of each HTTP call made to the cloud, by service and outcome (ok, client_error, server_error, timeout, unreachable)',
@@ -77,15 +73,7 @@ class Metrics {
   }
 
   request(method: string, route: string, status: number, seconds: number): void {
-    const p = this.parts;
-    if (!p) return;
-    const key = `${method} ${route} ${status}`;
-    let child = this.children.get(key);
-    if (!child) {
-      child = p.requests.labels(method, route, String(status));
-      this.children.set(key, child);
-    }
-    child.observe(seconds);
+    this.parts?.requests.observe(method, route, status, seconds);
   }
 
   cloudCall(service: string, outcome: string, seconds: number): void {

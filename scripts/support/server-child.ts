@@ -23,6 +23,8 @@ export interface ServerChildOptions {
   keepErrors?: number;
   /** Options for node itself, before the script (e.g. --expose-gc, --import file). */
   nodeArgs?: string[];
+  /** The server's entry script (default: this build's dist/src/cli/main.js), e.g. another build to compare with. */
+  main?: string;
   /** Called with each line the server writes to stderr. */
   onStderrLine?: (line: string) => void;
 }
@@ -63,7 +65,7 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
     local: { tokens: options.tokens, ...(options.config?.local as object | undefined) },
   };
   writeFileSync(configFile, JSON.stringify(config));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? MAIN, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
     env: { ...withoutOpenStackVariables(process.env), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -49,6 +49,16 @@ test('the access line is what pino writes, for a plain logger (fields, order, es
   assert.match(fast.lines[0]!, /^\{"level":30,"time":\d+,"service":"snf-occi","reqId":"rid-1",/);
 });
 
+test('fields a request lacks (tenant, agent, error) are left out, as pino leaves out undefined', async () => {
+  const bare = { method: 'HEAD', url: '/-/', headers: {} } as unknown as IncomingMessage;
+  const fast = capture();
+  logRequest(pino({ level: 'info', base: { service: 'snf-occi' } }, fast.out), bare, 'rid-4', { status: 200, route: '/-/' }, 0.1, { client: '::ffff:127.0.0.1' });
+  const slow = capture();
+  pino({ level: 'info', base: { service: 'snf-occi' } }, slow.out).info({ reqId: 'rid-4', method: 'HEAD', path: '/-/', route: '/-/', status: 200, ms: 0.1, client: '::ffff:127.0.0.1' }, 'request');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(fast.lines[0]!.replace(/"time":\d+/, ''), slow.lines[0]!.replace(/"time":\d+/, ''));
+});
+
 test('a logger that adds to each line (a mixin) still gets the access line from pino', async () => {
   const { out, lines } = capture();
   const logger = pino({ level: 'info', mixin: () => ({ node: 'n1' }) }, out);

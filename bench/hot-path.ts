@@ -1,0 +1,96 @@
+// npm run bench:hot-path — the one comparison of `npm run bench` that a change
+// to the request path moves: an authenticated, cached GET /-/ against the bare
+// node:http control serving the same bytes, in text and JSON, taking turns
+// HOT_ROUNDS times (default 5) of BENCH_SECONDS (default 3) each at
+// BENCH_CONNECTIONS (default 16), after a warm-up of each. It prints, per
+// turn and as medians, requests/s and the serving process's CPU time per
+// request (from /proc: what a request costs, whoever else runs on the machine).
+//   HOT_COMPARE=/path/to/dist/src/cli/main.js   a second snf-occi build (e.g.
+//     main's) taking the same turns, to show a change side by side;
+//   HOT_PROFILE=dir   the server(s) write a V8 CPU profile there on exit
+//     (node --cpu-prof), to see where the microseconds go;
+//   HOT_NODE_ARGS='--perf-basic-prof'   more options for the servers' node
+//     (this one names JavaScript functions for `perf record -p <pid>`; the
+//     pids are printed at the start).
+import autocannon from 'autocannon';
+import { rmSync } from 'node:fs';
+import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
+import { cpuMs, get, startControl, type Control } from './measure.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const ROUNDS = Number(process.env.HOT_ROUNDS ?? 5);
+const TOKEN = 'bench-hot-path-0123456789abcdefghijklmn';
+const TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
+
+interface Turn {
+  rps: number;
+  cpuUs: number;
+}
+
+interface Side {
+  name: string;
+  base: string;
+  pid: number;
+  turns: Turn[];
+}
+
+const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const say = (text: string): boolean => process.stdout.write(`${text}\n`);
+
+async function turn(side: Side, headers: Record<string, string>, seconds: number): Promise<Turn> {
+  const cpu = cpuMs(side.pid);
+  const r = await autocannon({ url: `${side.base}/-/`, headers, connections: CONNECTIONS, duration: seconds });
+  if (r.non2xx + r.errors + r.timeouts > 0) throw new Error(`${side.name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+  return { rps: r.requests.average, cpuUs: ((cpuMs(side.pid) - cpu) * 1000) / Math.max(1, r.requests.total) };
+}
+
+async function server(main?: string): Promise<ServerChild> {
+  const nodeArgs = (process.env.HOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  if (process.env.HOT_PROFILE) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.env.HOT_PROFILE);
+  return startServerChild({ tokens: [{ token: TOKEN, tenant: 'hot' }], logLevel: 'info', nodeArgs, main });
+}
+
+async function main(): Promise<void> {
+  const servers = [await server()];
+  if (process.env.HOT_COMPARE) servers.push(await server(process.env.HOT_COMPARE));
+  const controls: Control[] = [];
+  try {
+    say(`GET /-/ against a bare node:http control: ${ROUNDS} turns of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}`);
+    say(`server pid ${servers.map((s) => s.pid).join(', ')}`);
+    for (const [name, type] of Object.entries(TYPES)) {
+      const headers = { 'X-Auth-Token': TOKEN, Accept: type };
+      const reference = await get(servers[0]!.base, '/-/', headers);
+      if (reference.status !== 200) throw new Error(`GET /-/: ${reference.status} ${reference.body.slice(0, 200)}`);
+      const control = await startControl(reference.body, Object.fromEntries(['content-type', 'server', 'accept'].map((h) => [h, String(reference.headers[h])])));
+      controls.push(control);
+      const sides: Side[] = [
+        { name: 'control', base: control.base, pid: control.pid, turns: [] },
+        ...servers.map((s, i) => ({ name: i === 0 ? 'this build' : 'compared build', base: s.base, pid: s.pid, turns: [] })),
+      ];
+      for (const side of sides) await turn(side, headers, 1); // warm-up: JIT, caches
+      for (let round = 0; round < ROUNDS; round++) for (const side of sides) side.turns.push(await turn(side, headers, SECONDS));
+      const c = middle(sides[0]!.turns.map((t) => t.rps));
+      say('');
+      say(`${name} (${Buffer.byteLength(reference.body)} bytes):`);
+      for (const side of sides) {
+        const rps = middle(side.turns.map((t) => t.rps));
+        const us = middle(side.turns.map((t) => t.cpuUs));
+        const ratio = side === sides[0] ? '' : `  ${(rps / c).toFixed(2)}× control`;
+        const each = side.turns.map((t) => `${Math.round(t.rps)}/${t.cpuUs.toFixed(1)}`).join(' ');
+        say(`  ${side.name.padEnd(14)} ${String(Math.round(rps)).padStart(6)} req/s  ${us.toFixed(1).padStart(5)} µs CPU/req${ratio}   turns (req/s / µs): ${each}`);
+      }
+    }
+  } finally {
+    controls.forEach((c) => c.stop());
+    for (const s of servers) {
+      await s.stop();
+      rmSync(s.dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`hot-path bench failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
