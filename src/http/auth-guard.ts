@@ -34,6 +34,30 @@ export class AuthGuard {
   /** The caller's credentials, from the backend or a recent refusal; `client` is the caller's address. */
   async authenticate(req: AuthRequest, client: string): Promise<Credentials> {
     if (req.token === undefined || req.token === '') return this.backend.authenticate(req); // a 401 that costs nothing
+    const key = this.screen(req, client);
+    try {
+      return await this.backend.authenticate(req);
+    } catch (err) {
+      throw this.refusal(err, client, key);
+    }
+  }
+
+  /**
+   * The same answer without waiting, when the backend has it at once (authenticateNow): the credentials, or
+   * the same refusal thrown. undefined: call authenticate.
+   */
+  known(req: AuthRequest, client: string): Credentials | undefined {
+    if (!this.backend.authenticateNow || req.token === undefined || req.token === '') return undefined;
+    const key = this.screen(req, client);
+    try {
+      return this.backend.authenticateNow(req);
+    } catch (err) {
+      throw this.refusal(err, client, key);
+    }
+  }
+
+  /** Throws the 429 of an address past its failures, or a refusal still remembered; the refusal cache's key. */
+  private screen(req: AuthRequest, client: string): (() => string) | undefined {
     const wait = this.failures.wait(client);
     if (wait > 0) {
       throw new OcciError(
@@ -50,15 +74,16 @@ export class AuthGuard {
       this.failures.take(client);
       throw known.error;
     }
-    try {
-      return await this.backend.authenticate(req);
-    } catch (err) {
-      if (err instanceof OcciError && err.status === 401) {
-        this.failures.take(client);
-        if (key !== undefined) this.refused.set(key(), { until: this.now() + this.limit.failedAuthCacheMs, error: err });
-      }
-      throw err;
+    return key;
+  }
+
+  /** Notes a 401 against the address (and remembers it under `key`); the error, to be thrown again. */
+  private refusal(err: unknown, client: string, key: (() => string) | undefined): unknown {
+    if (err instanceof OcciError && err.status === 401) {
+      this.failures.take(client);
+      if (key !== undefined) this.refused.set(key(), { until: this.now() + this.limit.failedAuthCacheMs, error: err });
     }
+    return err;
   }
 
   /** Addresses and refused tokens remembered (for /metrics). */

@@ -26,8 +26,8 @@ export class PipelineGuard {
     private readonly maxWaitMs: number,
   ) {}
 
-  /** Call for every request as it arrives. */
-  track(req: IncomingMessage, res: ServerResponse): void {
+  /** Call for every request as it arrives; `closed` runs once its answer is finished or abandoned (one listener serves both). */
+  track(req: IncomingMessage, res: ServerResponse, closed?: () => void): void {
     const socket = req.socket;
     let state = this.sockets.get(socket);
     if (!state) {
@@ -36,13 +36,15 @@ export class PipelineGuard {
     }
     const s = state;
     s.open.add(req);
-    res.once('close', () => {
+    // 'close' comes once per response: on() spares once()'s wrapper.
+    res.on('close', () => {
       s.open.delete(req);
       if (s.whenIdle && !waiting(s)) {
         const run = s.whenIdle;
         s.whenIdle = undefined;
         run();
       }
+      closed?.();
     });
   }
 

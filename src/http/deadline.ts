@@ -34,8 +34,12 @@ export class Deadline {
   /** Rejects the race under way (the handler awaits one at a time). */
   private reject: ((err: OcciError) => void) | undefined;
 
-  constructor(private readonly ms: number) {
-    this.at = performance.now() + ms;
+  /** `start`: when the request began (performance.now()), which may be before the deadline is made. */
+  constructor(
+    private readonly ms: number,
+    start = performance.now(),
+  ) {
+    this.at = start + ms;
     this.next = first;
     if (first) first.prev = this;
     first = this;

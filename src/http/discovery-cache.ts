@@ -13,6 +13,7 @@ import { discover } from '../operations/query.js';
 import type { Renderer } from '../rendering/document.js';
 import { Lru } from '../lru.js';
 import type { Call } from './dispatch.js';
+import { headerList } from './reply.js';
 import { respond, type Response } from './respond.js';
 
 /** Text split where the base URL goes. */
@@ -62,9 +63,12 @@ export class DiscoveryCache {
   /** The response for an unfiltered GET/HEAD of the query interface; undefined for any other request. */
   lookup(ctx: OcciContext, renderer: Renderer, call: Call): Response | undefined {
     if (call.route.type !== 'query' || (call.method !== 'GET' && call.method !== 'HEAD') || !call.payload.empty) return undefined;
-    if (!PLAIN_BASE.test(ctx.base)) return respond(renderer, discover(ctx, call.payload));
     const key = `${ctx.creds.tenant}\u0000${renderer.mediaType}`;
     let template = this.templates.get(key);
+    // Only a plain base is ever kept: the usual answer is found before the base is looked at.
+    const ready = template?.catalog === ctx.catalog ? template.made.get(ctx.base) : undefined;
+    if (ready) return ready;
+    if (!PLAIN_BASE.test(ctx.base)) return respond(renderer, discover(ctx, call.payload));
     if (!template || template.catalog !== ctx.catalog) {
       const r = respond(renderer, discover({ ...ctx, base: PLACEHOLDER }, call.payload));
       template = {
@@ -76,8 +80,6 @@ export class DiscoveryCache {
       };
       this.templates.set(key, template);
     }
-    const kept = template.made.get(ctx.base);
-    if (kept) return kept;
     const made = answer(template, ctx.base);
     this.templates.set(key, template); // counted again, with the answer it now keeps
     return made;
@@ -96,7 +98,8 @@ function answer(t: Template, base: string): Response {
     headers[name] = typeof v[0] === 'string' ? (v as Parts).join(base) : (v as Parts[]).map((p) => p.join(base));
   }
   const body = t.body.join(base);
-  const made: Response = { status: t.status, rendered: { headers, body }, bytes: Buffer.from(body) };
+  const bytes = Buffer.from(body);
+  const made: Response = { status: t.status, rendered: { headers, body }, bytes, headerList: headerList(headers, bytes.length) };
   if (t.made.size >= MADE_PER_TEMPLATE) t.made.delete(t.made.keys().next().value as string);
   t.made.set(base, made);
   return made;

@@ -2,6 +2,9 @@
 import type { OcciResult } from '../operations/result.js';
 import type { Rendered, Renderer } from '../rendering/document.js';
 
+/** Header names and values, alternating, as writeHead takes them (reply.ts). */
+export type HeaderList = Array<string | number | string[]>;
+
 export interface Response {
   status: number;
   rendered: Rendered;
@@ -9,6 +12,8 @@ export interface Response {
   location?: string;
   /** The body already encoded (UTF-8), for an answer made once and sent many times (discovery-cache.ts). */
   bytes?: Buffer;
+  /** Its headers as written, Content-Length included, for an answer sent many times (reply.ts). */
+  headerList?: HeaderList;
 }
 
 function isJson(renderer: Renderer): boolean {

@@ -2,7 +2,6 @@
 // as OCCI errors, graceful shutdown. The socket and what node:http answers by
 // itself are in listener.ts, the log line in access-log.ts, the operators'
 // paths in health.ts; routing and operations in dispatch.ts and operations/.
-import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,10 +28,10 @@ import { authRequest } from './credentials.js';
 import { Deadline } from './deadline.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import { Health, HEALTH_PATHS } from './health.js';
-import { createListener, SERVER_HEADER, type Listener } from './listener.js';
+import { createListener, type Listener } from './listener.js';
 import { RateLimiter } from './rate-limit.js';
 import { rendererFor } from './renderers.js';
-import type { Response } from './respond.js';
+import { nextRequestId, setServerHeaders, writeAnswer, type Reply } from './reply.js';
 import { allowedMethods, route, routeTemplate } from './router.js';
 import { queryFilter, withQueryFilter } from './query-params.js';
 import { storageFailure } from './storage-failure.js';
@@ -48,9 +47,8 @@ const DRAIN_FACTOR = 16;
 const DRAIN_MS = 10_000;
 /** Longest Host a base URL is made from (a DNS name is at most 253 characters). */
 const MAX_HOST = 260;
-
-/** Retry-After of a 503 or 429 that says nothing of its own (seconds). */
-const DEFAULT_RETRY_AFTER = '30';
+/** Host names whose base URL is remembered. */
+const MAX_BASES = 32;
 
 export interface OcciServerOptions {
   config: Config;
@@ -91,29 +89,24 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   let idle: (() => void) | undefined;
   const health = new Health(config, backend, store, () => ({ draining }), () => cacheGauges({ catalogs, discovery: discoveryCache, rateLimiter, authGuard }));
 
+  /** The bases of Host names seen lately (checked once, not on every request); a few, cleared when full. */
+  const bases = new Map<string, string>();
   function baseUrl(req: IncomingMessage): string {
     if (config.publicUrl) return config.publicUrl;
     const host = header(req.headers.host);
-    const safe = host && host.length <= MAX_HOST && HOST.test(host) ? host : `${config.host}:${(server.address() as AddressInfo | null)?.port ?? config.port}`;
-    return `${config.tls ? 'https' : 'http'}://${safe}`;
+    const known = host === undefined ? undefined : bases.get(host);
+    if (known !== undefined) return known;
+    const checked = host !== undefined && host.length <= MAX_HOST && HOST.test(host);
+    const base = `${config.tls ? 'https' : 'http'}://${checked ? host : `${config.host}:${(server.address() as AddressInfo | null)?.port ?? config.port}`}`;
+    if (checked) {
+      if (bases.size >= MAX_BASES) bases.clear();
+      bases.set(host, base);
+    }
+    return base;
   }
 
-  /** Sends a response and notes its status for the access log line. */
-  function send(res: ServerResponse, r: Response, requestId: string, log: RequestLog): void {
-    if (res.headersSent) return;
-    log.status = r.status;
-    res.statusCode = r.status;
-    for (const [name, value] of Object.entries(r.rendered.headers)) res.setHeader(name, value);
-    if ((r.status === 503 || r.status === 429) && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', DEFAULT_RETRY_AFTER);
-    if (r.location) res.setHeader('Location', r.location);
-    // Encoded once: measuring a string's UTF-8 length and then writing it would go over it twice.
-    const body = r.bytes ?? Buffer.from(r.rendered.body);
-    res.setHeader('Content-Length', body.length);
-    res.setHeader('X-Request-Id', requestId);
-    res.end(body);
-  }
-
-  function sendError(res: ServerResponse, renderer: Renderer, err: unknown, requestId: string, log: RequestLog): void {
+  function sendError(res: ServerResponse, renderer: Renderer, err: unknown, reply: Reply): void {
+    const { log, requestId } = reply;
     if (res.headersSent) return void (log.err = err); // a collection cut short while it was written: the log says why
     let status = 500;
     let message = 'internal error; the request id identifies it in the server log';
@@ -140,19 +133,26 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       rendered = textPlainRenderer.error(status, message, requestId);
     }
     for (const [k, v] of Object.entries(extra)) rendered.headers[k] = v;
-    send(res, { status, rendered }, requestId, log);
+    writeAnswer(res, { status, rendered }, reply);
   }
 
+  /** The same for every request: made once. */
+  const opLimits = { maxPageSize: limits.maxPageSize, maxBatch: limits.maxBatch };
+  const computeDefaults = { hostnamePattern: config.compute.hostnamePattern, architecture: config.compute.defaultArchitecture };
+
+  // Every wait is raced against the request's deadline. What the server already holds (a known token, a
+  // current catalogue, a cached answer) is taken without waiting: a cached GET /-/ is answered in the turn
+  // of the event loop that read it, with no deadline to make.
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const requestId = randomUUID();
-    res.setHeader('Server', SERVER_HEADER);
-    res.setHeader('Accept', ACCEPT_HEADER);
+    const log: RequestLog = {};
+    const reply: Reply = { requestId: nextRequestId(), log, tenant: false };
+    const requestId = reply.requestId;
     let renderer: Renderer = textPlainRenderer;
     const method = req.method ?? 'GET';
-    const log: RequestLog = {};
     const who = { client: clientAddress(req, config.trustForwardedFor), token: undefined as string | undefined };
-    const deadline = new Deadline(limits.requestTimeoutMs);
+    let deadline: Deadline | undefined;
+    const race = <T>(work: Promise<T>): Promise<T> => (deadline ??= new Deadline(limits.requestTimeoutMs, started)).race(work);
     try {
       const target = parseTarget(req.url);
       const path = target.path;
@@ -160,17 +160,20 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       if (cors.isPreflight(req)) {
         const status = corsAllowed ? 204 : 403;
         log.route = 'preflight';
-        return send(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, requestId, log);
+        return writeAnswer(res, { status, rendered: { headers: corsAllowed ? cors.preflightHeaders() : {}, body: '' } }, reply);
       }
       const page = consoleSite.claims(path) ? await consoleSite.answer(req, path) : undefined;
-      if (page) return send(res, page, requestId, Object.assign(log, { route: 'console' }));
+      if (page) {
+        log.route = 'console';
+        return writeAnswer(res, page, reply);
+      }
       if (HEALTH_PATHS.has(path)) {
         log.route = path;
         const answer = await health.answer(path, req);
-        if (answer) return send(res, { status: answer.status, rendered: { headers: answer.headers, body: answer.body } }, requestId, log);
+        if (answer) return writeAnswer(res, { status: answer.status, rendered: { headers: answer.headers, body: answer.body } }, reply);
       }
       // Answers for one tenant: never kept by a shared cache.
-      res.setHeader('Cache-Control', 'no-store');
+      reply.tenant = true;
       const occi = requestedOcciVersion(header(req.headers['user-agent']));
       const [media, next] = acceptable(header(req.headers.accept));
       if (!media) throw notAcceptable(`none of the media types in Accept is served; ask for one of ${ACCEPT_HEADER}`); // R12
@@ -179,11 +182,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later'); // R148
       const auth = authRequest(req.headers);
       who.token = auth.token;
-      const creds = await deadline.race(authGuard.authenticate(auth, who.client));
+      const creds = authGuard.known(auth, who.client) ?? (await race(authGuard.authenticate(auth, who.client)));
       log.tenant = creds.tenant;
       rateLimiter.take(creds.token);
-      let catalog = await deadline.race(catalogs.get(creds));
-      if (!knowsPath(catalog, path)) catalog = await deadline.race(catalogs.recheck(creds, catalog));
+      let catalog = catalogs.now(creds) ?? (await race(catalogs.get(creds)));
+      if (!knowsPath(catalog, path)) catalog = await race(catalogs.recheck(creds, catalog));
       let ctx: OcciContext = {
         backend,
         store,
@@ -192,39 +195,41 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         base: baseUrl(req),
         listing: renderer.listing,
         occi11: occi.onlyV11,
-        limits: { maxPageSize: limits.maxPageSize, maxBatch: limits.maxBatch },
+        limits: opLimits,
         allowNamespaceDelete: config.allowNamespaceDelete,
         userMixins: config.userMixins,
-        computeDefaults: { hostnamePattern: config.compute.hostnamePattern, architecture: config.compute.defaultArchitecture },
+        computeDefaults,
         quotas: config.quotas,
       };
       let r = route(catalog, path);
       log.route = routeTemplate(r, path);
       if (method === 'OPTIONS') {
         res.setHeader('Allow', allowedMethods(r, config.allowNamespaceDelete).join(', '));
-        return send(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '' } }, requestId, log);
+        return writeAnswer(res, { status: 200, rendered: { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '' } }, reply);
       }
       const hasBody = method === 'POST' || method === 'PUT' || method === 'DELETE';
       const queried = queryFilter(r, method, target.query);
       const body = hasBody ? await readBody(req, limits.maxBodyBytes) : '';
       const payload = hasBody ? parsePayload(header(req.headers['content-type']), body, req.headers) : withQueryFilter(filterPayload(req.headers), queried);
       if (!knowsCategories(catalog, payload)) {
-        catalog = await deadline.race(catalogs.recheck(creds, catalog));
+        catalog = await race(catalogs.recheck(creds, catalog));
         ctx = { ...ctx, catalog };
         r = route(catalog, path);
       }
       const call = { method, route: r, query: target.query, headers: req.headers, payload };
       const cached = discoveryCache.lookup(ctx, renderer, call);
-      const result = cached ? undefined : await deadline.race(dispatch(ctx, call));
-      const whole = cached ?? (await answer(res, renderer, result!, { base: ctx.base, path, query: target.query, requestId, bodyless: method === 'HEAD' }));
-      if (whole) send(res, whole, requestId, log);
+      if (cached) return writeAnswer(res, cached, reply);
+      const result = await race(dispatch(ctx, call));
+      if (result.type === 'entities') setServerHeaders(res, reply); // written piece by piece, by answer()
+      const whole = await answer(res, renderer, result, { base: ctx.base, path, query: target.query, requestId, bodyless: method === 'HEAD' });
+      if (whole) writeAnswer(res, whole, reply);
     } catch (err) {
       // A client still sending the body it was refused for must be able to read the 413.
       if (err instanceof OcciError && err.status === 413) await settleRefusedBody(req, res, { maxBytes: limits.maxBodyBytes * DRAIN_FACTOR, maxMs: DRAIN_MS });
-      sendError(res, renderer, err, requestId, log);
+      sendError(res, renderer, err, reply);
     } finally {
-      deadline.clear();
-      log.status ??= res.statusCode; // a streamed collection was not sent through send()
+      deadline?.clear();
+      log.status ??= res.statusCode; // a streamed collection was not sent through writeAnswer()
       // node:http answered this request itself (it took too long to arrive): that is the status the client saw.
       const refused = listener.refusal(req.socket);
       if (refused) Object.assign(log, { status: refused.status, message: refused.reason, err: undefined });
@@ -232,13 +237,13 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     }
   }
 
+  const answered = (): void => {
+    inFlight--;
+    if (inFlight === 0 && idle) idle();
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++;
-    pipelines.track(req, res);
-    res.on('close', () => {
-      inFlight--;
-      if (inFlight === 0 && idle) idle();
-    });
+    pipelines.track(req, res, answered);
     void handle(req, res);
   };
 

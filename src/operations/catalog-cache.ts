@@ -55,6 +55,19 @@ export class CatalogCache {
   }
 
   /**
+   * get's answer without waiting, when the backend has its provider mixins at once and the catalogue made
+   * from them is still current; undefined: call get.
+   */
+  now(creds: Credentials): Catalog | undefined {
+    const p = this.backend.providerMixinsNow?.(creds);
+    if (p === undefined) return undefined;
+    const hit = this.entries.peek(creds.tenant);
+    if (!hit || hit.answered !== p || hit.userVersion !== this.store.version(creds.tenant)) return undefined;
+    this.entries.get(creds.tenant); // counted as a hit, and made the youngest, as get would
+    return hit.catalog;
+  }
+
+  /**
    * The catalogue as the store has it now, for a request naming something
    * `catalog` lacks: the same one when nothing changed (and always with a
    * store no other process writes, whose versions are exact).

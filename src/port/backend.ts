@@ -132,6 +132,12 @@ export interface Backend {
   readonly name: string;
   /** Establishes the caller; rejects a missing or bad token with a 401 OcciError. */
   authenticate(req: AuthRequest): Promise<Credentials>;
+  /**
+   * authenticate's answer when the backend has it without waiting (a token it knows and still trusts), so a
+   * request whose answer is cached is served in one turn of the event loop; it refuses as authenticate
+   * would. undefined (or absent): call authenticate.
+   */
+  authenticateNow?(req: AuthRequest): Credentials | undefined;
   /** The challenge sent with 401 answers (WWW-Authenticate). */
   readonly authChallenge: string;
   /** Why the backend cannot serve now (its cloud unreachable …); undefined when it can. Polled every few seconds, never per request. */
@@ -141,6 +147,8 @@ export interface Backend {
   /** Gets a token for a user name and password, where the cloud has them (absent on the embedded cloud). */
   issueToken?(login: PasswordLogin): Promise<IssuedToken>;
   providerMixins(c: Credentials): Promise<ProviderMixins>;
+  /** providerMixins' answer when the backend has it without waiting; undefined (or absent): call providerMixins. */
+  providerMixinsNow?(c: Credentials): ProviderMixins | undefined;
   /** Entities of one kind, as much of them as a collection request needs (see list-query.ts). */
   list(c: Credentials, q: RecordQuery): Promise<Listing<EntityRecord>>;
   list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>>;

@@ -232,11 +232,17 @@ describe('failed authentication', () => {
     });
     try {
       const backend = s.app.backend;
+      // The embedded cloud answers at once (authenticateNow); either way of asking counts.
       const real = backend.authenticate.bind(backend);
+      const now = backend.authenticateNow!.bind(backend);
       let asked = 0;
       backend.authenticate = (req: AuthRequest) => {
         asked++;
         return real(req);
+      };
+      backend.authenticateNow = (req: AuthRequest) => {
+        asked++;
+        return now(req);
       };
       const bad = 'not-a-valid-token-0123456789abcdef0123';
       assert.equal((await s.request('GET', '/-/', { token: bad })).status, 401);

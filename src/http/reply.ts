@@ -1,0 +1,76 @@
+// Writing a whole answer: status and every header in one writeHead, as a
+// flat list, then the body. Headers set one at a time (setHeader) go through
+// node's header map, a dictionary object lowercased and rebuilt on every
+// answer, which cost a cached GET /-/ more than the handful of headers is
+// worth; a flat list is written as it stands. An answer kept to be sent many
+// times (discovery-cache.ts) keeps its own part of the list ready. Headers a
+// request sets on its way (CORS, Allow, Connection: close) still apply: node
+// merges them with the list. Request ids are made here too.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
+import { ACCEPT_HEADER } from '../rendering/negotiate.js';
+import type { RequestLog } from './access-log.js';
+import { SERVER_HEADER } from './listener.js';
+import type { HeaderList, Response } from './respond.js';
+
+/** Retry-After of a 503 or 429 that says nothing of its own (seconds). */
+const DEFAULT_RETRY_AFTER = '30';
+
+/** What every answer says of the server (R1). */
+const SERVER_HEADERS: Record<string, string> = { Server: SERVER_HEADER, Accept: ACCEPT_HEADER };
+
+/** How one request is being answered. */
+export interface Reply {
+  requestId: string;
+  log: RequestLog;
+  /** An answer for one tenant: never kept by a shared cache (Cache-Control: no-store). */
+  tenant: boolean;
+}
+
+/** A rendering's headers, Content-Length of `bytes` last: the part of the list an answer keeps. */
+export function headerList(headers: Record<string, string | string[]>, bytes: number): HeaderList {
+  const list: HeaderList = [];
+  for (const name in headers) list.push(name, headers[name]!);
+  list.push('Content-Length', bytes);
+  return list;
+}
+
+/** Sends a whole answer and notes its status for the access line (nothing when an answer is already under way). */
+export function writeAnswer(res: ServerResponse, r: Response, reply: Reply): void {
+  if (res.headersSent) return;
+  reply.log.status = r.status;
+  // Encoded once: measuring a string's UTF-8 length and then writing it would go over it twice.
+  const body = r.bytes ?? Buffer.from(r.rendered.body);
+  const list: HeaderList = ['Server', SERVER_HEADER, 'Accept', ACCEPT_HEADER];
+  if (reply.tenant) list.push('Cache-Control', 'no-store');
+  if (r.headerList) {
+    for (let i = 0; i < r.headerList.length; i++) list.push(r.headerList[i]!);
+  } else {
+    for (const item of headerList(r.rendered.headers, body.length)) list.push(item);
+    if ((r.status === 503 || r.status === 429) && r.rendered.headers['Retry-After'] === undefined) list.push('Retry-After', DEFAULT_RETRY_AFTER);
+    if (r.location) list.push('Location', r.location);
+  }
+  list.push('X-Request-Id', reply.requestId);
+  res.writeHead(r.status, list as OutgoingHttpHeader[]);
+  res.end(body);
+}
+
+/** For an answer written piece by piece (stream.ts), which sets its own headers: what every answer says. */
+export function setServerHeaders(res: ServerResponse, reply: Reply): void {
+  for (const name in SERVER_HEADERS) res.setHeader(name, SERVER_HEADERS[name]!);
+  if (reply.tenant) res.setHeader('Cache-Control', 'no-store');
+}
+
+/**
+ * A request id: UUID-shaped (what operators copy and grep for), unique: the first 18 hex digits are random,
+ * drawn at start, the last 12 count requests from a random point. A random UUID per request cost a cached
+ * GET /-/ a tenth of a microsecond more, for randomness a request id does not need.
+ */
+const ID_PREFIX = randomUUID().slice(0, 24);
+const ID_SPACE = 2 ** 48;
+let idCount = randomInt(2 ** 47);
+
+export function nextRequestId(): string {
+  idCount = (idCount + 1) % ID_SPACE;
+  return ID_PREFIX + idCount.toString(16).padStart(12, '0');
+}
