@@ -151,11 +151,15 @@ export class LocalCloud implements Backend {
   }
 
   async authenticate(req: AuthRequest): Promise<Credentials> {
-    return this.authenticateNow(req);
+    return this.credentials(req);
   }
 
   /** Tokens are in the local database: known at once. */
   authenticateNow(req: AuthRequest): Credentials {
+    return this.credentials(req);
+  }
+
+  private credentials(req: AuthRequest): Credentials {
     if (req.token === undefined || req.token === '') {
       throw unauthorized('missing token: send X-Auth-Token', this.authChallenge);
     }
@@ -165,7 +169,7 @@ export class LocalCloud implements Backend {
   }
 
   async providerMixins(c: Credentials): Promise<ProviderMixins> {
-    return this.providerMixinsNow(c);
+    return this.catalogue.mixinsFor(c.tenant);
   }
 
   providerMixinsNow(c: Credentials): ProviderMixins {
