@@ -4,7 +4,9 @@
 // HOT_ROUNDS times (default 5) of BENCH_SECONDS (default 3) each at
 // BENCH_CONNECTIONS (default 16), after a warm-up of each. It prints, per
 // turn and as medians, requests/s and the serving process's CPU time per
-// request (from /proc: what a request costs, whoever else runs on the machine).
+// request (from /proc: what a request costs, whoever else runs on the machine),
+// and the CPU time this process spent per request (the load generator, and
+// the reading of the server's log, which the control does not write).
 //   HOT_COMPARE=/path/to/dist/src/cli/main.js   a second snf-occi build (e.g.
 //     main's) taking the same turns, to show a change side by side;
 //   HOT_PROFILE=dir   the server(s) write a V8 CPU profile there on exit
@@ -26,6 +28,8 @@ const TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
 interface Turn {
   rps: number;
   cpuUs: number;
+  /** CPU time this process (the load generator, and the reader of the server's log) spent per request (µs). */
+  clientUs: number;
 }
 
 interface Side {
@@ -40,9 +44,12 @@ const say = (text: string): boolean => process.stdout.write(`${text}\n`);
 
 async function turn(side: Side, headers: Record<string, string>, seconds: number): Promise<Turn> {
   const cpu = cpuMs(side.pid);
+  const own = process.cpuUsage();
   const r = await autocannon({ url: `${side.base}/-/`, headers, connections: CONNECTIONS, duration: seconds });
   if (r.non2xx + r.errors + r.timeouts > 0) throw new Error(`${side.name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-  return { rps: r.requests.average, cpuUs: ((cpuMs(side.pid) - cpu) * 1000) / Math.max(1, r.requests.total) };
+  const spent = process.cpuUsage(own);
+  const n = Math.max(1, r.requests.total);
+  return { rps: r.requests.average, cpuUs: ((cpuMs(side.pid) - cpu) * 1000) / n, clientUs: (spent.user + spent.system) / n };
 }
 
 async function server(main?: string): Promise<ServerChild> {
@@ -76,9 +83,10 @@ async function main(): Promise<void> {
       for (const side of sides) {
         const rps = middle(side.turns.map((t) => t.rps));
         const us = middle(side.turns.map((t) => t.cpuUs));
+        const client = middle(side.turns.map((t) => t.clientUs));
         const ratio = side === sides[0] ? '' : `  ${(rps / c).toFixed(2)}× control`;
         const each = side.turns.map((t) => `${Math.round(t.rps)}/${t.cpuUs.toFixed(1)}`).join(' ');
-        say(`  ${side.name.padEnd(14)} ${String(Math.round(rps)).padStart(6)} req/s  ${us.toFixed(1).padStart(5)} µs CPU/req${ratio}   turns (req/s / µs): ${each}`);
+        say(`  ${side.name.padEnd(14)} ${String(Math.round(rps)).padStart(6)} req/s  ${us.toFixed(1).padStart(5)} µs CPU/req (load generator ${client.toFixed(1)})${ratio}   turns (req/s / µs): ${each}`);
       }
     }
   } finally {
