@@ -11,6 +11,8 @@
 //     main's) taking the same turns, to show a change side by side;
 //   HOT_PROFILE=dir   the server(s) write a V8 CPU profile there on exit
 //     (node --cpu-prof), to see where the microseconds go;
+//   HOT_COMPUTES=10000   computes made first for another tenant (npm run
+//     bench's server holds 10,100: a larger heap costs every request more);
 //   HOT_NODE_ARGS='--perf-basic-prof'   more options for the servers' node
 //     (this one names JavaScript functions for `perf record -p <pid>`; the
 //     pids are printed at the start).
@@ -18,11 +20,14 @@ import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
 import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
 import { cpuMs, get, startControl, type Control } from './measure.js';
+import { computes } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.HOT_ROUNDS ?? 5);
 const TOKEN = 'bench-hot-path-0123456789abcdefghijklmn';
+const OTHER = 'bench-hot-other-0123456789abcdefghijklm';
+const COMPUTES = Number(process.env.HOT_COMPUTES ?? 0);
 const TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
 
 interface Turn {
@@ -55,7 +60,9 @@ async function turn(side: Side, headers: Record<string, string>, seconds: number
 async function server(main?: string): Promise<ServerChild> {
   const nodeArgs = (process.env.HOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   if (process.env.HOT_PROFILE) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.env.HOT_PROFILE);
-  return startServerChild({ tokens: [{ token: TOKEN, tenant: 'hot' }], logLevel: 'info', nodeArgs, main });
+  const s = await startServerChild({ tokens: [{ token: TOKEN, tenant: 'hot' }, { token: OTHER, tenant: 'other' }], logLevel: 'info', nodeArgs, main, env: { SNF_OCCI_BOOT_MS: '0' } });
+  if (COMPUTES > 0) await computes(s.base, OTHER, COMPUTES, 100);
+  return s;
 }
 
 async function main(): Promise<void> {
@@ -64,7 +71,7 @@ async function main(): Promise<void> {
   const controls: Control[] = [];
   try {
     say(`GET /-/ against a bare node:http control: ${ROUNDS} turns of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}`);
-    say(`server pid ${servers.map((s) => s.pid).join(', ')}`);
+    say(`server pid ${servers.map((s) => s.pid).join(', ')}; ${COMPUTES} computes of another tenant`);
     for (const [name, type] of Object.entries(TYPES)) {
       const headers = { 'X-Auth-Token': TOKEN, Accept: type };
       const reference = await get(servers[0]!.base, '/-/', headers);
