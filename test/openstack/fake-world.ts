@@ -34,8 +34,10 @@ export interface World {
   serverPort: Doc;
   floatingIps: FloatingIp[];
   volume: Doc;
-  /** Reads left before the server's or the volume's transition ends. */
-  pending: { server: number; volume: number; volumeSize?: number };
+  /** Reads left before the server's or the volume's transition ends, and the server's status after it (ACTIVE unless said). */
+  pending: { server: number; volume: number; volumeSize?: number; serverStatus?: string };
+  /** Reads a deletion lasts (server or volume) before they are gone: 0 at once, Infinity never. */
+  deleteSteps: number;
   /** The one user who can sign in with a password, and how Keystone answers a sign-in. */
   signIn: { username: string; password: string; domain: string; project: string; expires?: string; answersWithoutToken?: boolean };
 }
@@ -57,6 +59,7 @@ export function freshWorld(): World {
     floatingIps: [],
     volume: { id: 'v1', status: 'available', size: 1, name: 'v', attachments: [], metadata: {} },
     pending: { server: 0, volume: 0 },
+    deleteSteps: 0,
     signIn: { username: 'demo', password: 'secret', domain: 'Default', project: 'p1', expires: '2030-01-01T00:00:00Z' },
   };
 }
@@ -69,6 +72,14 @@ function page<T extends { id?: unknown }>(items: T[], query: URLSearchParams, si
   const slice = items.slice(start, start + limit);
   return start + limit < items.length ? { items: slice, next: String(slice.at(-1)!.id) } : { items: slice };
 }
+
+/** The vm_states Nova runs each action from, its task while it runs, and the status it ends in. */
+const NOVA_STATE_ACTIONS: Record<string, { from: string[]; task: string; to: string } | undefined> = {
+  'os-stop': { from: ['ACTIVE', 'ERROR'], task: 'powering-off', to: 'SHUTOFF' },
+  'os-start': { from: ['SHUTOFF'], task: 'powering-on', to: 'ACTIVE' },
+  suspend: { from: ['ACTIVE'], task: 'suspending', to: 'SUSPENDED' },
+  resume: { from: ['SUSPENDED'], task: 'resuming', to: 'ACTIVE' },
+};
 
 const badRequest = (res: ServerResponse, message: string): void => json(res, 400, { badRequest: { code: 400, message } });
 
@@ -110,11 +121,15 @@ export function fakeOpenStack(url: () => string, world: () => World) {
     if (path.startsWith('/image/v2/images/') && !/^[0-9a-f-]{36}$/.test(path.slice('/image/v2/images/'.length))) return json(res, 400, { message: 'Invalid image id' });
     if (path === `/compute/v2.1/servers/${sid}` && req.method === 'GET') {
       if (!server) return json(res, 404, { itemNotFound: { code: 404, message: `Instance ${sid} could not be found.` } });
-      if (w.pending.server > 0 && --w.pending.server === 0) Object.assign(server, { status: 'ACTIVE', 'OS-EXT-STS:task_state': null });
+      if (w.pending.server > 0 && --w.pending.server === 0) {
+        if (server['OS-EXT-STS:task_state'] === 'deleting') return (w.server = undefined), json(res, 404, { itemNotFound: { code: 404, message: `Instance ${sid} could not be found.` } });
+        Object.assign(server, { status: w.pending.serverStatus ?? 'ACTIVE', 'OS-EXT-STS:task_state': null });
+      }
       return json(res, 200, { server });
     }
     if (path === `/compute/v2.1/servers/${sid}` && req.method === 'DELETE') {
-      w.server = undefined;
+      if (w.deleteSteps === 0) w.server = undefined;
+      else if (server) Object.assign(server, { 'OS-EXT-STS:task_state': 'deleting' }), (w.pending.server = w.deleteSteps);
       res.writeHead(204);
       return void res.end();
     }
@@ -127,7 +142,16 @@ export function fakeOpenStack(url: () => string, world: () => World) {
         if (type !== 'SOFT' && type !== 'HARD') return badRequest(res, `Invalid input for field/attribute type. Value: ${String(type)}. '${String(type)}' is not one of ['HARD', 'Hard', 'SOFT', 'Soft']`);
         if (server.status !== 'ACTIVE' && type === 'SOFT') return json(res, 409, { conflictingRequest: { code: 409, message: `Cannot 'reboot' instance ${sid} while it is in vm_state ${String(server.status).toLowerCase()}` } });
         Object.assign(server, { status: type === 'SOFT' ? 'REBOOT' : 'HARD_REBOOT', 'OS-EXT-STS:task_state': type === 'SOFT' ? 'rebooting' : 'rebooting_hard' });
-        w.pending.server = w.steps;
+        w.pending = { ...w.pending, server: w.steps, serverStatus: 'ACTIVE' };
+      } else if (NOVA_STATE_ACTIONS[Object.keys(body)[0]!]) {
+        // Nova checks the state first: each of these runs from some vm_states only, else 409 (compute/api.py check_instance_state).
+        const name = Object.keys(body)[0]!;
+        const rule = NOVA_STATE_ACTIONS[name]!;
+        if (!rule.from.includes(String(server.status)) || server['OS-EXT-STS:task_state']) {
+          return json(res, 409, { conflictingRequest: { code: 409, message: `Cannot '${name}' instance ${sid} while it is in vm_state ${String(server.status).toLowerCase()}` } });
+        }
+        Object.assign(server, { 'OS-EXT-STS:task_state': rule.task });
+        w.pending = { ...w.pending, server: w.steps, serverStatus: rule.to };
       } else return badRequest(res, `the fake does not run ${Object.keys(body).join(', ')}`);
       res.writeHead(202);
       return void res.end();
@@ -152,7 +176,17 @@ export function fakeOpenStack(url: () => string, world: () => World) {
       Object.assign(ip, (req.body as { floatingip: Partial<FloatingIp> }).floatingip);
       return json(res, 200, { floatingip: ip });
     }
+    if (path === '/volume/v3/p1/volumes/v1' && req.method === 'DELETE') {
+      // Cinder deletes an available volume only, and refuses one already deleting.
+      if (w.volume.status !== 'available') return badRequest(res, `Invalid volume: Volume status must be available or error, but current status is: ${String(w.volume.status)}.`);
+      w.volume.status = 'deleting';
+      w.pending = { ...w.pending, volume: w.deleteSteps };
+      res.writeHead(202);
+      return void res.end();
+    }
     if (path === '/volume/v3/p1/volumes/v1' && req.method === 'GET') {
+      if (w.volume.status === 'deleting' && w.pending.volume === 0) return json(res, 404, { itemNotFound: { code: 404, message: 'Volume v1 could not be found.' } });
+      if (w.volume.status === 'deleting') return (w.pending.volume -= 1), json(res, 200, { volume: w.volume });
       if (w.pending.volume > 0 && --w.pending.volume === 0) Object.assign(w.volume, { status: 'available', size: w.pending.volumeSize });
       return json(res, 200, { volume: w.volume });
     }

@@ -10,8 +10,9 @@ import { zoneAndGroupFields } from './compute-zones-groups.js';
 import { attachFloatingIp, holdFloatingIps, portForFloatingIp, releaseHeld, releaseServerFloatingIps, type HeldAddresses } from './floating-ips.js';
 import { isCloudId } from '../mapping/ids.js';
 import type { NeutronNetwork } from '../clients/neutron.js';
+import type { NovaServer } from '../clients/nova.js';
 import type { TemplateCache } from '../caches/template-cache.js';
-import { waitUntil } from './wait.js';
+import { untilGone, waitUntil } from './wait.js';
 import type { ZoneGroupCache } from '../caches/zone-group-cache.js';
 
 export interface ComputeDeps {
@@ -72,12 +73,18 @@ export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: Compute
   return value;
 }
 
-/** Deletes the server and waits (bounded) until Nova no longer lists it. */
+/** Deletes the server and waits (bounded) until Nova no longer has it; 504 if it still has it at the deadline. */
 export async function deleteCompute(cloud: Cloud, id: string, d: ComputeDeps, current?: EntityRecord): Promise<void> {
   const server = serverOf(current, id) ?? (isCloudId(id) ? await cloud.nova.getServer(id) : undefined);
   if (!server) throw notFound(`compute ${id} not found`);
   await deleteServer(cloud, id);
-  await waitUntil(() => cloud.nova.getServer(id), (s) => s === undefined, { deadlineMs: d.timeoutMs });
+  await untilGone(() => cloud.nova.getServer(id), { deadlineMs: d.timeoutMs, what: `compute ${id}`, describe: novaStatus });
+}
+
+/** A server's status and task, as Nova says them. */
+function novaStatus(s: NovaServer): string {
+  const task = s['OS-EXT-STS:task_state'] ?? s['SNF:task_state'];
+  return `status ${s.status}${task ? `, task ${String(task)}` : ''}`;
 }
 
 /**

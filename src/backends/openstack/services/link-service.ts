@@ -14,7 +14,7 @@ import { markedOffline, rootDiskOf } from '../mapping/storage.js';
 import type { CinderVolume } from '../clients/cinder.js';
 import type { NovaServer } from '../clients/nova.js';
 import type { TemplateCache } from '../caches/template-cache.js';
-import { waitUntil } from './wait.js';
+import { untilGone, waitUntil } from './wait.js';
 
 /** Cinder statuses of a volume whose attachment is changing. */
 const VOLUME_IN_TRANSIT = new Set(['reserved', 'attaching', 'detaching']);
@@ -145,7 +145,7 @@ export class LinkService {
       }
     }
     // Detaching finishes asynchronously; wait so the compute no longer lists the link (bounded).
-    await waitUntil(() => this.get(cloud, kind, id), (l) => l === undefined, { deadlineMs: this.timeoutMs });
+    await untilGone(() => this.get(cloud, kind, id), { deadlineMs: this.timeoutMs, what: `${kind} ${id}`, describe: (l) => `state ${String(l.attributes[`occi.${kind}.state`])}` });
   }
 
   /**

@@ -10,7 +10,7 @@ import type { Cloud } from '../cloud.js';
 import type { SnapshotCache } from '../caches/snapshot-cache.js';
 import type { TemplateCache } from '../caches/template-cache.js';
 import { isSnapshotTemplate } from '../mapping/snapshots.js';
-import { waitUntil } from './wait.js';
+import { untilGone } from './wait.js';
 
 export interface MixinDeletionDeps {
   templates: TemplateCache;
@@ -65,7 +65,12 @@ async function imageDeletion(cloud: Cloud, m: Mixin, id: string): Promise<Deleti
  */
 async function deleteSnapshot(cloud: Cloud, id: string, term: string, timeoutMs: number): Promise<void> {
   await cloud.cinder.deleteSnapshot(id);
-  const { value } = await waitUntil(() => cloud.cinder.getSnapshot(id), (s) => !s || s.status.startsWith('error'), { deadlineMs: timeoutMs });
+  const value = await untilGone(() => cloud.cinder.getSnapshot(id), {
+    deadlineMs: timeoutMs,
+    what: `snapshot ${term}`,
+    failed: (s) => s.status.startsWith('error'),
+    describe: (s) => `status ${s.status}`,
+  });
   if (value?.status.startsWith('error')) {
     throw new OcciError(502, `the cloud failed to delete snapshot ${term} (${id}, status ${value.status}); try DELETE again, or ask the cloud's administrators`);
   }

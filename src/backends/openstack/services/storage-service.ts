@@ -13,9 +13,10 @@ import type { Cloud } from '../cloud.js';
 import { isCloudId } from '../mapping/ids.js';
 import { isSnapshotTemplate, SNAPSHOT_TPL } from '../mapping/snapshots.js';
 import { rootDiskOf } from '../mapping/storage.js';
+import { volumeStatus } from '../mapping/status.js';
 import { refuseUnsupported } from '../dialect.js';
 import { isAttached, storageRecordOf, storageRecords, volumeOf, type StorageReadDeps } from './storage-read.js';
-import { waitUntil } from './wait.js';
+import { untilGone, waitUntil } from './wait.js';
 
 export interface StorageDeps extends StorageReadDeps {
   timeoutMs: number;
@@ -154,14 +155,20 @@ export async function extend(cloud: Cloud, v: CinderVolume, size: number, d: Sto
   }
 }
 
-/** Deletes a volume and waits until Cinder no longer lists it, so a GET after DELETE is a 404 (R72). */
+/** Deletes a volume and waits until Cinder no longer has it, so a GET after DELETE is a 404 (R72); 504 if it still has it at the deadline. */
 export async function deleteStorage(cloud: Cloud, id: string, d: StorageDeps, current?: EntityRecord): Promise<void> {
   const v = await mustGet(cloud, id, current);
   const root = rootDiskOf(v);
   if (root !== undefined) throw conflict(`storage ${id} is the root disk of compute ${root} and goes with it; delete the compute instead`);
-  await cloud.cinder.deleteVolume(id);
+  // A volume already being deleted (an earlier DELETE that timed out) is waited for, not deleted again: Cinder would refuse.
+  if (volumeStatus(v.status) !== 'deleting') await cloud.cinder.deleteVolume(id);
   // Its snapshots go with it (cascade).
   d.snapshots.invalidate(cloud);
-  const { value } = await waitUntil(() => cloud.cinder.getVolume(id), (v) => !v || v.status.startsWith('error'), { deadlineMs: d.timeoutMs });
-  if (value?.status.startsWith('error')) throw new OcciError(502, `cinder failed to delete volume ${id} (status ${value.status})`);
+  const value = await untilGone(() => cloud.cinder.getVolume(id), {
+    deadlineMs: d.timeoutMs,
+    what: `storage ${id}`,
+    failed: (x) => x.status.startsWith('error'),
+    describe: (x) => `status ${x.status}`,
+  });
+  if (value) throw new OcciError(502, `cinder failed to delete volume ${id} (status ${value.status})`);
 }
