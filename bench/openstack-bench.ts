@@ -41,7 +41,7 @@ import {
   type Endpoints,
   type Fixture,
 } from './openstack-cloud.js';
-import { table, type Mode, type Row } from './openstack-report.js';
+import { Laps, table, timed, type Mode, type Row } from './openstack-report.js';
 
 // ---------------------------------------------------------------- the snf-occi process
 
@@ -88,6 +88,8 @@ interface Operation {
   count: number;
   direct: (token: string) => Promise<void>;
   occi: (token: string) => Promise<void>;
+  /** The times of each step of a cycle, on each side, reported as rows of their own. */
+  laps?: Laps;
 }
 
 function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation[] {
@@ -100,6 +102,7 @@ function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation
     expect(await occi(o, 'GET', path, token), [200], `GET ${path}`);
   };
   let cycle = 0;
+  const actions = new Laps();
   return [
     {
       name: 'GET /-/',
@@ -135,19 +138,24 @@ function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation
       // Two actions that wait for their state: snf-occi's answer shows it; the direct client polls as snf-occi does (wait.ts).
       name: 'stop+start compute (cycle)',
       count: CYCLES,
+      laps: actions,
       direct: async (tk) => {
         checkDeadline('stopping a server');
         for (const [action, status] of [['os-stop', 'SHUTOFF'], ['os-start', 'ACTIVE']] as const) {
-          expect(await os('POST', `${e.compute}/servers/${cycler}/action`, tk, { [action]: null }, NOVA_HEADERS), [202], action);
-          await settled(e, tk, cycler, status);
+          await actions.time('direct', action.slice(3), async () => {
+            expect(await os('POST', `${e.compute}/servers/${cycler}/action`, tk, { [action]: null }, NOVA_HEADERS), [202], action);
+            await settled(e, tk, cycler, status);
+          });
         }
       },
       occi: async (tk) => {
         checkDeadline('stopping a compute');
         for (const [action, state] of [['stop', 'inactive'], ['start', 'active']] as const) {
           const body = `Category: ${action}; scheme="${INFRA.replace('#', '/compute/action#')}"; class="action"\n`;
-          const r = expect(await occi(o, 'POST', `/compute/${cycler}?action=${action}`, tk, body), [200], `${action} compute`);
-          if (attribute(r.text, 'occi.compute.state') !== `"${state}"`) throw new Error(`${action} answered before the compute was ${state}: ${r.text.slice(0, 300)}`);
+          await actions.time('occi', action, async () => {
+            const r = expect(await occi(o, 'POST', `/compute/${cycler}?action=${action}`, tk, body), [200], `${action} compute`);
+            if (attribute(r.text, 'occi.compute.state') !== `"${state}"`) throw new Error(`${action} answered before the compute was ${state}: ${r.text.slice(0, 300)}`);
+          });
         }
       },
     },
@@ -179,17 +187,13 @@ function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation
   ];
 }
 
-async function timed(f: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await f();
-  return performance.now() - start;
-}
-
-async function measure(op: Operation, mode: Mode, o: Occi, a: OsAccount, t: Token): Promise<Row> {
+/** The operation's row, then one for each step of a cycle (laps). */
+async function measure(op: Operation, mode: Mode, o: Occi, a: OsAccount, t: Token): Promise<Row[]> {
   const token = (): Promise<string> => (mode === 'new token' ? freshToken(a, t) : Promise.resolve(t.token));
   // Untimed warm-up: connections, JIT, snf-occi's caches of the cached token and templates.
   await op.direct(t.token);
   await op.occi(t.token);
+  op.laps?.clear();
   const before = await cloudCalls(o);
   const startRequests = o.requests;
   const row: Row = { operation: op.name, mode, n: op.count, direct: [], occi: [], occiRequests: 0, calls: new Map() };
@@ -211,7 +215,7 @@ async function measure(op: Operation, mode: Mode, o: Occi, a: OsAccount, t: Toke
     const delta = n - (before.get(service) ?? 0);
     if (delta > 0) row.calls.set(service, delta);
   }
-  return row;
+  return [row, ...(op.laps?.rows(mode) ?? [])];
 }
 
 // ---------------------------------------------------------------- main
@@ -251,7 +255,7 @@ async function main(): Promise<number> {
     for (const op of operations(e, o, fixture, made)) {
       for (const mode of ['new token', 'cached token'] as const) {
         process.stdout.write(`measuring ${op.name}, ${mode} …\n`);
-        rows.push(await unlessInterrupted(measure(op, mode, o, account, t)));
+        rows.push(...(await unlessInterrupted(measure(op, mode, o, account, t))));
       }
     }
     const listed = (await osJson<{ servers: unknown[] }>(`${e.compute}/servers`, t.token)).servers.length;

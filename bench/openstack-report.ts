@@ -1,5 +1,6 @@
 // The table `npm run bench:openstack` prints: p50/p99 of both sides, their
-// difference, and the cloud calls snf-occi made per OCCI request.
+// difference, and the cloud calls snf-occi made per OCCI request; a cycle
+// (stop+start) also has a row for each of its steps.
 
 export type Mode = 'new token' | 'cached token';
 
@@ -11,6 +12,39 @@ export interface Row {
   occi: number[];
   occiRequests: number;
   calls: Map<string, number>;
+  /** A step of the cycle in the row before: its calls are counted there. */
+  step?: boolean;
+}
+
+/** How long `f` took, in ms. */
+export async function timed(f: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await f();
+  return performance.now() - start;
+}
+
+/** Per step of a cycle (e.g. stop, start) and side, the times measured. */
+export class Laps {
+  readonly direct = new Map<string, number[]>();
+  readonly occi = new Map<string, number[]>();
+
+  async time(side: 'direct' | 'occi', step: string, f: () => Promise<void>): Promise<void> {
+    const ms = await timed(f);
+    this[side].set(step, [...(this[side].get(step) ?? []), ms]);
+  }
+
+  /** A row for each step, after the cycle's own. */
+  rows(mode: Mode): Row[] {
+    return [...this.occi].map(([step, occi]) => {
+      const direct = this.direct.get(step) ?? [];
+      return { operation: `↳ ${step} (one action of the cycle)`, mode, n: occi.length, direct, occi, occiRequests: occi.length, calls: new Map(), step: true };
+    });
+  }
+
+  clear(): void {
+    this.direct.clear();
+    this.occi.clear();
+  }
 }
 
 /** Nearest-rank percentile (with 30 samples, p99 is the slowest). */
@@ -34,7 +68,7 @@ export function table(rows: Row[]): string {
     const total = [...r.calls.values()].reduce((x, y) => x + y, 0);
     const by = [...r.calls].sort((x, y) => y[1] - x[1]).map(([s, n]) => `${s} ${ratio(n / r.occiRequests)}`).join(', ');
     const per = `${ratio(total / r.occiRequests)}${by ? ` (${by})` : ''}`;
-    const calls = r.operation.includes('cycle') ? `${per}; ${ratio(total / r.n)} per cycle of ${ratio(r.occiRequests / r.n)} requests` : per;
+    const calls = r.step ? '(in the cycle)' : r.operation.includes('cycle') ? `${per}; ${ratio(total / r.n)} per cycle of ${ratio(r.occiRequests / r.n)} requests` : per;
     out.push(line([`${r.operation} ×${r.n}`, r.mode, `${ms(d50)} / ${ms(d99)}`, `${ms(o50)} / ${ms(o99)}`, `${signed(o50 - d50)} / ${signed(o99 - d99)}`, calls]));
   }
   return out.join('\n');

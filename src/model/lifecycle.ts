@@ -66,6 +66,20 @@ export function isApplicable(kind: Kind, state: unknown, action: Action, extensi
   return applicableActions(kind, state, extension).includes(action);
 }
 
+/**
+ * Why an action cannot run now, in the client's words (R81, D2): the state
+ * it is in and the actions it allows instead. `entity`: "compute 42".
+ */
+export function stateRefusal(entity: string, action: Action, state: string, allowedNow: readonly string[]): string {
+  const now = allowedNow.length > 0 ? `allowed now: ${allowedNow.join(', ')}` : 'no action is allowed on it now';
+  return `cannot ${action.term} ${entity} while it is ${state}; ${now}`;
+}
+
+/** Why an action cannot run while the entity is in transition (`doing`: what the cloud says it is doing). */
+export function busyRefusal(entity: string, action: Action, doing: string): string {
+  return `cannot ${action.term} ${entity} now: it is busy (${doing}); retry when it settles`;
+}
+
 /** The states of a kind's machine, for tables that walk every state. */
 export function statesOf(kind: Kind): string[] {
   return Object.keys(MACHINES.get(kind)?.rules ?? {});

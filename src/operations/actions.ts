@@ -3,7 +3,7 @@ import type { Attributes, EntityRecord } from '../port/backend.js';
 import { badRequest, conflict } from '../errors.js';
 import { mixinClosure, typeId, type Action, type Kind, type Mixin } from '../model/category.js';
 import { didYouMean } from '../model/closest.js';
-import { applicableActions, isApplicable, stateAttribute } from '../model/lifecycle.js';
+import { applicableActions, busyRefusal, isApplicable, stateAttribute, stateRefusal } from '../model/lifecycle.js';
 import { validateValue } from '../model/validate.js';
 import type { Payload } from '../rendering/document.js';
 import type { OcciContext } from './context.js';
@@ -71,20 +71,19 @@ function allowedNow(kind: Kind, record: EntityRecord, lifecycle: OcciContext['ba
 
 // R81, D2: an action the state does not allow is a 409 that says what is allowed now.
 function checkState(kind: Kind, record: EntityRecord, action: Action, lifecycle: OcciContext['backend']['lifecycle']): void {
+  const entity = `${record.kind} ${record.id}`;
   if ('busy' in record && record.busy) {
-    throw conflict(`cannot ${action.term} ${record.kind} ${record.id} now: it is busy (${String(record.attributes[`occi.${record.kind}.state.message`] ?? 'in transition')}); retry when it settles`);
+    throw conflict(busyRefusal(entity, action, String(record.attributes[`occi.${record.kind}.state.message`] ?? 'in transition')));
   }
   const attr = stateAttribute(kind);
   if (attr && kind.actions.includes(action) && !isApplicable(kind, record.attributes[attr], action, lifecycle)) {
-    const allowed = allowedNow(kind, record, lifecycle);
-    const now = allowed.length > 0 ? `allowed now: ${allowed.join(', ')}` : 'no action is allowed on it now';
-    throw conflict(`cannot ${action.term} ${record.kind} ${record.id} while it is ${String(record.attributes[attr])}; ${now}`);
+    throw conflict(stateRefusal(entity, action, String(record.attributes[attr]), allowedNow(kind, record, lifecycle)));
   }
 }
 
 /** POST <entity>?action=term. Answers the entity afterwards, or the new OS template for save (R86, D7). */
 export async function trigger(ctx: OcciContext, loc: EntityLocation, term: string, payload: Payload): Promise<OcciResult> {
-  const record = await fetchEntity(ctx, loc);
+  const record = await fetchEntity(ctx, loc, { action: term });
   const kind = ENTITY_KINDS.get(loc.kind)!;
   const action = chooseAction(term, definedActions(kind, entityMixins(ctx, record)), payload, `${loc.kind} ${loc.id}`);
   const params = actionParameters(action, payload.attributes);

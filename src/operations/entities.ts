@@ -1,6 +1,6 @@
 // Operations on one entity (spec §3.5): create, retrieve, partial update,
 // full update, delete. Actions live in actions.ts.
-import { isLinkRecord, type EntityKindTerm, type EntityRecord, type LinkRecord, type LinkSpec, type ResourceSpec, type UpdateSpec } from '../port/backend.js';
+import { isLinkRecord, type EntityKindTerm, type EntityRecord, type LinkRecord, type LinkSpec, type ReadPurpose, type ResourceSpec, type UpdateSpec } from '../port/backend.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { typeId, type AttributeValue, type Kind, type Mixin } from '../model/category.js';
 import { normalizeContextualization } from '../model/contextualization.js';
@@ -24,8 +24,8 @@ import { coreId, singleView, viewsOf } from './views.js';
 /** Mutable attributes a full update (PUT) clears when the client leaves them out (R66). */
 const CLEARABLE = ['occi.core.title', 'occi.core.summary', 'occi.compute.hostname', 'occi.storagelink.mountpoint', 'occi.network.label'];
 
-export async function fetchEntity(ctx: OcciContext, loc: EntityLocation): Promise<EntityRecord> {
-  const record = await ctx.backend.get(ctx.creds, loc.kind, loc.id);
+export async function fetchEntity(ctx: OcciContext, loc: EntityLocation, purpose?: ReadPurpose): Promise<EntityRecord> {
+  const record = await ctx.backend.get(ctx.creds, loc.kind, loc.id, purpose);
   if (!record) throw notFound(`no ${loc.kind} ${loc.id}: it does not exist, or not for you; GET ${ENTITY_KINDS.get(loc.kind)!.location} lists yours`); // R54
   return record;
 }

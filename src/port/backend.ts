@@ -128,6 +128,16 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
+/**
+ * Why an entity is read. For an action, a backend may leave the links out
+ * (the record then goes to `action`, whose answer brings them) and may
+ * answer from a state it saw settle moments ago where the cloud checks the
+ * action again itself and a refusal is said from the state read then.
+ */
+export interface ReadPurpose {
+  action: string;
+}
+
 export interface Backend {
   readonly name: string;
   /** Establishes the caller; rejects a missing or bad token with a 401 OcciError. */
@@ -152,8 +162,11 @@ export interface Backend {
   /** Entities of one kind, as much of them as a collection request needs (see list-query.ts). */
   list(c: Credentials, q: RecordQuery): Promise<Listing<EntityRecord>>;
   list(c: Credentials, q: ListQuery): Promise<Listing<EntityRef>>;
-  /** undefined when the entity does not exist for this caller. */
-  get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined>;
+  /**
+   * undefined when the entity does not exist for this caller. `purpose`:
+   * the request reads it to check and run an action (see ReadPurpose).
+   */
+  get(c: Credentials, kind: EntityKindTerm, id: string, purpose?: ReadPurpose): Promise<EntityRecord | undefined>;
   createResource(c: Credentials, spec: ResourceSpec): Promise<ResourceRecord>;
   /** A link on its own (source given). */
   createLink(c: Credentials, spec: LinkSpec & { source: EntityRef }): Promise<LinkRecord>;

@@ -104,8 +104,10 @@ export function fakeOpenStack(url: () => string, world: () => World) {
     const server = w.server;
 
     if (path === '/v3/auth/tokens' && req.method === 'GET') {
-      if (req.headers['x-subject-token'] !== 'tok') return json(res, 404, {});
-      return json(res, 200, { token: { expires_at: new Date(Date.now() + 3600_000).toISOString(), project: { id: 'p1' }, user: { id: 'u' }, catalog } });
+      // tok is project p1's, tok2 another project's (p2), at the same endpoints.
+      const project = { tok: 'p1', tok2: 'p2' }[String(req.headers['x-subject-token'])];
+      if (!project) return json(res, 404, {});
+      return json(res, 200, { token: { expires_at: new Date(Date.now() + 3600_000).toISOString(), project: { id: project }, user: { id: 'u' }, catalog } });
     }
     if (path === '/v3/auth/tokens' && req.method === 'POST') return signInV3(req, res, w.signIn);
     if (path === '/v2.0/tokens' && req.method === 'POST') return signInV2(req, res, w.signIn);

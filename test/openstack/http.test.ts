@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { attribute, entityPath, eventually, INFRA, locations, pathOf, type Reply, type TestServer } from '../helpers/server.js';
-import { altAccount, osGet, passwordToken, primaryAccount, SKIP_MESSAGE, type Token } from './os-env.js';
+import { altAccount, osGet, osSend, passwordToken, primaryAccount, SKIP_MESSAGE, type Token } from './os-env.js';
 import { sharedNetworkPath, startOnOpenStack } from './occi-server.js';
 
 const demo = primaryAccount();
@@ -107,16 +107,34 @@ if (!demo || !alt) {
       assert.match(active.body, /occi\.networkinterface\.gateway="192\.0\.2\.1"/, 'the gateway of the shared subnet');
       assert.equal((await req('GET', path, { token: altTok.token })).status, 404);
       assert.ok(!locations((await req('GET', '/compute/', { token: altTok.token })).body).some((l) => l.endsWith(path)));
-      const act = (term: string, method?: string) =>
+      const act = (term: string, method?: string, token?: string) =>
         req('POST', `${path}?action=${term}`, {
+          token,
           headers: PLAIN,
           body: `Category: ${term}; scheme="${ACTIONS}"; class="action"\n${method ? `X-OCCI-Attribute: method="${method}"\n` : ''}`,
         });
-      assert.equal((await act('start')).status, 409, 'start while active');
+      const id = path.slice(path.lastIndexOf('/') + 1);
+      const refused = await act('start');
+      assert.equal(refused.status, 409, 'start while active');
+      assert.match(refused.body, /cannot start compute \S+ while it is active; allowed now: stop, restart, suspend, save/);
       assert.equal((await act('stop', 'graceful')).status, 200);
       assert.equal(state(await untilState(path, 'inactive')), '"inactive"');
-      assert.equal((await act('start')).status, 200);
-      await untilState(path, 'active');
+      // Another client starts it straight through Nova: the state the stop saw is no longer true (issue 7).
+      assert.equal((await osSend(tok, 'POST', `${tok.endpoints.compute}/servers/${id}/action`, { 'os-start': null })).status, 202);
+      await eventually(
+        () => osGet<{ server: { status: string; 'OS-EXT-STS:task_state': string | null } }>(tok, `${tok.endpoints.compute}/servers/${id}`),
+        (s) => s.server.status === 'ACTIVE' && !s.server['OS-EXT-STS:task_state'],
+        60_000,
+      );
+      const stale = await act('start');
+      assert.equal(stale.status, 409, `start of a compute another client started: ${stale.body}`);
+      assert.match(stale.body, /cannot start compute \S+ while it is active \(ACTIVE\); allowed now: stop, restart, suspend, save/);
+      assert.equal((await act('stop', 'graceful')).status, 200);
+      assert.equal((await act('start', undefined, altTok.token)).status, 404, 'another project cannot act on it, right after this one did');
+      const started = await act('start');
+      assert.equal(started.status, 200, started.body);
+      assert.equal(state(started), '"active"', 'the answer shows the new state');
+      assert.match(started.body, /occi\.networkinterface\.address="192\.0\.2\.\d+"/, 'and the links, read while Nova acted');
       assert.equal((await act('restart', 'warm')).status, 200);
       assert.equal(state(await untilState(path, 'active')), '"active"');
     });

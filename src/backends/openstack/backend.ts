@@ -17,6 +17,7 @@ import type {
   Listing,
   ListQuery,
   ProviderMixins,
+  ReadPurpose,
   RecordQuery,
   ResourceRecord,
   ResourceSpec,
@@ -29,7 +30,7 @@ import { deleteProviderMixins } from './services/mixin-deletion.js';
 import type { Cloud, Connector } from './cloud.js';
 import type { Dialect } from './dialect.js';
 import { OPENSTACK_LIFECYCLE } from './mapping/status.js';
-import { computeAction } from './services/compute-actions.js';
+import { computeAction, readForAction } from './services/compute-actions.js';
 import { createCompute, deleteCompute, type ComputeDeps } from './services/compute-create.js';
 import type { ComputeReader } from './services/compute-read.js';
 import { updateCompute } from './services/compute-update.js';
@@ -102,11 +103,11 @@ export class OpenStackBackend implements Backend {
     return this.run(c, (cloud) => listKind(cloud, q, { reader: this.p.reader, links: this.p.links, storage: this.p.storage }));
   }
 
-  get(c: Credentials, kind: EntityKindTerm, id: string): Promise<EntityRecord | undefined> {
+  get(c: Credentials, kind: EntityKindTerm, id: string, purpose?: ReadPurpose): Promise<EntityRecord | undefined> {
     return this.run(c, async (cloud) => {
       switch (kind) {
         case 'compute':
-          return this.p.reader.get(cloud, id);
+          return purpose ? readForAction(cloud, id, purpose.action, this.p.compute) : this.p.reader.get(cloud, id);
         case 'network':
           return getNetwork(cloud, id);
         case 'storage':
@@ -188,6 +189,7 @@ export class OpenStackBackend implements Backend {
     this.p.templates.clear();
     this.p.zonesGroups.clear();
     this.p.storage.snapshots.clear();
+    this.p.compute.recent.clear();
     await this.p.closeConnections();
   }
 

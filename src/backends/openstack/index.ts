@@ -29,6 +29,7 @@ import { dialectFor } from './dialect.js';
 import { OpenStackBackend } from './backend.js';
 import { Connector } from './cloud.js';
 import { ComputeReader } from './services/compute-read.js';
+import { RecentStates } from './caches/recent-states.js';
 import { JsonHttp } from './clients/http.js';
 import { Identity, keystoneChallenge } from './clients/keystone.js';
 import { LinkService } from './services/link-service.js';
@@ -65,7 +66,7 @@ export function openOpenStackBackend(options: OpenStackOptions): Backend {
     zonesGroups,
     reader,
     links: new LinkService(o.timeoutMs, templates),
-    compute: { templates, reader, zonesGroups, timeoutMs: o.timeoutMs },
+    compute: { templates, reader, zonesGroups, recent: new RecentStates(), timeoutMs: o.timeoutMs },
     storage: { timeoutMs: o.timeoutMs, volumeType: o.volumeType, snapshots: new SnapshotCache(o.templateTtlMs) },
     closeConnections: () => dispatcher.close(),
   });

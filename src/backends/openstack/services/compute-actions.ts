@@ -1,23 +1,60 @@
 // Compute actions (spec §2.2) as Nova server actions. Each waits, up to the
 // call timeout, for the server to settle so the answer shows the new state;
-// a slower cloud answers with the transitional state instead (D24).
-import type { ActionOutcome, Attributes, EntityRecord } from '../../../port/backend.js';
+// a slower cloud answers with the transitional state instead (D24). The
+// links, which these actions leave alone, are read while Nova acts, and the
+// state checked before acting may be the one the previous action saw settle
+// moments ago, where Nova checks the action again itself (readForAction).
+import type { ActionOutcome, Attributes, EntityRecord, ResourceRecord } from '../../../port/backend.js';
 import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
 import type { Action, Mixin } from '../../../model/category.js';
 import { COMPUTE } from '../../../model/infrastructure.js';
-import { isApplicable } from '../../../model/lifecycle.js';
+import { applicableActions, busyRefusal, isApplicable, stateRefusal } from '../../../model/lifecycle.js';
 import { COMPUTE_ACTIONS } from '../../../model/schemes.js';
 import { toTerm } from '../../../model/templates.js';
 import type { Cloud } from '../cloud.js';
 import type { ComputeDeps } from './compute-create.js';
-import { serverOf } from './compute-read.js';
-import { refuseUnsupported } from '../dialect.js';
+import { readFrom } from './compute-read.js';
+import { readServerLinks } from './links-read.js';
+import { refuseUnsupported, unsupportedActions } from '../dialect.js';
+import { isBusy, stateMessage } from '../mapping/compute.js';
+import { isCloudId } from '../mapping/ids.js';
 import { computeState, OPENSTACK_LIFECYCLE } from '../mapping/status.js';
 import { imageTemplate } from '../mapping/templates.js';
 import type { NovaServer } from '../clients/nova.js';
 import { waitUntil } from './wait.js';
 
 const STOPPED = ['SHUTOFF', 'STOPPED'];
+
+/** The statuses each waiting action ends in. */
+const SETTLES_IN: Readonly<Record<string, readonly string[]>> = { start: ['ACTIVE'], stop: STOPPED, restart: ['ACTIVE'], suspend: ['SUSPENDED'] };
+
+/**
+ * Whether Nova's own check refuses `term` in every status OCCI refuses it
+ * when the server was last seen as `s`: os-start runs from SHUTOFF only and
+ * suspend from ACTIVE only, neither while a task runs (nova/compute/api.py,
+ * check_instance_state), so a state a few seconds old may let them through.
+ * Not stop (Nova stops an ERROR server, OCCI does not), restart (a HARD
+ * reboot starts a SHUTOFF server), save (Nova images a SUSPENDED one), nor a
+ * start that would be a resume, unpause or reboot; nor on Synnefo, whose
+ * checks differ by release.
+ */
+function novaChecksFirst(cloud: Cloud, term: string, s: NovaServer): boolean {
+  if (cloud.dialect.name !== 'openstack') return false;
+  return (term === 'start' && STOPPED.includes(s.status)) || (term === 'suspend' && s.status === 'ACTIVE');
+}
+
+/**
+ * The compute as an action is checked against (port ReadPurpose): the state
+ * an action of this project saw settle within seconds where Nova checks the
+ * action again, else the server read now; its links are left for the action.
+ */
+export async function readForAction(cloud: Cloud, id: string, term: string, d: ComputeDeps): Promise<ResourceRecord | undefined> {
+  if (!isCloudId(id)) return undefined;
+  const recent = d.recent.take(cloud, id);
+  if (recent && novaChecksFirst(cloud, term, recent)) return d.reader.withoutLinks(cloud, recent, true);
+  const server = await cloud.nova.getServer(id);
+  return server && d.reader.withoutLinks(cloud, server, false);
+}
 
 export async function computeAction(
   cloud: Cloud,
@@ -28,32 +65,71 @@ export async function computeAction(
   current?: EntityRecord,
 ): Promise<ActionOutcome> {
   if (action.scheme !== COMPUTE_ACTIONS) throw badRequest(`action ${action.scheme}${action.term} does not apply to a compute`);
-  const server = serverOf(current, id) ?? (await cloud.nova.getServer(id));
-  if (!server) throw notFound(`compute ${id} not found`);
   refuseUnsupported(cloud.dialect, 'compute', action.term);
-  const state = computeState(server.status);
-  if (!isApplicable(COMPUTE, state, action, OPENSTACK_LIFECYCLE)) {
-    throw conflict(`compute ${id} is ${state} (${server.status}); ${action.term} is not allowed in that state`); // D2
+  const known = readFrom(current, id);
+  const server = known?.server ?? (await cloud.nova.getServer(id));
+  if (!server) throw notFound(`compute ${id} not found`);
+  mayRun(cloud, server, action);
+  if (action.term === 'save') return save(cloud, server, params, d);
+  const targets = SETTLES_IN[action.term];
+  if (!targets) throw badRequest(`unknown compute action '${action.term}'`);
+  // Links stay as they are: those the request read are answered again, others are read while Nova acts
+  // (a failed read is tried again for the answer: the action has been done by then).
+  const links = known?.links ? Promise.resolve(known.links) : readServerLinks(cloud, server).catch(() => undefined);
+  try {
+    await send(cloud, server, action, params, d);
+  } catch (err) {
+    if (!(err instanceof OcciError && err.status === 409)) throw err;
+    await afterRefusal(cloud, server, action, params, d, err, known?.recalled === true);
   }
-  const settle = (targets: string[]): Promise<ActionOutcome> => settled(cloud, id, targets, d, current);
+  const { value, settled } = await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, targets), { deadlineMs: d.timeoutMs });
+  if (!value) throw notFound(`compute ${id} disappeared`);
+  if (settled) d.recent.remember(cloud, value);
+  return { entity: await d.reader.record(cloud, value, await links) };
+}
+
+/**
+ * Nova refused (409) in the state the server has now: read it, and say why
+ * in OCCI's words. When the request acted on a remembered state that is no
+ * longer the server's, and the real one allows the action, it runs from that.
+ */
+async function afterRefusal(cloud: Cloud, was: NovaServer, action: Action, params: Attributes, d: ComputeDeps, err: OcciError, recalled: boolean): Promise<void> {
+  const id = String(was.id);
+  const now = await cloud.nova.getServer(id);
+  if (!now) throw notFound(`compute ${id} not found`);
+  mayRun(cloud, now, action);
+  if (!recalled || now.status === was.status) throw conflict(`cannot ${action.term} compute ${id} now (${stateMessage(now)}): ${err.message}`);
+  await send(cloud, now, action, params, d);
+}
+
+/** 409 unless the server's state allows the action now (R81, D2), saying its state and what it allows. */
+function mayRun(cloud: Cloud, server: NovaServer, action: Action): void {
+  const entity = `compute ${String(server.id)}`;
+  if (isBusy(server)) throw conflict(busyRefusal(entity, action, stateMessage(server)));
+  const state = computeState(server.status);
+  if (isApplicable(COMPUTE, state, action, OPENSTACK_LIFECYCLE)) return;
+  const refused = unsupportedActions(cloud.dialect, 'compute');
+  const allowed = applicableActions(COMPUTE, state, OPENSTACK_LIFECYCLE).map((a) => a.term).filter((t) => !refused.includes(t));
+  throw conflict(stateRefusal(entity, action, `${state} (${server.status})`, allowed));
+}
+
+/** The Nova calls of a waiting action. */
+async function send(cloud: Cloud, server: NovaServer, action: Action, params: Attributes, d: ComputeDeps): Promise<void> {
+  const id = String(server.id);
   switch (action.term) {
     case 'start':
       await cloud.nova.action(id, startBody(cloud, server));
-      return settle(['ACTIVE']);
+      return;
     case 'stop':
       await leavePause(cloud, server, d);
       await cloud.nova.action(id, cloud.dialect.stopAction);
-      return settle(STOPPED);
+      return;
     case 'restart':
       await cloud.nova.action(id, { reboot: { type: params.method === 'warm' || params.method === 'graceful' ? 'SOFT' : 'HARD' } });
-      return settle(['ACTIVE']);
+      return;
     case 'suspend':
       await cloud.nova.action(id, { suspend: null });
-      return settle(['SUSPENDED']);
-    case 'save':
-      return save(cloud, server, params, d);
-    default:
-      throw badRequest(`unknown compute action '${action.term}'`);
+      return;
   }
 }
 
@@ -92,13 +168,6 @@ async function save(cloud: Cloud, server: NovaServer, params: Attributes, d: Com
   const index = await d.templates.index(cloud);
   const mixin: Mixin = index.image(imageId) ?? imageTemplate({ id: imageId, name }, toTerm(name, `image-${imageId}`));
   return { mixin, entity: await d.reader.record(cloud, server) };
-}
-
-/** Waits for the server to settle; its links are those the request read before the action (`before`), which these actions leave alone. */
-async function settled(cloud: Cloud, id: string, targets: string[], d: ComputeDeps, before?: EntityRecord): Promise<ActionOutcome> {
-  const { value } = await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, targets), { deadlineMs: d.timeoutMs });
-  if (!value) throw notFound(`compute ${id} disappeared`);
-  return { entity: await d.reader.record(cloud, value, before) };
 }
 
 /** Done: gone, in error, or in a target status with no task running. */

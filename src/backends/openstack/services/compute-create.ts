@@ -10,15 +10,18 @@ import { zoneAndGroupFields } from './compute-zones-groups.js';
 import { attachFloatingIp, holdFloatingIps, portForFloatingIp, releaseHeld, releaseServerFloatingIps, type HeldAddresses } from './floating-ips.js';
 import { isCloudId } from '../mapping/ids.js';
 import type { NeutronNetwork } from '../clients/neutron.js';
-import type { NovaServer } from '../clients/nova.js';
+import { stateMessage } from '../mapping/compute.js';
 import type { TemplateCache } from '../caches/template-cache.js';
 import { untilGone, waitUntil } from './wait.js';
 import type { ZoneGroupCache } from '../caches/zone-group-cache.js';
+import type { RecentStates } from '../caches/recent-states.js';
 
 export interface ComputeDeps {
   templates: TemplateCache;
   reader: ComputeReader;
   zonesGroups: ZoneGroupCache;
+  /** The settled states actions have just seen, for the next action's check (compute-actions.ts). */
+  recent: RecentStates;
   timeoutMs: number;
 }
 
@@ -78,13 +81,7 @@ export async function deleteCompute(cloud: Cloud, id: string, d: ComputeDeps, cu
   const server = serverOf(current, id) ?? (isCloudId(id) ? await cloud.nova.getServer(id) : undefined);
   if (!server) throw notFound(`compute ${id} not found`);
   await deleteServer(cloud, id);
-  await untilGone(() => cloud.nova.getServer(id), { deadlineMs: d.timeoutMs, what: `compute ${id}`, describe: novaStatus });
-}
-
-/** A server's status and task, as Nova says them. */
-function novaStatus(s: NovaServer): string {
-  const task = s['OS-EXT-STS:task_state'] ?? s['SNF:task_state'];
-  return `status ${s.status}${task ? `, task ${String(task)}` : ''}`;
+  await untilGone(() => cloud.nova.getServer(id), { deadlineMs: d.timeoutMs, what: `compute ${id}`, describe: (s) => `status ${stateMessage(s)}` });
 }
 
 /**

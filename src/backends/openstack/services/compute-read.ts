@@ -5,7 +5,7 @@
 import { isLinkRecord, type EntityRecord, type EntityRef, type LinkRecord, type ResourceRecord } from '../../../port/backend.js';
 import { typeId, type Mixin } from '../../../model/category.js';
 import type { Cloud } from '../cloud.js';
-import { assembleLinks, portsByServer, readLinkFacts, readServerLinks, readServerWithLinks } from './links-read.js';
+import { assembleLinks, portsByServer, readLinkFacts, readServerLinks, readServerWithLinks, type ServerLinks } from './links-read.js';
 import { computeRecord } from '../mapping/compute.js';
 import { isCloudId } from '../mapping/ids.js';
 import type { TemplateIndex } from '../mapping/templates.js';
@@ -20,13 +20,28 @@ interface Indexes extends ZonesAndGroups {
   templates: TemplateIndex;
 }
 
-/** The server and ports each record was made from; records live for one request, and so do these. */
-const READ = new WeakMap<EntityRecord, { server: NovaServer; ports: NeutronPort[] }>();
+/**
+ * What a record was made from: the server, and its links and ports unless
+ * they were left unread (a record read for an action); `recalled` when the
+ * server is the state an action saw settle moments ago, not read now.
+ * Records live for one request, and so do these.
+ */
+export interface ReadFrom {
+  server: NovaServer;
+  links?: { links: LinkRecord[]; ports: NeutronPort[] };
+  recalled?: boolean;
+}
+const READ = new WeakMap<EntityRecord, ReadFrom>();
+
+/** What a record of this backend was read from, when it is the compute `id`. */
+export function readFrom(record: EntityRecord | undefined, id: string): ReadFrom | undefined {
+  const r = record && READ.get(record);
+  return r && String(r.server.id) === id ? r : undefined;
+}
 
 /** The server a record of this backend was read from, when it is the compute `id`. */
 export function serverOf(record: EntityRecord | undefined, id: string): NovaServer | undefined {
-  const s = record && READ.get(record)?.server;
-  return s && String(s.id) === id ? s : undefined;
+  return readFrom(record, id)?.server;
 }
 
 export class ComputeReader {
@@ -59,16 +74,24 @@ export class ComputeReader {
 
   /**
    * The record of a server already fetched (after an action or an update).
-   * `before`: the record this request read before an action that leaves
-   * links alone (start, stop, restart, suspend); its links are answered
-   * again rather than read once more, as a client that polls the server
-   * would keep them.
+   * `links`: those read for it in this request (before or while an action
+   * that leaves them alone ran), answered rather than read once more, as a
+   * client that polls the server would keep them.
    */
-  async record(cloud: Cloud, server: NovaServer, before?: EntityRecord): Promise<ResourceRecord> {
-    const known = before && !isLinkRecord(before) && serverOf(before, String(server.id)) ? READ.get(before) : undefined;
-    if (known) return record(cloud, server, (before as ResourceRecord).links, known.ports, await this.indexes(cloud));
-    const [ix, read] = await Promise.all([this.indexes(cloud), readServerLinks(cloud, server)]);
+  async record(cloud: Cloud, server: NovaServer, links?: ServerLinks): Promise<ResourceRecord> {
+    const [ix, read] = await Promise.all([this.indexes(cloud), links ?? readServerLinks(cloud, server)]);
     return record(cloud, server, read.links, read.ports, ix);
+  }
+
+  /**
+   * The record an action is checked against: the server's state, templates
+   * and zone, its links left unread (the action's answer reads them while
+   * Nova acts). `recalled`: the server is a state remembered, not read now.
+   */
+  async withoutLinks(cloud: Cloud, server: NovaServer, recalled: boolean): Promise<ResourceRecord> {
+    const r = record(cloud, server, [], [], await this.indexes(cloud));
+    READ.set(r, { server, recalled });
+    return r;
   }
 
   private async indexes(cloud: Cloud): Promise<Indexes> {
@@ -81,7 +104,7 @@ function record(cloud: Cloud, server: NovaServer, links: LinkRecord[], ports: Ne
   const r = computeRecord(server, links, { templates: ix.templates, dialect: cloud.dialect });
   const placed = [ix.zones.zoneOf(server), ...ix.groups.groupsOf(server, ports)].filter((m): m is Mixin => m !== undefined);
   const out = { ...r, mixins: [...r.mixins, ...placed.map(typeId)] };
-  READ.set(out, { server, ports });
+  READ.set(out, { server, links: { links, ports } });
   return out;
 }
 
