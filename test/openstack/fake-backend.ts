@@ -1,10 +1,12 @@
-// The OpenStack backend on the stateful fake cloud (fake-world.ts), set up
-// afresh for each test of the describe() that calls it: a new world, a new
-// backend (no cache carried over) and project p1's credentials.
+// The OpenStack backend on a fake cloud: on the stateful one (fake-world.ts),
+// set up afresh for each test of the describe() that calls it (a new world,
+// a new backend with no cache carried over, project p1's credentials), or
+// behind an snf-occi server.
 import { after, before, beforeEach } from 'node:test';
 import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
 import type { Backend, Credentials } from '../../src/port/backend.js';
-import { fakeCloud, type FakeCloud } from './fake-cloud.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { fakeCloud, type FakeCloud, type Handler } from './fake-cloud.js';
 import { fakeOpenStack, freshWorld, type World } from './fake-world.js';
 
 export interface OnFake {
@@ -27,5 +29,28 @@ export function onFakeOpenStack(timeoutMs: number, ready: (f: OnFake) => Promise
     await ready(f);
   });
   after(() => f.cloud.close());
+  return f;
+}
+
+export interface OcciOnFake {
+  cloud: FakeCloud;
+  server: TestServer;
+}
+
+/** An snf-occi server on the OpenStack backend of a fake cloud answering with `handler`, for the describe() that calls it. */
+export function occiOnFakeCloud(handler: (url: () => string) => Handler, timeoutMs: number): OcciOnFake {
+  const f = {} as OcciOnFake;
+  before(async () => {
+    f.cloud = await fakeCloud(handler(() => f.cloud.url));
+    f.server = await startServer((c) => {
+      c.backend = 'openstack';
+      c.openstack.keystoneUrl = `${f.cloud.url}/v3`;
+      c.openstack.timeoutMs = timeoutMs;
+    });
+  });
+  after(async () => {
+    await f.server.close();
+    await f.cloud.close();
+  });
   return f;
 }

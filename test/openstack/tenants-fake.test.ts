@@ -5,9 +5,10 @@
 // whatever X-Project-Id a client sends. Needs no real cloud.
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { COMPUTE_KIND, INFRA, startServer, type TestServer } from '../helpers/server.js';
-import { fakeCloud, json, type FakeCloud, type Recorded } from './fake-cloud.js';
+import { describe, test } from 'node:test';
+import { COMPUTE_KIND, INFRA } from '../helpers/server.js';
+import { occiOnFakeCloud } from './fake-backend.js';
+import { json, type Recorded } from './fake-cloud.js';
 import { fixture } from './fixtures.js';
 
 const TOKENS: Record<string, string> = { 'tok-a-0123456789abcdef0123456789': 'pa', 'tok-b-0123456789abcdef0123456789': 'pb' };
@@ -50,20 +51,7 @@ function openstack(url: () => string) {
 }
 
 describe('openstack tenants on a fake cloud', () => {
-  let cloud: FakeCloud;
-  let s: TestServer;
-  before(async () => {
-    cloud = await fakeCloud(openstack(() => cloud.url));
-    s = await startServer((c) => {
-      c.backend = 'openstack';
-      c.openstack.keystoneUrl = `${cloud.url}/v3`;
-      c.openstack.timeoutMs = 2000;
-    });
-  });
-  after(async () => {
-    await s.close();
-    await cloud.close();
-  });
+  const f = occiOnFakeCloud(openstack, 2000);
 
   test("the cloud's quota errors name the quota, for computes, networks and storage: 403, or 413 where the cloud said 413 (Cinder)", async () => {
     const cases: Array<[string, string, RegExp]> = [
@@ -72,7 +60,7 @@ describe('openstack tenants on a fake cloud', () => {
       ['/storage/', `Category: storage; scheme="${INFRA}"; class="kind"\nX-OCCI-Attribute: occi.storage.size=1\n`, /over the cloud's quota for volumes: VolumeLimitExceeded/],
     ];
     for (const [path, body, message] of cases) {
-      const r = await s.request('POST', path, { token: TA, headers: PLAIN, body });
+      const r = await f.server.request('POST', path, { token: TA, headers: PLAIN, body });
       assert.equal(r.status, path === '/storage/' ? 413 : 403, `${path}: ${r.body}`);
       assert.match(r.body, message);
       assert.match(r.body, /ask the cloud's administrators to raise the project's quota/);
@@ -81,27 +69,27 @@ describe('openstack tenants on a fake cloud', () => {
 
   test("a project never sees nor uses another project's user mixin, whatever X-Project-Id says", async () => {
     const def = 'Category: secret-a; scheme="http://example.com/a#"; class="mixin"; location="/secret-a/"\n';
-    assert.equal((await s.request('POST', '/-/', { token: TA, headers: PLAIN, body: def })).status, 200);
-    assert.match((await s.request('GET', '/-/', { token: TA })).body, /secret-a/);
+    assert.equal((await f.server.request('POST', '/-/', { token: TA, headers: PLAIN, body: def })).status, 200);
+    assert.match((await f.server.request('GET', '/-/', { token: TA })).body, /secret-a/);
     // Warm every cache for project a under many headers, then ask as project b.
     for (let i = 0; i < 20; i++) {
-      await s.request('GET', '/-/', { token: TA, headers: { 'X-Project-Id': 'pa', Host: `h${i}.example.org` } });
-      assert.equal((await s.request('GET', '/-/', { token: TA, headers: { 'X-Project-Id': `other-${i}` } })).status, 403, 'a project the token may not use');
+      await f.server.request('GET', '/-/', { token: TA, headers: { 'X-Project-Id': 'pa', Host: `h${i}.example.org` } });
+      assert.equal((await f.server.request('GET', '/-/', { token: TA, headers: { 'X-Project-Id': `other-${i}` } })).status, 403, 'a project the token may not use');
     }
     const variants: Array<Record<string, string>> = [{}, { 'X-Project-Id': 'pb' }, { Host: 'h1.example.org' }];
     for (const headers of variants) {
-      const seen = await s.request('GET', '/-/', { token: TB, headers });
+      const seen = await f.server.request('GET', '/-/', { token: TB, headers });
       assert.equal(seen.status, 200, seen.body);
       assert.doesNotMatch(seen.body, /secret-a/, `project b sees a's mixin with ${JSON.stringify(headers)}`);
     }
-    const borrowed = await s.request('GET', '/-/', { token: TB, headers: { 'X-Project-Id': 'pa' } });
+    const borrowed = await f.server.request('GET', '/-/', { token: TB, headers: { 'X-Project-Id': 'pa' } });
     assert.equal(borrowed.status, 403, 'b cannot pass for project a');
     assert.doesNotMatch(borrowed.body, /secret-a/);
-    const use = await s.request('POST', '/compute/', { token: TB, headers: PLAIN, body: `Category: ${COMPUTE_KIND}\nCategory: secret-a; scheme="http://example.com/a#"; class="mixin"\n` });
+    const use = await f.server.request('POST', '/compute/', { token: TB, headers: PLAIN, body: `Category: ${COMPUTE_KIND}\nCategory: secret-a; scheme="http://example.com/a#"; class="mixin"\n` });
     assert.equal(use.status, 400, use.body);
     assert.match(use.body, /unknown category/);
-    assert.equal((await s.request('GET', '/secret-a/', { token: TB })).status, 404);
-    const metrics = (await s.request('GET', '/metrics', { token: null })).body;
+    assert.equal((await f.server.request('GET', '/secret-a/', { token: TB })).status, 404);
+    const metrics = (await f.server.request('GET', '/metrics', { token: null })).body;
     assert.match(metrics, /snf_occi_cache_entries\{cache="catalog"\} 2\n/, 'one catalogue per project, not per header');
   });
 });

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { rejectsWith } from '../backends/contract.js';
-import { onFakeOpenStack } from './fake-backend.js';
-import { SERVER_ID } from './fake-world.js';
+import { occiOnFakeCloud, onFakeOpenStack } from './fake-backend.js';
+import { fakeOpenStack, freshWorld, SERVER_ID } from './fake-world.js';
 
 describe('openstack deletes wait for the cloud, and say so when it has not finished', () => {
   // A short deadline: each call to the loopback fake takes a few milliseconds.
@@ -35,5 +35,21 @@ describe('openstack deletes wait for the cloud, and say so when it has not finis
     await f.backend.delete(f.c, 'storage', 'v1');
     assert.equal(deletes(), 1, 'the volume already deleting was waited for, not deleted again (Cinder would refuse)');
     assert.equal(await f.backend.get(f.c, 'storage', 'v1'), undefined);
+  });
+});
+
+describe('over HTTP, a DELETE the cloud has not finished', () => {
+  let world = freshWorld();
+  const f = occiOnFakeCloud((url) => fakeOpenStack(url, () => world), 400);
+
+  test('is a 504 saying so, and the compute is still there to GET', async () => {
+    world = freshWorld();
+    world.deleteSteps = Infinity;
+    const r = await f.server.request('DELETE', `/compute/${SERVER_ID}`, { token: 'tok' });
+    assert.equal(r.status, 504, r.body);
+    assert.match(r.body, new RegExp(`compute ${SERVER_ID} is still being deleted: the cloud accepted the deletion`));
+    assert.equal((await f.server.request('GET', `/compute/${SERVER_ID}`, { token: 'tok' })).status, 200);
+    world.pending.server = 1; // the cloud finishes
+    assert.equal((await f.server.request('GET', `/compute/${SERVER_ID}`, { token: 'tok' })).status, 404);
   });
 });

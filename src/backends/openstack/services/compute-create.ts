@@ -80,6 +80,7 @@ export async function createCompute(cloud: Cloud, spec: ResourceSpec, d: Compute
 export async function deleteCompute(cloud: Cloud, id: string, d: ComputeDeps, current?: EntityRecord): Promise<void> {
   const server = serverOf(current, id) ?? (isCloudId(id) ? await cloud.nova.getServer(id) : undefined);
   if (!server) throw notFound(`compute ${id} not found`);
+  d.recent.forget(cloud, id);
   await deleteServer(cloud, id);
   await untilGone(() => cloud.nova.getServer(id), { deadlineMs: d.timeoutMs, what: `compute ${id}`, describe: (s) => `status ${stateMessage(s)}` });
 }
