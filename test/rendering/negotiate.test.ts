@@ -36,6 +36,16 @@ const CASES: Array<[string | undefined, string[]]> = [
   ['image/png', []],
   ['*/*;q=0', []],
   [',,text/occi,', ['text/occi']],
+  // Types admitted only by wildcards tie on q and go in the server's order, whichever wildcard came first.
+  ['application/*, text/*', ['text/plain', 'application/occi+json', 'text/occi', 'text/occi+plain', 'application/json', 'text/uri-list']],
+  // A major-type wildcard matches that whole major type only.
+  ['tex/*', []],
+  ['applic/*, t/*', []],
+  // A type named twice: the first mention decides.
+  ['text/plain;q=0.2, text/plain;q=0.9, text/occi;q=0.5', ['text/occi', 'text/plain']],
+  ['text/*;q=0.2, text/*;q=0.9, application/json;q=0.5', ['application/json', 'text/plain', 'text/occi', 'text/occi+plain', 'text/uri-list']],
+  // q=1 and q=0.001 are valid bounds; a parameter other than q is ignored.
+  ['text/occi;q=0.001, text/plain;level=1', ['text/plain', 'text/occi']],
 ];
 
 describe('Accept negotiation', () => {
@@ -48,6 +58,13 @@ describe('Accept negotiation', () => {
     assert.deepEqual(acceptable(many), []);
     const within = [...Array.from({ length: 63 }, (_, i) => `x/y${i}`), 'text/occi'].join(',');
     assert.deepEqual(acceptable(within), ['text/occi']);
+  });
+
+  test('the answer is shared by every request with the same Accept, so it cannot be changed', () => {
+    for (const accept of [undefined, 'text/occi', `text/occi, ${'x/y,'.repeat(100)}`]) {
+      assert.ok(Object.isFrozen(acceptable(accept)), String(accept));
+      assert.deepEqual(acceptable(accept), acceptable(accept));
+    }
   });
 
   test('the Accept response header lists every type the server renders', () => {
