@@ -29,7 +29,8 @@ function rejects(body: unknown, pattern: RegExp): void {
 
 const r1 = resourceView({ kind: I.COMPUTE, id: 'c1', location: `${BASE}/compute/c1` });
 const r2 = resourceView({ kind: I.STORAGE, id: 's2', location: `${BASE}/storage/s2` });
-const l1 = linkView({ kind: I.STORAGELINK, id: 'l1', source: { location: '/compute/c1' }, target: { location: '/storage/s2' }, location: '/storagelink/l1' });
+const l1Spec = { kind: I.STORAGELINK, id: 'l1', source: { location: '/compute/c1' }, target: { location: '/storage/s2' }, location: '/storagelink/l1' };
+const l1 = linkView(l1Spec);
 
 /** Everything a writer writes for these views, in order. */
 function written(which: 'resources' | 'links' | 'mixed', views: typeof r1[]): string {
@@ -168,5 +169,47 @@ describe('the JSON reader', () => {
 
   it('an escaped quote, backslash or slash does not end a string', () => {
     assert.equal(readJson('"\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9"'), '"\\/\b\f\n\r\té');
+  });
+});
+
+describe('entity and category objects', () => {
+  it('a link has no summary member (the schema has none): its summary stays an attribute', () => {
+    const link = { ...l1, attributes: [...l1.attributes, ['occi.core.summary', 's'] as [string, string]] };
+    const json = entityJson(link) as unknown as Record<string, unknown>;
+    assert.equal(json.summary, undefined);
+    assert.deepEqual(json.attributes, { 'occi.core.summary': 's' });
+  });
+
+  it("a link's target kind comes from the view, else from occi.core.target.kind", () => {
+    const fromView = linkView({ ...l1Spec, target: { location: '/storage/s2', kind: I.STORAGE } });
+    assert.deepEqual((entityJson(fromView) as { target: unknown }).target, { location: '/storage/s2', kind: 'http://schemas.ogf.org/occi/infrastructure#storage' });
+    const { target: _t, ...bare } = linkView(l1Spec);
+    const fromAttribute = { ...bare, attributes: [...bare.attributes, ['occi.core.target.kind', 'a#b'] as [string, string]] };
+    assert.deepEqual((entityJson(fromAttribute) as { target: unknown }).target, { location: '/storage/s2', kind: 'a#b' });
+  });
+
+  it('a category view without a location takes the category path', () => {
+    const body = JSON.parse(jsonRenderer.categories([{ category: I.COMPUTE }, { category: I.IPNETWORK }]).body);
+    assert.equal(body.kinds[0].location, '/compute/');
+    assert.equal(body.mixins[0].location, '/mixin/ipnetwork/');
+  });
+});
+
+describe('category definitions take only what their class has (spec §5.4)', () => {
+  it('an action has no rel, applies, location or actions, whatever is sent', () => {
+    const p = parse({ actions: [{ term: 'go', scheme: 's#', depends: ['a#b'], parent: 'a#c', applies: ['a#d'], location: '/go/', actions: ['a#e'], attributes: { n: {} } }] });
+    assert.deepEqual(p.categories, [{ term: 'go', scheme: 's#', class: 'action', attributes: ['n'] }]);
+  });
+
+  it('a kind takes parent as rel, not depends; only a mixin has applies', () => {
+    const p = parse({ kinds: [{ term: 'k', scheme: 's#', parent: 'a#p', depends: ['a#d'], applies: ['a#x'] }] });
+    assert.deepEqual(p.categories, [{ term: 'k', scheme: 's#', class: 'kind', rel: ['a#p'] }]);
+    const m = parse({ mixins: [{ term: 'm', scheme: 's#', parent: 'a#p', depends: 'a#d', applies: 'a#x', attributes: ['x.y'] }] });
+    assert.deepEqual(m.categories, [{ term: 'm', scheme: 's#', class: 'mixin', rel: ['a#d'], applies: ['a#x'], attributes: ['x.y'] }]);
+  });
+
+  it('an empty term or scheme is missing', () => {
+    rejects({ term: '', scheme: 's#' }, /^term is missing; a category needs a term and a scheme$/);
+    rejects({ term: 't', scheme: '' }, /^scheme is missing/);
   });
 });
