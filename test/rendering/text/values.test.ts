@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { OcciError } from '../../../src/errors.js';
 import { COMPUTE } from '../../../src/model/infrastructure.js';
 import { parseAttributePair, parseAttributeValue } from '../../../src/rendering/text/attribute-value.js';
+import { excerpt } from '../../../src/rendering/text/grammar.js';
 import { listingsOnly, renderAttributeValue, textOcciPlainRenderer, textPlainRenderer } from '../../../src/rendering/text/render.js';
 import { COMPUTE_URL, computeView } from './views.js';
 
@@ -85,5 +86,13 @@ describe('text/uri-list, else the next choice (R13, D9)', () => {
 
   test('its own name, so that a cache keyed by the media type keeps the two apart', () => {
     assert.equal(r.mediaType, 'text/uri-list, else text/plain');
+  });
+});
+
+describe('client text quoted back in a message', () => {
+  test('up to 80 characters as sent; longer is cut at 80 with …', () => {
+    assert.equal(excerpt('x'.repeat(80)), 'x'.repeat(80));
+    assert.equal(excerpt('x'.repeat(81)), `${'x'.repeat(80)}…`);
+    assert.throws(() => parseAttributeValue(`a b${'c'.repeat(100)}`, 'x'), is400(`value a b${'c'.repeat(77)}… must be`));
   });
 });
