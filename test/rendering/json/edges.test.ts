@@ -12,20 +12,11 @@ import { readJson } from '../../../src/rendering/json/json-text.js';
 import { parseJsonBody } from '../../../src/rendering/json/parse.js';
 import { collectionWriter, entityJson, jsonRenderer, plainJsonRenderer } from '../../../src/rendering/json/render.js';
 import { BASE, linkView, resourceView } from './views.js';
+import { assertBadRequest } from '../../helpers/bad-request.js';
 
 const parse = (v: unknown) => parseJsonBody(typeof v === 'string' ? v : JSON.stringify(v));
 
-function rejects(body: unknown, pattern: RegExp): void {
-  assert.throws(
-    () => parse(body),
-    (e: unknown) => {
-      assert.ok(e instanceof OcciError, `not an OcciError: ${String(e)}`);
-      assert.equal(e.status, 400);
-      assert.match(e.message, pattern);
-      return true;
-    },
-  );
-}
+const rejects = (body: unknown, pattern: RegExp): void => assertBadRequest(() => parse(body), pattern);
 
 const r1 = resourceView({ kind: I.COMPUTE, id: 'c1', location: `${BASE}/compute/c1` });
 const r2 = resourceView({ kind: I.STORAGE, id: 's2', location: `${BASE}/storage/s2` });

@@ -7,13 +7,9 @@ import { OcciError } from '../../../src/errors.js';
 import { MAX_DEPTH, readJson } from '../../../src/rendering/json/json-text.js';
 import { applyEdit, edit } from './edits.js';
 import { cpuMs } from '../../helpers/cpu-time.js';
+import { assertBadRequest } from '../../helpers/bad-request.js';
 
-function rejects(text: string, pattern: RegExp): void {
-  assert.throws(
-    () => readJson(text),
-    (e: unknown) => e instanceof OcciError && e.status === 400 && pattern.test(e.message),
-  );
-}
+const rejects = (text: string, pattern: RegExp): void => assertBadRequest(() => readJson(text), pattern);
 
 describe('readJson: syntax errors name the position', () => {
   const cases: Array<[string, RegExp]> = [

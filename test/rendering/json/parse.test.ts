@@ -1,8 +1,8 @@
 // parseJsonBody: every accepted shape and every error (spec §5, R87, R133, R141, D12, D26).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OcciError } from '../../../src/errors.js';
 import { parseJsonBody } from '../../../src/rendering/json/parse.js';
+import { assertBadRequest } from '../../helpers/bad-request.js';
 
 const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
 const CORE = 'http://schemas.ogf.org/occi/core#';
@@ -10,17 +10,7 @@ const TPL = 'http://occi.example.org/occi/os_tpl#';
 
 const parse = (v: unknown) => parseJsonBody(typeof v === 'string' ? v : JSON.stringify(v));
 
-function rejects(body: unknown, pattern: RegExp): void {
-  assert.throws(
-    () => parse(body),
-    (e: unknown) => {
-      assert.ok(e instanceof OcciError, `not an OcciError: ${String(e)}`);
-      assert.equal(e.status, 400);
-      assert.match(e.message, pattern);
-      return true;
-    },
-  );
-}
+const rejects = (body: unknown, pattern: RegExp): void => assertBadRequest(() => parse(body), pattern);
 
 describe('empty bodies', () => {
   it('an empty or blank body is the empty payload', () => {

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OcciError } from '../../../src/errors.js';
 import { parseTextBody, parseTextHeaders, parseUriList } from '../../../src/rendering/text/parse.js';
+import { assertBadRequest } from '../../helpers/bad-request.js';
 
 const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
 const body = (...lines: string[]): string => lines.join('\r\n');
 const plain = (...lines: string[]) => parseTextBody(body(...lines), {});
 
-/** Asserts a 400 OcciError whose message contains every fragment. */
-function rejects(fn: () => unknown, ...fragments: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof OcciError, `expected OcciError, got ${String(e)}`);
-    assert.equal(e.status, 400);
-    for (const f of fragments) assert.ok(e.message.includes(f), `message "${e.message}" lacks "${f}"`);
-    return true;
-  });
-}
+const rejects = assertBadRequest;
 
 describe('Category values (R123, R124, R131)', () => {
   test('R123 strict form with every parameter', () => {

@@ -5,21 +5,13 @@
 // `attributes="…"` list (R119–R131, D37, spec §4.6 G).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OcciError } from '../../../src/errors.js';
 import { attributeList, parseCategoryValue } from '../../../src/rendering/text/category-value.js';
 import { parseLinkValue } from '../../../src/rendering/text/link-value.js';
 import { parseTextBody, parseTextHeaders, parseUriList } from '../../../src/rendering/text/parse.js';
 import { bodyStructures, MAX_STRUCTURES, MAX_VALUE_CHARS } from '../../../src/rendering/text/structures.js';
+import { assertBadRequest } from '../../helpers/bad-request.js';
 
-/** Asserts a 400 OcciError whose message contains every fragment. */
-function rejects(fn: () => unknown, ...fragments: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof OcciError, `expected OcciError, got ${String(e)}`);
-    assert.equal(e.status, 400);
-    for (const f of fragments) assert.ok(e.message.includes(f), `message "${e.message}" lacks "${f}"`);
-    return true;
-  });
-}
+const rejects = assertBadRequest;
 
 describe('limits at their edge', () => {
   test('the limits are 1,000 structures and 64 KiB a value', () => {

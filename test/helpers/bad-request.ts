@@ -1,0 +1,16 @@
+// One check for "refused with a 400 that says so", shared by the parser tests.
+import assert from 'node:assert/strict';
+import { OcciError } from '../../src/errors.js';
+
+/** Asserts `fn` throws a 400 OcciError whose message matches every pattern and contains every fragment. */
+export function assertBadRequest(fn: () => unknown, ...expected: Array<string | RegExp>): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof OcciError, `expected OcciError, got ${String(e)}`);
+    assert.equal(e.status, 400);
+    for (const x of expected) {
+      if (typeof x === 'string') assert.ok(e.message.includes(x), `message "${e.message}" lacks "${x}"`);
+      else assert.match(e.message, x);
+    }
+    return true;
+  });
+}
