@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Backend, Credentials, ListQuery } from '../../src/port/backend.js';
-import { INFRA, locations, pathOf, startServer, type TestServer } from '../helpers/server.js';
+import { INFRA, locations, startServer, type TestServer } from '../helpers/server.js';
 
 const PLAIN = { 'Content-Type': 'text/plain' };
 const JSON_ACCEPT = { Accept: 'application/occi+json' };

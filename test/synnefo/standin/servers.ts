@@ -8,7 +8,7 @@
 import { empty, match, methods, ok, type Reply, type Req } from './api.js';
 import { attribute, badRequest, forbidden, itemNotFound, Fault } from './faults.js';
 import { assignBlockDevices, checkBlockDevices, parseBlockDevices } from './block-devices.js';
-import { checkServerAction, portForRequest, removePort } from './nics.js';
+import { portForRequest, removePort } from './nics.js';
 import type { Server, World } from './world.js';
 
 const TASK_STATE: Record<string, string> = {

@@ -2,7 +2,7 @@
 // links, fetched in parallel and mapped to OCCI records. Each record
 // remembers the server it was made from, so a write that follows in the same
 // request does not read the server again (see `serverOf`).
-import { isLinkRecord, type EntityRecord, type EntityRef, type LinkRecord, type ResourceRecord } from '../../../port/backend.js';
+import { type EntityRecord, type EntityRef, type LinkRecord, type ResourceRecord } from '../../../port/backend.js';
 import { typeId, type Mixin } from '../../../model/category.js';
 import type { Cloud } from '../cloud.js';
 import { assembleLinks, portsByServer, readLinkFacts, readServerLinks, readServerWithLinks, type ServerLinks } from './links-read.js';
