@@ -43,13 +43,13 @@ export function optString(o: JsonObject, name: string, path: string, expected = 
   throw wrongType(memberPath(path, name), expected, v);
 }
 
-export function optObject(o: JsonObject, name: string, path: string, expected = 'an object'): JsonObject | undefined {
+export function optObject(o: JsonObject, name: string, path: string, expected: string): JsonObject | undefined {
   const v = member(o, name);
   if (v === undefined || isObject(v)) return v;
   throw wrongType(memberPath(path, name), expected, v);
 }
 
-export function optArray(o: JsonObject, name: string, path: string, expected = 'an array'): Json[] | undefined {
+export function optArray(o: JsonObject, name: string, path: string, expected: string): Json[] | undefined {
   const v = member(o, name);
   if (v === undefined || Array.isArray(v)) return v;
   throw wrongType(memberPath(path, name), expected, v);
