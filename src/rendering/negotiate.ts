@@ -86,16 +86,17 @@ const negotiated = new Map<string, readonly MediaType[]>();
 function rate(accept: string): MediaType[] {
   if (accept.trim() === '') return ['text/plain'];
   const ranges = parseRanges(accept);
-  const rated: Array<{ type: MediaType; q: number; exact: boolean; order: number }> = [];
+  // order: the client's position of an exact mention; types admitted only by a wildcard come after, in PREFERENCE order.
+  const rated: Array<{ type: MediaType; q: number; order: number }> = [];
   for (const type of PREFERENCE) {
     let best: { q: number; spec: number; order: number } | undefined;
     for (const r of ranges) {
       const spec = specificity(r.type, type);
       if (spec >= 0 && (!best || spec > best.spec)) best = { q: r.q, spec, order: r.order };
     }
-    if (best && best.q > 0) rated.push({ type, q: best.q, exact: best.spec === 2, order: best.spec === 2 ? best.order : Infinity });
+    if (best && best.q > 0) rated.push({ type, q: best.q, order: best.spec === 2 ? best.order : Infinity });
   }
-  rated.sort((a, b) => b.q - a.q || Number(b.exact) - Number(a.exact) || a.order - b.order);
+  rated.sort((a, b) => b.q - a.q || a.order - b.order);
   return rated.map((r) => r.type);
 }
 

@@ -67,6 +67,15 @@ describe('Accept negotiation', () => {
     }
   });
 
+  test('parameters other than q (charset, level) do not change a range\'s weight', () => {
+    assert.deepEqual(acceptable('text/occi; charset=utf-8, text/plain; q=0.5'), ['text/occi', 'text/plain']);
+    assert.deepEqual(acceptable('text/plain; level=0.1, text/occi; q=0.5'), ['text/plain', 'text/occi']);
+  });
+
+  test('types admitted only by wildcards keep the server order, whatever order the wildcards came in', () => {
+    assert.deepEqual(acceptable('application/*, text/*'), ['text/plain', 'application/occi+json', 'text/occi', 'text/occi+plain', 'application/json', 'text/uri-list']);
+  });
+
   test('the Accept response header lists every type the server renders', () => {
     assert.equal(ACCEPT_HEADER, 'text/plain,text/occi+plain,text/occi,text/uri-list,application/occi+json,application/json');
   });

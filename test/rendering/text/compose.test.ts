@@ -5,7 +5,7 @@
 // there is nothing to say (R25, R125).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { COMPUTE, ENTITY, NETWORK, OS_TPL } from '../../../src/model/infrastructure.js';
+import { COMPUTE, COMPUTE_SAVE, ENTITY, NETWORK, OS_TPL } from '../../../src/model/infrastructure.js';
 import type { EntityView } from '../../../src/rendering/document.js';
 import { renderCategory, renderLink, textPlainRenderer } from '../../../src/rendering/text/render.js';
 import { computeView, DEBIAN, nicView } from './views.js';
@@ -47,6 +47,14 @@ describe('category locations of an entity (D34: absolute URLs)', () => {
 
   test('an entity URL that is not absolute: paths are left relative', () => {
     assert.deepEqual(categoryLocations(computeView({ location: '/compute/1', mixins: [DEBIAN] })), ['/compute/', '/templates/os/debian12/']);
+  });
+
+  test('a path holding a colon is still a path: it hangs off the base', () => {
+    const odd = { ...DEBIAN, location: '/templates/os/a:b/' };
+    assert.deepEqual(categoryLocations(computeView({ location: 'http://h/compute/1', mixins: [odd] })), [
+      'http://h/compute/',
+      'http://h/templates/os/a:b/',
+    ]);
   });
 
   test('a category location that is already an absolute URL is kept', () => {
@@ -93,5 +101,12 @@ describe('the full Category form says nothing when there is nothing to say', () 
   test('a category with no title: no title=', () => {
     const untitled = { ...NETWORK, title: undefined };
     assert.ok(!renderCategory({ category: untitled }, false).includes('title='));
+  });
+});
+
+describe('an action in the query interface (R25)', () => {
+  test('lists its parameter names, separated by spaces', () => {
+    const body = textPlainRenderer.categories([{ category: COMPUTE_SAVE }]).body;
+    assert.match(body, /attributes="method name"/);
   });
 });
