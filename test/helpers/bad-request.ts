@@ -14,3 +14,15 @@ export function assertBadRequest(fn: () => unknown, ...expected: Array<string | 
     return true;
   });
 }
+
+/** The exact message of the 400 OcciError `fn` throws (fails when it throws anything else, or nothing). */
+export function badRequestMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof OcciError, `expected OcciError, got ${String(e)}`);
+    assert.equal(e.status, 400);
+    return e.message;
+  }
+  assert.fail('expected a 400, but the input was accepted');
+}

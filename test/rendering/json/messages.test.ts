@@ -4,26 +4,15 @@
 // wordings (and the JSON reader's rarer positions) stated nowhere.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OcciError } from '../../../src/errors.js';
 import { readJson } from '../../../src/rendering/json/json-text.js';
 import { parseJsonBody } from '../../../src/rendering/json/parse.js';
+import { badRequestMessage } from '../../helpers/bad-request.js';
 
 const COMPUTE = 'http://schemas.ogf.org/occi/infrastructure#compute';
 const STORAGELINK = 'http://schemas.ogf.org/occi/infrastructure#storagelink';
 
-/** The exact 400 message a body gets. */
-function messageFor(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof OcciError, `expected OcciError, got ${String(e)}`);
-    assert.equal(e.status, 400);
-    return e.message;
-  }
-  assert.fail('expected a 400, but the body was accepted');
-}
 const bodyMessage = (body: unknown): string =>
-  messageFor(() => parseJsonBody(typeof body === 'string' ? body : JSON.stringify(body)));
+  badRequestMessage(() => parseJsonBody(typeof body === 'string' ? body : JSON.stringify(body)));
 
 describe('JSON bodies: a wrong member type names the path, the expected shape and what came', () => {
   const cases: Array<[unknown, string]> = [
@@ -79,7 +68,7 @@ describe('readJson: the rarer syntax errors', () => {
     ['"ab\\', 'invalid JSON at line 1, column 4 (offset 3): invalid escape \\'],
   ];
   for (const [text, message] of cases) {
-    it(`${JSON.stringify(text)} → "${message}"`, () => assert.equal(messageFor(() => readJson(text)), message));
+    it(`${JSON.stringify(text)} → "${message}"`, () => assert.equal(badRequestMessage(() => readJson(text)), message));
   }
 
   it('reads strings whose escapes sit next to the quotes', () => {

@@ -4,7 +4,6 @@
 // of these stated nowhere.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OcciError } from '../../../src/errors.js';
 import { parseAttributePair } from '../../../src/rendering/text/attribute-value.js';
 import { parseCategoryValue } from '../../../src/rendering/text/category-value.js';
 import { excerpt } from '../../../src/rendering/text/grammar.js';
@@ -12,18 +11,8 @@ import { parseLinkValue } from '../../../src/rendering/text/link-value.js';
 import { parseTextBody, parseTextHeaders } from '../../../src/rendering/text/parse.js';
 import { textOcciRenderer, textPlainRenderer, uriListRenderer } from '../../../src/rendering/text/render.js';
 import { bodyStructures } from '../../../src/rendering/text/structures.js';
+import { badRequestMessage } from '../../helpers/bad-request.js';
 
-/** The exact 400 message. */
-function messageFor(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof OcciError, `expected OcciError, got ${String(e)}`);
-    assert.equal(e.status, 400);
-    return e.message;
-  }
-  assert.fail('expected a 400, but the text was accepted');
-}
 
 describe('refusals quote the client text trimmed, and name what is wrong', () => {
   const cases: Array<[string, () => unknown, string]> = [
@@ -38,7 +27,7 @@ describe('refusals quote the client text trimmed, and name what is wrong', () =>
     // D37: a header in UTF-8 is read as UTF-8, even when it holds no ASCII at all.
     ['a UTF-8 header with no ASCII', () => parseTextHeaders({ category: '\xc3\xa9' }), 'header category: Category é: invalid term é'],
   ];
-  for (const [what, run, message] of cases) test(what, () => assert.equal(messageFor(run), message));
+  for (const [what, run, message] of cases) test(what, () => assert.equal(badRequestMessage(run), message));
 
   test('client text is quoted whole up to 80 characters, and cut with … past them', () => {
     assert.equal(excerpt('a'.repeat(80)), 'a'.repeat(80));
