@@ -26,8 +26,21 @@ const CLEARABLE = ['occi.core.title', 'occi.core.summary', 'occi.compute.hostnam
 
 export async function fetchEntity(ctx: OcciContext, loc: EntityLocation, purpose?: ReadPurpose): Promise<EntityRecord> {
   const record = await ctx.backend.get(ctx.creds, loc.kind, loc.id, purpose);
-  if (!record) throw notFound(`no ${loc.kind} ${loc.id}: it does not exist, or not for you; GET ${ENTITY_KINDS.get(loc.kind)!.location} lists yours`); // R54
+  if (!record) {
+    await forgetLeftoverTags(ctx, loc);
+    throw notFound(`no ${loc.kind} ${loc.id}: it does not exist, or not for you; GET ${ENTITY_KINDS.get(loc.kind)!.location} lists yours`); // R54
+  }
   return record;
+}
+
+/**
+ * The user-mixin tags of an entity a read finds gone: a DELETE the cloud had not finished by its deadline
+ * (a 504) left them, and the first read after the cloud finished drops them (R72). Confirmed gone once more
+ * before they go, as tagAll does, so an entity made meanwhile under the same id keeps its tags. A read of an
+ * id that never had tags costs one store read.
+ */
+async function forgetLeftoverTags(ctx: OcciContext, loc: EntityLocation): Promise<void> {
+  if ((await ctx.store.mixinsOf(ctx.creds.tenant, loc.kind, loc.id)).length > 0) await forgetIfGone(ctx, [loc]);
 }
 
 export async function retrieve(ctx: OcciContext, loc: EntityLocation): Promise<OcciResult> {

@@ -52,4 +52,24 @@ describe('over HTTP, a DELETE the cloud has not finished', () => {
     world.pending.server = 1; // the cloud finishes
     assert.equal((await f.server.request('GET', `/compute/${SERVER_ID}`, { token: 'tok' })).status, 404);
   });
+
+  test("leaves the compute's user-mixin tags only until a read finds it gone: an entity later under its id starts untagged", async () => {
+    world = freshWorld();
+    const plain = { 'Content-Type': 'text/plain' };
+    const mixin = 'Category: doomed; scheme="http://example.com/t#"; class="mixin"';
+    assert.equal((await f.server.request('POST', '/-/', { token: 'tok', headers: plain, body: `${mixin}; location="/doomed/"\n` })).status, 200);
+    const tag = await f.server.request('POST', `/compute/${SERVER_ID}`, { token: 'tok', headers: plain, body: `${mixin}\n` });
+    assert.equal(tag.status, 200, tag.body);
+    const tagged = () => f.server.request('GET', `/compute/${SERVER_ID}`, { token: 'tok' });
+    assert.match((await tagged()).body, /Category: doomed;/);
+    world.deleteSteps = Infinity;
+    assert.equal((await f.server.request('DELETE', `/compute/${SERVER_ID}`, { token: 'tok' })).status, 504);
+    assert.match((await tagged()).body, /Category: doomed;/, 'still there, still tagged, as the 504 said');
+    world.pending.server = 1; // the cloud finishes
+    assert.equal((await tagged()).status, 404);
+    world = freshWorld(); // a server under the same id, as a store that kept the tags would show it
+    const again = await tagged();
+    assert.equal(again.status, 200, again.body);
+    assert.doesNotMatch(again.body, /doomed/, 'the tags went with the compute the read found gone');
+  });
 });

@@ -73,15 +73,16 @@ export async function computeAction(
   if (action.term === 'save') return save(cloud, server, params, d);
   const targets = SETTLES_IN[action.term];
   if (!targets) throw badRequest(`unknown compute action '${action.term}'`);
-  // Links stay as they are: those the request read are answered again, others are read while Nova acts
-  // (a failed read is tried again for the answer: the action has been done by then).
-  const links = known?.links ? Promise.resolve(known.links) : readServerLinks(cloud, server).catch(() => undefined);
   try {
     await send(cloud, server, action, params, d);
   } catch (err) {
     if (!(err instanceof OcciError && err.status === 409)) throw err;
     await afterRefusal(cloud, server, action, params, d, err, known?.recalled === true);
   }
+  // Links stay as they are: those the request read are answered again, others are read while Nova acts, once
+  // it has accepted the action — read alongside the POST, they slowed Nova's answer to it by 30–60 ms on
+  // openstack-lite, and the POST is what the answer waits for. A failed read is tried again for the answer.
+  const links = known?.links ? Promise.resolve(known.links) : readServerLinks(cloud, server).catch(() => undefined);
   const { value, settled } = await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, targets), { deadlineMs: d.timeoutMs });
   if (!value) throw notFound(`compute ${id} disappeared`);
   if (settled) d.recent.remember(cloud, value);
