@@ -36,7 +36,7 @@ export interface World {
   volume: Doc;
   /** Reads left before the server's or the volume's transition ends, and the server's status after it (ACTIVE unless said). */
   pending: { server: number; volume: number; volumeSize?: number; serverStatus?: string };
-  /** Reads a deletion lasts (server or volume) before they are gone: 0 at once, Infinity never. */
+  /** Reads a deletion lasts (server or volume) before they are gone: 0 at once, Infinity never (nor a floating IP's detach). */
   deleteSteps: number;
   /** The one user who can sign in with a password, and how Keystone answers a sign-in. */
   signIn: { username: string; password: string; domain: string; project: string; expires?: string; answersWithoutToken?: boolean };
@@ -175,7 +175,10 @@ export function fakeOpenStack(url: () => string, world: () => World) {
       return void res.end();
     }
     if (ip && req.method === 'PUT') {
-      Object.assign(ip, (req.body as { floatingip: Partial<FloatingIp> }).floatingip);
+      const change = (req.body as { floatingip: Partial<FloatingIp> }).floatingip;
+      // A detach accepted and never finished, as a deletion can be (deleteSteps Infinity): the address stays on its port.
+      if (change.port_id === null && w.deleteSteps === Infinity) return json(res, 200, { floatingip: ip });
+      Object.assign(ip, change);
       return json(res, 200, { floatingip: ip });
     }
     if (path === '/volume/v3/p1/volumes/v1' && req.method === 'DELETE') {

@@ -1,12 +1,14 @@
 // A delete the cloud accepts but has not finished when the backend's
 // deadline passes is a 504 saying so, never a 200 for something still there
 // (R72: a GET after a successful DELETE is a 404). The fake cloud keeps the
-// server or volume "deleting" for as many reads as the test says.
+// server or volume "deleting" for as many reads as the test says, and a
+// floating IP on its port when its detach is never to finish.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { floatingInterfaceId } from '../../src/backends/openstack/mapping/ids.js';
 import { rejectsWith } from '../backends/contract.js';
 import { occiOnFakeCloud, onFakeOpenStack } from './fake-backend.js';
-import { fakeOpenStack, freshWorld, SERVER_ID } from './fake-world.js';
+import { fakeOpenStack, freshWorld, PORT_ID, SERVER_ID } from './fake-world.js';
 
 describe('openstack deletes wait for the cloud, and say so when it has not finished', () => {
   // A short deadline: each call to the loopback fake takes a few milliseconds.
@@ -24,6 +26,16 @@ describe('openstack deletes wait for the cloud, and say so when it has not finis
     await f.backend.delete(f.c, 'compute', SERVER_ID);
     assert.equal(f.world.server, undefined);
     assert.equal(await f.backend.get(f.c, 'compute', SERVER_ID), undefined);
+  });
+
+  test('a link the cloud has not finished removing at the deadline: 504 naming it, and it is still there to GET', async () => {
+    const link = floatingInterfaceId(SERVER_ID, 'fip-1');
+    f.world.floatingIps = [{ id: 'fip-1', floating_ip_address: '203.0.113.9', floating_network_id: 'public', port_id: PORT_ID, description: 'reserved by hand', project_id: 'p1' }];
+    f.world.deleteSteps = Infinity;
+    await rejectsWith(f.backend.delete(f.c, 'networkinterface', link), 504, new RegExp(`networkinterface ${link} is still being deleted.*state active.*GET it until the answer is 404`));
+    assert.ok(await f.backend.get(f.c, 'networkinterface', link), 'a GET still finds it, as the 504 said');
+    f.world.floatingIps[0]!.port_id = null; // the cloud finishes
+    assert.equal(await f.backend.get(f.c, 'networkinterface', link), undefined);
   });
 
   test('a storage Cinder is still deleting at the deadline: 504; a second DELETE waits again without asking Cinder to delete twice', async () => {
