@@ -1,7 +1,7 @@
 // What an action reads before it acts (issue 7): the server only, its links
-// read while Nova acts; right after an action settled, the state it saw,
-// where Nova checks the next action again itself. A remembered state never
-// makes a refusal wrong (Nova's 409 is said from the state read then), nor
+// read while Nova acts; right after an action settled or a GET read the
+// compute, the state seen then, where Nova checks the next action again
+// itself. A remembered state never makes a refusal wrong (Nova's 409 is said from the state read then), nor
 // is it seen by another project. Against the fake cloud (fake-f.world.ts),
 // whose Nova refuses os-stop, os-start, suspend and resume outside their
 // vm_states as Nova does.
@@ -51,6 +51,35 @@ describe('openstack compute actions read as little as they can before acting', (
     const outcome = await f.backend.action(f.c, 'compute', SERVER_ID, I.COMPUTE_START, {}, record!);
     assert.equal(stateOf(outcome.entity), 'active');
     assert.equal(calls(from).filter((q) => q.includes(SERVER))[0], `POST ${SERVER}/action`, 'the server is not read before Nova is asked to start it');
+  });
+
+  test('a start right after a GET that saw the server stopped is checked against what the GET read: no read before Nova is asked', async () => {
+    await run(I.COMPUTE_STOP);
+    await f.backend.get(f.c, 'compute', SERVER_ID, { action: 'start' }); // the stop's own state, used up
+    await f.backend.get(f.c, 'compute', SERVER_ID); // the client looks before it acts
+    const from = f.cloud.requests.length;
+    const { outcome } = await run(I.COMPUTE_START);
+    assert.equal(calls(from).filter((q) => q.includes(SERVER))[0], `POST ${SERVER}/action`, 'the server is not read again before Nova is asked');
+    assert.equal(stateOf(outcome.entity), 'active');
+  });
+
+  test('a GET that saw a task under way is not kept: the action reads the server', async () => {
+    await run(I.COMPUTE_STOP);
+    await f.backend.get(f.c, 'compute', SERVER_ID, { action: 'start' }); // the stop's own state, used up
+    Object.assign(f.world.server!, { 'OS-EXT-STS:task_state': 'powering-on' });
+    await f.backend.get(f.c, 'compute', SERVER_ID);
+    Object.assign(f.world.server!, { 'OS-EXT-STS:task_state': null });
+    const from = f.cloud.requests.length;
+    const { outcome } = await run(I.COMPUTE_START);
+    assert.deepEqual(calls(from).filter((q) => q.includes(SERVER)).slice(0, 2), [`GET ${SERVER}`, `POST ${SERVER}/action`], 'read, then asked');
+    assert.equal(stateOf(outcome.entity), 'active');
+  });
+
+  test('a stop after a GET still reads the server (Nova would stop a server in error)', async () => {
+    await f.backend.get(f.c, 'compute', SERVER_ID);
+    Object.assign(f.world.server!, { status: 'ERROR' });
+    await rejectsWith(run(I.COMPUTE_STOP), 409, /while it is error \(ERROR\); allowed now: start, restart/);
+    assert.equal(f.world.server!.status, 'ERROR');
   });
 
   test('when the server changed since (another client started it), Nova refuses and the 409 says its state now and what is allowed', async () => {

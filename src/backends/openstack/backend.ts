@@ -30,7 +30,7 @@ import { deleteProviderMixins } from './services/mixin-deletion.js';
 import type { Cloud, Connector } from './cloud.js';
 import type { Dialect } from './dialect.js';
 import { OPENSTACK_LIFECYCLE } from './mapping/status.js';
-import { computeAction, readForAction } from './services/compute-actions.js';
+import { computeAction, readCompute, readForAction } from './services/compute-actions.js';
 import { createCompute, deleteCompute, type ComputeDeps } from './services/compute-create.js';
 import type { ComputeReader } from './services/compute-read.js';
 import { updateCompute } from './services/compute-update.js';
@@ -107,7 +107,7 @@ export class OpenStackBackend implements Backend {
     return this.run(c, async (cloud) => {
       switch (kind) {
         case 'compute':
-          return purpose ? readForAction(cloud, id, purpose.action, this.p.compute) : this.p.reader.get(cloud, id);
+          return purpose ? readForAction(cloud, id, purpose.action, this.p.compute) : readCompute(cloud, id, this.p.compute);
         case 'network':
           return getNetwork(cloud, id);
         case 'storage':

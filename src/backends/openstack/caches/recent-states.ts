@@ -1,7 +1,7 @@
-// The settled state an action's polling has just seen, per server and per
-// project Keystone confirmed, kept a few seconds. The next action on that
-// server checks "allowed now" against it instead of reading the server
-// first, only where Nova checks the state again itself (compute-actions.ts):
+// The settled state an action's polling (or a GET of the compute) has just
+// seen, per server and per project Keystone confirmed, kept a few seconds.
+// The next action on that server checks "allowed now" against it instead of
+// reading the server first, only where Nova checks the state again itself (compute-actions.ts):
 // the remembered state can let an action through, Nova's own refusal is
 // the backstop, and a refusal is always said from the server read then.
 import type { Cloud } from '../cloud.js';
@@ -23,12 +23,12 @@ export class RecentStates {
     this.cache = new BoundedCache(maxServers, now, 4 * 1024 * 1024, 'recent_states');
   }
 
-  /** Keeps a server an action saw settled, for this caller's project only. */
+  /** Keeps a server an action or a read saw settled, for this caller's project only. */
   remember(cloud: Cloud, server: NovaServer): void {
     this.cache.set(key(cloud, String(server.id)), server, this.ttlMs);
   }
 
-  /** The server as an action of this project saw it settle within the last seconds; used once. */
+  /** The server as this project saw it settled within the last seconds; used once. */
   take(cloud: Cloud, id: string): NovaServer | undefined {
     const k = key(cloud, id);
     const s = this.cache.get(k);

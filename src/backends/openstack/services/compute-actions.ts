@@ -13,7 +13,7 @@ import { COMPUTE_ACTIONS } from '../../../model/schemes.js';
 import { toTerm } from '../../../model/templates.js';
 import type { Cloud } from '../cloud.js';
 import type { ComputeDeps } from './compute-create.js';
-import { readFrom } from './compute-read.js';
+import { readFrom, serverOf } from './compute-read.js';
 import { readServerLinks } from './links-read.js';
 import { refuseUnsupported, unsupportedActions } from '../dialect.js';
 import { isBusy, stateMessage } from '../mapping/compute.js';
@@ -41,6 +41,18 @@ const SETTLES_IN: Readonly<Record<string, readonly string[]>> = { start: ['ACTIV
 function novaChecksFirst(cloud: Cloud, term: string, s: NovaServer): boolean {
   if (cloud.dialect.name !== 'openstack') return false;
   return (term === 'start' && STOPPED.includes(s.status)) || (term === 'suspend' && s.status === 'ACTIVE');
+}
+
+/**
+ * A compute as a GET reads it. A settled state it shows is kept for the next
+ * action as one an action saw settle is (clients read before they act): a
+ * start or suspend then asks Nova without reading the server again.
+ */
+export async function readCompute(cloud: Cloud, id: string, d: ComputeDeps): Promise<ResourceRecord | undefined> {
+  const record = await d.reader.get(cloud, id);
+  const server = serverOf(record, id);
+  if (server && !isBusy(server)) d.recent.remember(cloud, server);
+  return record;
 }
 
 /**
