@@ -1,10 +1,10 @@
 // What an action reads before it acts (issue 7): the server only, its links
 // read while Nova acts; right after an action settled or a GET read the
 // compute, the state seen then, where Nova checks the next action again
-// itself. A remembered state never makes a refusal wrong (Nova's 409 is said from the state read then), nor
-// is it seen by another project. Against the fake cloud (fake-f.world.ts),
-// whose Nova refuses os-stop, os-start, suspend and resume outside their
-// vm_states as Nova does.
+// itself. A remembered state never makes a refusal wrong (Nova's 409 is said
+// from the state read then), nor is it seen by another project. Against the
+// fake cloud (fake-f.world.ts), whose Nova refuses os-stop, os-start, suspend
+// and resume outside their vm_states as Nova does.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RECENT_STATE_MS, RecentStates } from '../../src/backends/openstack/caches/recent-states.js';
