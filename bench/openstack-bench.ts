@@ -13,7 +13,6 @@
 // create+delete and compute stop+start cycles, BENCH_OS_COMPUTES (3),
 // BENCH_OS_DEADLINE_S (900).
 import { rmSync } from 'node:fs';
-import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
 import { passwordToken, primaryAccount, type OsAccount, type Token } from '../test/openstack/os-env.js';
 import {
   checkDeadline,
@@ -21,7 +20,6 @@ import {
   COMPUTES,
   CYCLES,
   endpoints,
-  exchange,
   expect,
   freshToken,
   INFRA,
@@ -42,43 +40,7 @@ import {
   type Fixture,
 } from './openstack-cloud.js';
 import { Laps, table, timed, type Mode, type Row } from './openstack-report.js';
-
-// ---------------------------------------------------------------- the snf-occi process
-
-interface Occi {
-  server: ServerChild;
-  base: string;
-  /** OCCI requests made through `occi()` so far. */
-  requests: number;
-}
-
-/** snf-occi on the openstack backend, in a process of its own. */
-async function startOcci(authUrl: string): Promise<Occi> {
-  // Readiness checks call Keystone too: one an hour keeps them out of the calls counted per request.
-  const server = await startServerChild({ tokens: [], config: { backend: 'openstack', openstack: { keystoneUrl: authUrl }, health: { checkIntervalMs: 3_600_000 } } });
-  return { server, base: server.base, requests: 0 };
-}
-
-async function occi(o: Occi, method: string, path: string, token: string, body?: string): Promise<Answer> {
-  o.requests++;
-  const headers: Record<string, string> = { 'X-Auth-Token': token, Accept: 'text/plain' };
-  if (body !== undefined) headers['Content-Type'] = 'text/plain';
-  return exchange(method, path.startsWith('http') ? path : `${o.base}${path}`, headers, body);
-}
-
-/** Calls made to the cloud by service, whatever their outcome (the counts of snf_occi_cloud_call_duration_seconds). */
-async function cloudCalls(o: Occi): Promise<Map<string, number>> {
-  const text = expect(await exchange('GET', `${o.base}/metrics`, {}), [200], 'GET /metrics').text;
-  const calls = new Map<string, number>();
-  for (const m of text.matchAll(/^snf_occi_cloud_call_duration_seconds_count\{service="([^"]+)",outcome="[^"]+"\} (\d+)$/gm)) {
-    calls.set(m[1]!, (calls.get(m[1]!) ?? 0) + Number(m[2]));
-  }
-  return calls;
-}
-
-function attribute(body: string, name: string): string | undefined {
-  return new RegExp(`^X-OCCI-Attribute: ${name.replace(/\./g, '\\.')}=(.*)$`, 'm').exec(body)?.[1];
-}
+import { attribute, cloudCalls, occi, startOcci, type Occi } from './openstack-occi.js';
 
 // ---------------------------------------------------------------- operations and measurement
 
@@ -195,6 +157,7 @@ async function measure(op: Operation, mode: Mode, o: Occi, a: OsAccount, t: Toke
   await op.occi(t.token);
   op.laps?.clear();
   const before = await cloudCalls(o);
+  o.own.clear();
   const startRequests = o.requests;
   const row: Row = { operation: op.name, mode, n: op.count, direct: [], occi: [], occiRequests: 0, calls: new Map() };
   for (let i = 0; i < op.count; i++) {
@@ -210,12 +173,16 @@ async function measure(op: Operation, mode: Mode, o: Occi, a: OsAccount, t: Toke
     }
   }
   row.occiRequests = o.requests - startRequests;
+  await new Promise((r) => setTimeout(r, 300)); // the server's log is written in batches, at least every 100 ms
+  row.own = o.own.times();
   const after = await cloudCalls(o);
   for (const [service, n] of after) {
     const delta = n - (before.get(service) ?? 0);
     if (delta > 0) row.calls.set(service, delta);
   }
-  return [row, ...(op.laps?.rows(mode) ?? [])];
+  const steps = op.laps?.rows(mode) ?? [];
+  for (const step of steps) step.own = o.own.times(`action=${step.step}`);
+  return [row, ...steps];
 }
 
 // ---------------------------------------------------------------- main

@@ -1,6 +1,7 @@
 // The table `npm run bench:openstack` prints: p50/p99 of both sides, their
-// difference, and the cloud calls snf-occi made per OCCI request; a cycle
-// (stop+start) also has a row for each of its steps.
+// difference, snf-occi's own time (outside its cloud calls, own-time.ts), and
+// the cloud calls snf-occi made per OCCI request; a cycle (stop+start) also
+// has a row for each of its steps.
 
 export type Mode = 'new token' | 'cached token';
 
@@ -12,8 +13,10 @@ export interface Row {
   occi: number[];
   occiRequests: number;
   calls: Map<string, number>;
-  /** A step of the cycle in the row before: its calls are counted there. */
-  step?: boolean;
+  /** A step of the cycle in the row before (stop, start): its calls are counted there. */
+  step?: string;
+  /** Per OCCI request, the time snf-occi spent outside its cloud calls (own-time.ts). */
+  own?: number[];
 }
 
 /** How long `f` took, in ms. */
@@ -37,7 +40,7 @@ export class Laps {
   rows(mode: Mode): Row[] {
     return [...this.occi].map(([step, occi]) => {
       const direct = this.direct.get(step) ?? [];
-      return { operation: `↳ ${step} (one action of the cycle)`, mode, n: occi.length, direct, occi, occiRequests: occi.length, calls: new Map(), step: true };
+      return { operation: `↳ ${step} (one action of the cycle)`, mode, n: occi.length, direct, occi, occiRequests: occi.length, calls: new Map(), step };
     });
   }
 
@@ -60,8 +63,8 @@ const ratio = (v: number): string => String(Math.round(v * 100) / 100);
 export function table(rows: Row[]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   const out = [
-    line(['operation', 'token', 'direct p50/p99 ms', 'snf-occi p50/p99 ms', 'added p50/p99 ms', 'cloud calls per OCCI request']),
-    line(['---', '---', '---:', '---:', '---:', '---']),
+    line(['operation', 'token', 'direct p50/p99 ms', 'snf-occi p50/p99 ms', 'added p50/p99 ms', "snf-occi's own p50/max ms", 'cloud calls per OCCI request']),
+    line(['---', '---', '---:', '---:', '---:', '---:', '---']),
   ];
   for (const r of rows) {
     const [d50, d99, o50, o99] = [percentile(r.direct, 50), percentile(r.direct, 99), percentile(r.occi, 50), percentile(r.occi, 99)];
@@ -69,7 +72,8 @@ export function table(rows: Row[]): string {
     const by = [...r.calls].sort((x, y) => y[1] - x[1]).map(([s, n]) => `${s} ${ratio(n / r.occiRequests)}`).join(', ');
     const per = `${ratio(total / r.occiRequests)}${by ? ` (${by})` : ''}`;
     const calls = r.step ? '(in the cycle)' : r.operation.includes('cycle') ? `${per}; ${ratio(total / r.n)} per cycle of ${ratio(r.occiRequests / r.n)} requests` : per;
-    out.push(line([`${r.operation} ×${r.n}`, r.mode, `${ms(d50)} / ${ms(d99)}`, `${ms(o50)} / ${ms(o99)}`, `${signed(o50 - d50)} / ${signed(o99 - d99)}`, calls]));
+    const own = r.own?.length ? `${ms(percentile(r.own, 50))} / ${ms(percentile(r.own, 100))}` : '';
+    out.push(line([`${r.operation} ×${r.n}`, r.mode, `${ms(d50)} / ${ms(d99)}`, `${ms(o50)} / ${ms(o99)}`, `${signed(o50 - d50)} / ${signed(o99 - d99)}`, own, calls]));
   }
   return out.join('\n');
 }

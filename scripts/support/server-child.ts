@@ -27,6 +27,8 @@ export interface ServerChildOptions {
   main?: string;
   /** Called with each line the server writes to stderr. */
   onStderrLine?: (line: string) => void;
+  /** Called with each log line the server writes to stdout once it is listening (the bench reads its timings). */
+  onStdoutLine?: (line: string) => void;
 }
 
 export interface ServerChild {
@@ -94,6 +96,7 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
+        if (port !== 0) options.onStdoutLine?.(line);
         // Once listening, only error lines are worth parsing (pino writes "level":50 and up for them).
         if (port !== 0 && !/"level":[56]0/.test(line)) continue;
         let entry: { level?: number; port?: number };
