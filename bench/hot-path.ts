@@ -6,7 +6,9 @@
 // turn and as medians, requests/s and the serving process's CPU time per
 // request (from /proc: what a request costs, whoever else runs on the machine),
 // and the CPU time this process spent per request (the load generator, and
-// the reading of the server's log, which the control does not write).
+// the reading of the server's log, which the control does not write); and the
+// ratio of each turn to the control's turn of the same round, their median
+// and range.
 //   HOT_COMPARE=/path/to/dist/src/cli/main.js   a second snf-occi build (e.g.
 //     main's) taking the same turns, to show a change side by side;
 //   HOT_PROFILE=dir   the server(s) write a V8 CPU profile there on exit
@@ -91,7 +93,11 @@ async function main(): Promise<void> {
         const rps = middle(side.turns.map((t) => t.rps));
         const us = middle(side.turns.map((t) => t.cpuUs));
         const client = middle(side.turns.map((t) => t.clientUs));
-        const ratio = side === sides[0] ? '' : `  ${(rps / c).toFixed(2)}× control`;
+        // Each turn beside the control's turn of the same round: the machine's load moves between rounds
+        // by more than between two turns in a row, so the median of these ratios moves less than the
+        // ratio of the medians.
+        const paired = side.turns.map((t, i) => t.rps / sides[0]!.turns[i]!.rps);
+        const ratio = side === sides[0] ? '' : `  ${(rps / c).toFixed(2)}× control (turn by turn: median ${middle(paired).toFixed(2)}×, ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)})`;
         const each = side.turns.map((t) => `${Math.round(t.rps)}/${t.cpuUs.toFixed(1)}`).join(' ');
         say(`  ${side.name.padEnd(14)} ${String(Math.round(rps)).padStart(6)} req/s  ${us.toFixed(1).padStart(5)} µs CPU/req (load generator ${client.toFixed(1)})${ratio}   turns (req/s / µs): ${each}`);
       }
