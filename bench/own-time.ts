@@ -20,6 +20,8 @@ interface Timed {
 
 export class OwnTimes {
   private lines: Timed[] = [];
+  /** Requests that began before this (ms since the epoch) are not counted: the log reaches us in batches, late. */
+  private since = 0;
 
   /** Takes one line of the server's stdout (pino JSON); others than access lines and cloud calls are ignored. */
   take(line: string): void {
@@ -31,12 +33,14 @@ export class OwnTimes {
       return;
     }
     if (typeof entry.time !== 'number' || typeof entry.ms !== 'number') return;
-    if (entry.msg === 'request' && entry.route === '/metrics') return; // the bench's own counting
+    if (entry.msg === 'request' && (entry.route === '/metrics' || entry.time - entry.ms < this.since)) return; // the bench's own counting, or earlier
     this.lines.push({ end: entry.time, ms: entry.ms, ...(entry.msg === 'request' ? { path: entry.path ?? '' } : {}) });
   }
 
+  /** Forgets what was read, and counts only the requests that begin from now on. */
   clear(): void {
     this.lines = [];
+    this.since = Date.now();
   }
 
   /**
