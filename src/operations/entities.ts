@@ -37,10 +37,15 @@ export async function fetchEntity(ctx: OcciContext, loc: EntityLocation, purpose
  * The user-mixin tags of an entity a read finds gone: a DELETE the cloud had not finished by its deadline
  * (a 504) left them, and the first read after the cloud finished drops them (R72). Confirmed gone once more
  * before they go, as tagAll does, so an entity made meanwhile under the same id keeps its tags. A read of an
- * id that never had tags costs one store read.
+ * id that never had tags costs one store read. Best effort: the answer is the 404 whatever the store says,
+ * and tags it could not drop now go at a later read.
  */
 async function forgetLeftoverTags(ctx: OcciContext, loc: EntityLocation): Promise<void> {
-  if ((await ctx.store.mixinsOf(ctx.creds.tenant, loc.kind, loc.id)).length > 0) await forgetIfGone(ctx, [loc]);
+  try {
+    if ((await ctx.store.mixinsOf(ctx.creds.tenant, loc.kind, loc.id)).length > 0) await forgetIfGone(ctx, [loc]);
+  } catch {
+    // the store is failing (a full disk, a lost database): /readyz and the requests that need it say so
+  }
 }
 
 export async function retrieve(ctx: OcciContext, loc: EntityLocation): Promise<OcciResult> {

@@ -1,9 +1,10 @@
 // The settled state an action's polling (or a GET of the compute) has just
 // seen, per server and per project Keystone confirmed, kept a few seconds.
 // The next action on that server checks "allowed now" against it instead of
-// reading the server first, only where Nova checks the state again itself (compute-actions.ts):
-// the remembered state can let an action through, Nova's own refusal is
-// the backstop, and a refusal is always said from the server read then.
+// reading the server first, only where Nova checks the state again itself
+// (compute-actions.ts): the remembered state can let an action through,
+// Nova's own refusal is the backstop, and a refusal is always said from the
+// server read then.
 import type { Cloud } from '../cloud.js';
 import type { NovaServer } from '../clients/nova.js';
 import { BoundedCache } from './cache.js';

@@ -2,8 +2,9 @@
 // call timeout, for the server to settle so the answer shows the new state;
 // a slower cloud answers with the transitional state instead (D24). The
 // links, which these actions leave alone, are read while Nova acts, and the
-// state checked before acting may be the one the previous action saw settle
-// moments ago, where Nova checks the action again itself (readForAction).
+// state checked before acting may be the one the previous action saw settle,
+// or a GET read settled, moments ago, where Nova checks the action again
+// itself (readForAction).
 import type { ActionOutcome, Attributes, EntityRecord, ResourceRecord } from '../../../port/backend.js';
 import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
 import type { Action, Mixin } from '../../../model/category.js';
@@ -92,8 +93,9 @@ export async function computeAction(
     await afterRefusal(cloud, server, action, params, d, err, known?.recalled === true);
   }
   // Links stay as they are: those the request read are answered again, others are read while Nova acts, once
-  // it has accepted the action — read alongside the POST, they slowed Nova's answer to it by 30–60 ms on
-  // openstack-lite, and the POST is what the answer waits for. A failed read is tried again for the answer.
+  // it has accepted the action: read alongside the POST, they slowed Nova's answer to it by 30–60 ms on
+  // openstack-lite (now the first poll meets them, which matters less where an action takes seconds).
+  // A failed read is tried again for the answer.
   const links = known?.links ? Promise.resolve(known.links) : readServerLinks(cloud, server).catch(() => undefined);
   const { value, settled } = await waitUntil(() => cloud.nova.getServer(id), (s) => isSettled(s, targets), { deadlineMs: d.timeoutMs });
   if (!value) throw notFound(`compute ${id} disappeared`);
