@@ -84,11 +84,13 @@ test('the token is never logged: masked in the path and in the message sent (8 c
   logRequest(log, request({}, `/compute/${token}?x=${token}`), 'r', { status: 404, message: `nothing at /compute/${token} (${token})` }, 1, { client: 'c', token });
   logRequest(log, request(), 'r', { status: 400, message: 'short abc here' }, 1, { client: 'c', token: 'abc' });
   logRequest(log, request(), 'r', { status: 400, message: 'no token at all' }, 1, { client: 'c' });
+  logRequest(log, request(), 'r', { status: 401, message: 'refused 8chars!! here' }, 1, { client: 'c', token: '8chars!!' });
   await flushed();
   assert.equal(lines[0]!.path, '/compute/***?x=***');
   assert.equal(lines[0]!.error, 'nothing at /compute/*** (***)');
   assert.equal(lines[1]!.error, 'short abc here', 'a token too short to be one is not masked');
   assert.equal(lines[2]!.error, 'no token at all');
+  assert.equal(lines[3]!.error, 'refused *** here', 'a token of exactly 8 characters is masked');
   const empty = logger();
   logRequest(empty.log, request(), 'r', { status: 400, message: '' }, 1, { client: 'c', token });
   await flushed();

@@ -250,6 +250,18 @@ describe('the request deadline', () => {
     assert.equal(outcome, 'failed', 'b, between two cleared deadlines, still expired');
     assert.equal(await a.race(Promise.resolve('a')), 'a', 'a cleared deadline lets its work answer');
   });
+  test('a deadline cleared between two others leaves the list whole: clearing the next one takes it out too', async () => {
+    const a = new Deadline(1);
+    const b = new Deadline(60_000);
+    const c = new Deadline(60_000);
+    b.clear();
+    a.clear();
+    // Made after a with the same time: once it has expired, a sweep has passed a's time too.
+    const sentinel = new Deadline(1);
+    assert.equal((await refusal(sentinel.race(new Promise(() => {})))).status, 504);
+    assert.equal(await a.race(Promise.resolve('a')), 'a', 'a, cleared, was not expired by the sweep');
+    c.clear();
+  });
 });
 
 describe('storage failures', () => {
