@@ -117,6 +117,29 @@ describe('R1: the headers of every answer', () => {
     assert.ok(!(await served({ status: 404, rendered: { headers: {}, body: '' } })).headers.includes('Retry-After'));
   });
 
+  test('an answer already under way is left alone: nothing written twice, no error', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('streamed');
+      const log: Reply['log'] = {};
+      writeAnswer(res, { status: 500, rendered: { headers: {}, body: 'late error' } }, { requestId: 'r', log, tenant: false });
+      res.end(log.status === undefined ? '' : ' (status noted)');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const body = await new Promise<string>((ok, fail) =>
+        http.get({ host: '127.0.0.1', port: (server.address() as { port: number }).port, agent: false }, (res) => {
+          let b = '';
+          res.on('data', (d) => (b += d));
+          res.on('end', () => ok(`${res.statusCode} ${b}`));
+        }).on('error', fail),
+      );
+      assert.equal(body, '200 streamed');
+    } finally {
+      server.close();
+    }
+  });
+
   test('an answer kept whole (bytes and its header list) is sent as kept', async () => {
     const r = await served({ status: 200, rendered: { headers: {}, body: 'ignored' }, bytes: Buffer.from('kept'), headerList: ['Content-Type', 'text/plain', 'Content-Length', 4] });
     assert.equal(r.body, 'kept');

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { OcciError } from '../../src/errors.js';
 import type { AuthRequest, Backend } from '../../src/port/backend.js';
 import { ACCEPT_HEADER } from '../../src/rendering/negotiate.js';
-import { eventually, startServer, type TestServer } from '../helpers/server.js';
+import { COMPUTE_KIND, eventually, locations, startServer, type TestServer } from '../helpers/server.js';
 
 /** Tokens that make authentication fail as the test needs: `long-N` a 400 of N characters, `crash` a TypeError, `disk-full` SQLite's SQLITE_FULL. */
 function failing(token: string | undefined): void {
@@ -116,13 +116,19 @@ describe('the server rules', () => {
     assert.equal(wrong.headers.allow, 'GET, HEAD, POST, DELETE, OPTIONS');
   });
 
-  test('HEAD: the headers of GET, no body', async () => {
-    const get = await s.request('GET', '/-/', { headers: { Accept: 'text/plain' } });
-    const head = await s.request('HEAD', '/-/', { headers: { Accept: 'text/plain' } });
-    assert.equal(head.status, 200);
-    assert.equal(head.body, '');
-    assert.equal(head.headers['content-type'], get.headers['content-type']);
-    assert.equal(head.headers['content-length'], get.headers['content-length']);
+  test('HEAD: the headers of GET, no body, and nothing done, on the query interface, a collection and an entity', async () => {
+    const before = await s.request('GET', '/compute/', { headers: { Accept: 'text/plain' } });
+    const entity = locations(before.body)[0] ?? locations((await s.request('POST', '/compute/', { headers: { 'Content-Type': 'text/plain' }, body: `Category: ${COMPUTE_KIND}\n` })).body)[0]!;
+    for (const path of ['/-/', '/compute/', new URL(entity).pathname]) {
+      const get = await s.request('GET', path, { headers: { Accept: 'text/plain' } });
+      const head = await s.request('HEAD', path, { headers: { Accept: 'text/plain' } });
+      assert.equal(head.status, 200, path);
+      assert.equal(head.body, '');
+      assert.equal(head.headers['content-type'], get.headers['content-type']);
+      assert.equal(head.headers['content-length'], get.headers['content-length'], path);
+    }
+    assert.equal((await s.request('GET', '/compute/', { headers: { Accept: 'text/plain' } })).body, (await s.request('GET', '/compute/', { headers: { Accept: 'text/plain' } })).body);
+    assert.deepEqual(locations((await s.request('GET', '/compute/')).body).sort(), [...new Set([...locations(before.body), entity])].sort(), 'HEAD made nothing');
   });
 
   test('a preflight from an origin not listed is a 403 with no body and no CORS grant', async () => {
@@ -132,12 +138,15 @@ describe('the server rules', () => {
     assert.equal(r.headers.vary, 'Origin');
     assert.equal(r.headers['access-control-allow-methods'], undefined);
     assert.equal(r.headers['access-control-allow-origin'], undefined);
+    const line = await eventually(async () => s.logs.map((l) => JSON.parse(l)).find((l) => l.reqId === r.headers['x-request-id']), (l) => l !== undefined);
+    assert.deepEqual([line.route, line.status], ['preflight', 403]);
   });
 
   test('every answer has its own request id, the one its access line carries, with route, status and tenant', async () => {
     const a = await s.request('GET', '/compute/');
     const b = await s.request('GET', '/compute/');
     assert.notEqual(a.headers['x-request-id'], b.headers['x-request-id']);
+    assert.equal(a.headers['cache-control'], 'no-store', "a tenant's answer is never kept by a shared cache");
     const line = await eventually(
       async () => s.logs.map((l) => JSON.parse(l)).find((l) => l.reqId === a.headers['x-request-id']),
       (l) => l !== undefined,
@@ -160,5 +169,17 @@ describe('R148: maintenance', () => {
     const ready = await s.request('GET', '/readyz', { token: null });
     assert.equal(ready.status, 503);
     assert.ok(JSON.parse(ready.body).reasons.includes('the server is in maintenance (setting maintenance)'));
+  });
+});
+
+describe('publicUrl', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer((c) => (c.publicUrl = 'https://occi.example.org/cloud'))));
+  after(() => s.close());
+
+  test('every location is under publicUrl, whatever Host the request names', async () => {
+    const r = await s.request('GET', '/-/', { headers: { Host: 'other.example.org', Accept: 'text/plain' } });
+    assert.match(r.body, /location="https:\/\/occi\.example\.org\/cloud\/compute\/"/);
+    assert.ok(!r.body.includes('other.example.org'));
   });
 });

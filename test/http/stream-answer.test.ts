@@ -86,12 +86,14 @@ describe('a result as an answer', () => {
   });
 
   test('HEAD: the headers only, no batch read', async () => {
-    const { iterable } = batches([['a']]);
+    let returned = false;
+    const iterable = { [Symbol.asyncIterator]: () => ({ next: async () => assert.fail('a batch was read'), return: async () => ((returned = true), { done: true, value: undefined }) }) };
     const result = { type: 'entities', which: 'resource', batches: iterable } as unknown as OcciResult;
     const r = await exchange('HEAD', (res) => answer(res, renderer, result, { ...at, bodyless: true }).then(() => undefined));
     assert.equal(r.status, 200);
     assert.equal(r.body, '');
     assert.equal(r.headers['x-request-id'], 'rid-7');
+    assert.equal(returned, true, 'the batches were let go');
   });
 
   test('a renderer that cannot write a collection of entities says so, before anything is sent', async () => {
