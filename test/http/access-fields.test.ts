@@ -2,14 +2,18 @@
 // field: the level by status (5xx warn, an unexpected error at error with its
 // stack), the user agent cut at 200 characters, the token masked in the
 // path and in the message, the duration to two decimals, the fields a
-// request lacks, and the histogram's labels (method, route template, status).
+// request lacks, and the histogram's labels (method, route template, status);
+// the client address behind a trusted proxy, and a storage failure as the 503
+// the client reads.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { before, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { pino, type Logger } from 'pino';
-import { logRefusal, logRequest } from '../../src/http/access-log.js';
+import { clientAddress, logRefusal, logRequest } from '../../src/http/access-log.js';
+import { storageFailure } from '../../src/http/storage-failure.js';
+import { OcciError } from '../../src/errors.js';
 import { metrics } from '../../src/metrics.js';
 
 /** A pino logger at `level` writing to a list of parsed lines. */
@@ -140,4 +144,44 @@ test('a request node:http refused by itself: its line names method, status, clie
   await flushed();
   const { time, pid, hostname, ...fields } = lines[0]!;
   assert.deepEqual(fields, { level: 30, method: '-', route: 'other', status: 400, client: '10.1.1.1', error: 'malformed request', msg: 'request refused' });
+});
+
+describe('storage failures', () => {
+  const coded = (code: string): Error => Object.assign(new Error('x'), { code });
+
+  test('a disk full, read-only or failing is a 503 saying which, with Retry-After: 60', () => {
+    const cases = [
+      ['SQLITE_FULL', "the server's disk is full, so nothing can be created or changed now"],
+      ['EROFS', "the server's data directory is read-only, so nothing can be created or changed now"],
+      ['SQLITE_IOERR_WRITE', 'the server could not write to its disk (input/output error)'],
+    ] as const;
+    for (const [code, what] of cases) {
+      const e = storageFailure(coded(code));
+      assert.equal(e?.status, 503, code);
+      assert.equal(e?.message, `${what}; reads still work; send the request again once the operator has fixed it`);
+      assert.deepEqual(e?.headers, { 'Retry-After': '60' });
+    }
+  });
+
+  test('any other error is not a storage failure, nor an OcciError carrying such a code', () => {
+    assert.equal(storageFailure(coded('ECONNRESET')), undefined);
+    assert.equal(storageFailure(new Error('plain')), undefined);
+    assert.equal(storageFailure(Object.assign(new OcciError(409, 'c'), { code: 'SQLITE_FULL' })), undefined);
+  });
+});
+
+describe('the client address', () => {
+  const at = (headers: Record<string, string | string[]>, remote?: string): IncomingMessage =>
+    ({ headers, socket: { remoteAddress: remote } as Socket }) as unknown as IncomingMessage;
+
+  test("the socket's address unless the proxy is trusted; then the last X-Forwarded-For entry, at most 64 characters", () => {
+    const req = at({ 'x-forwarded-for': '1.1.1.1, 2.2.2.2 ' }, '10.0.0.1');
+    assert.equal(clientAddress(req, false), '10.0.0.1');
+    assert.equal(clientAddress(req, true), '2.2.2.2');
+    assert.equal(clientAddress(at({ 'x-forwarded-for': ['1.1.1.1', '3.3.3.3'] }, '10.0.0.1'), true), '3.3.3.3');
+    assert.equal(clientAddress(at({ 'x-forwarded-for': 'a'.repeat(100) }), true), 'a'.repeat(64));
+    assert.equal(clientAddress(at({ 'x-forwarded-for': '1.1.1.1, ' }, '10.0.0.1'), true), '10.0.0.1', 'an empty last entry: the socket');
+    assert.equal(clientAddress(at({}, '10.0.0.1'), true), '10.0.0.1');
+    assert.equal(clientAddress(at({}), false), 'unknown');
+  });
 });
