@@ -82,6 +82,20 @@ describe('dispatch over HTTP: locations next to an action or a delete are not a 
   });
 });
 
+describe('a DELETE carries a body', () => {
+  let s: TestServer;
+  before(async () => (s = await startServer()));
+  after(() => s.close());
+
+  test('DELETE of a kind collection with a body listing one member deletes that one only', async () => {
+    const make = async (): Promise<string> => locations((await s.request('POST', '/compute/', { headers: { 'Content-Type': 'text/plain' }, body: `Category: ${COMPUTE_KIND}\n` })).body)[0]!;
+    const [one, two] = [await make(), await make()];
+    const r = await s.request('DELETE', '/compute/', { headers: { 'Content-Type': 'text/plain' }, body: `X-OCCI-Location: ${one}\n` });
+    assert.equal(r.status, 200, r.body);
+    assert.deepEqual(locations((await s.request('GET', '/compute/')).body), [two], 'the body was read: only the listed one went');
+  });
+});
+
 /** Sends raw bytes and reads until the server closes. */
 function raw(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
