@@ -26,3 +26,14 @@ export function badRequestMessage(fn: () => unknown): string {
   }
   assert.fail('expected a 400, but the input was accepted');
 }
+
+/** The OcciError a promise is rejected with (fails when it is accepted, or rejected with anything else). */
+export async function rejection(p: Promise<unknown>): Promise<OcciError> {
+  return p.then(
+    () => assert.fail('expected a refusal, but the request was accepted'),
+    (e: unknown) => {
+      assert.ok(e instanceof OcciError, `expected OcciError, got ${String(e)}`);
+      return e;
+    },
+  );
+}

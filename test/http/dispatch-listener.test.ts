@@ -7,59 +7,49 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { defaults } from '../../src/config/config.js';
-import { OcciError } from '../../src/errors.js';
 import { dispatch, type Call } from '../../src/http/dispatch.js';
 import { bindFailure, createListener, SERVER_HEADER } from '../../src/http/listener.js';
 import type { Route } from '../../src/http/router.js';
 import type { OcciContext } from '../../src/operations/context.js';
 import { emptyPayload, type Payload } from '../../src/rendering/document.js';
 import { COMPUTE_KIND, locations, startServer, type TestServer } from '../helpers/server.js';
+import { rejection } from '../helpers/bad-request.js';
 
 const ctx = { allowNamespaceDelete: false } as OcciContext;
 const ENTITY = { type: 'entity', loc: { kind: 'compute', id: 'x' } } as unknown as Route;
 const call = (method: string, route: Route, query = '', payload: Payload = emptyPayload()): Call => ({ method, route, query: new URLSearchParams(query), headers: {}, payload });
 const listed = (...urls: string[]): Payload => ({ ...emptyPayload(), locations: urls, empty: false });
 
-async function refused(p: Promise<unknown>): Promise<OcciError> {
-  return p.then(
-    () => assert.fail('accepted'),
-    (e: unknown) => {
-      assert.ok(e instanceof OcciError, String(e));
-      return e;
-    },
-  );
-}
-
 describe('dispatch, before any operation', () => {
   test('a method the path does not take: 405 naming the allowed ones, in Allow too', async () => {
-    const e = await refused(dispatch(ctx, call('PUT', { type: 'collection', owner: { type: 'path', path: '/a/' } })));
+    const e = await rejection(dispatch(ctx, call('PUT', { type: 'collection', owner: { type: 'path', path: '/a/' } })));
     assert.equal(e.status, 405);
     assert.equal(e.message, 'method not allowed here; allowed: GET, HEAD, OPTIONS');
     assert.deepEqual(e.headers, { Allow: 'GET, HEAD, OPTIONS' });
-    assert.equal((await refused(dispatch(ctx, call('PATCH', ENTITY)))).status, 405);
+    assert.equal((await rejection(dispatch(ctx, call('PATCH', ENTITY)))).status, 405);
   });
 
   test('?action= takes a term of 1 to 128 characters, and only with POST', async () => {
     for (const bad of ['', '-start', 'st art', 'a'.repeat(129), 'é']) {
-      const e = await refused(dispatch(ctx, call('POST', ENTITY, `action=${encodeURIComponent(bad)}`)));
+      const e = await rejection(dispatch(ctx, call('POST', ENTITY, `action=${encodeURIComponent(bad)}`)));
       assert.deepEqual([e.status, e.message], [400, '?action= needs an action term'], JSON.stringify(bad));
     }
     for (const method of ['GET', 'HEAD', 'PUT', 'DELETE']) {
-      const e = await refused(dispatch(ctx, call(method, ENTITY, 'action=start')));
+      const e = await rejection(dispatch(ctx, call(method, ENTITY, 'action=start')));
       assert.deepEqual([e.status, e.message], [400, '?action= is only meaningful with POST'], method);
     }
-    const e = await refused(dispatch(ctx, call('POST', { type: 'query' }, 'action=start')));
+    const e = await rejection(dispatch(ctx, call('POST', { type: 'query' }, 'action=start')));
     assert.deepEqual([e.status, e.headers], [405, { Allow: 'GET, HEAD, POST, DELETE, OPTIONS' }], 'no action on the query interface');
   });
 
   test('an entity is not updated with a list of locations, nor a kind tagged through', async () => {
     for (const method of ['POST', 'PUT']) {
-      const e = await refused(dispatch(ctx, call(method, ENTITY, '', listed('http://h/compute/1'))));
+      const e = await rejection(dispatch(ctx, call(method, ENTITY, '', listed('http://h/compute/1'))));
       assert.equal(e.status, 400, method);
       assert.equal(e.message, 'an entity is updated with Category, Link and X-OCCI-Attribute; a list of locations (X-OCCI-Location, text/uri-list) is for mixin and kind collections');
     }
     const kind = { type: 'collection', owner: { type: 'kind', kind: {} } } as unknown as Route;
-    const e = await refused(dispatch(ctx, call('POST', kind, '', listed('http://h/compute/1'))));
+    const e = await rejection(dispatch(ctx, call('POST', kind, '', listed('http://h/compute/1'))));
     assert.deepEqual([e.status, e.message], [400, 'POST to a kind location creates an entity; to tag entities, POST their locations to a mixin location']);
   });
 });

@@ -12,6 +12,7 @@ import { filterPayload, parsePayload, readBody } from '../../src/http/body.js';
 import { drainRefusedBody, settleRefusedBody } from '../../src/http/connection-edges.js';
 import { Deadline } from '../../src/http/deadline.js';
 import { INFRA } from '../helpers/server.js';
+import { rejection } from '../helpers/bad-request.js';
 
 /** A request stream with these headers; `complete` as node sets it once the body has ended. */
 function fakeRequest(headers: Record<string, string> = {}): PassThrough & IncomingMessage {
@@ -21,19 +22,9 @@ function fakeRequest(headers: Record<string, string> = {}): PassThrough & Incomi
   return req;
 }
 
-async function refusal(p: Promise<unknown>): Promise<OcciError> {
-  return p.then(
-    () => assert.fail('expected a refusal'),
-    (e: unknown) => {
-      assert.ok(e instanceof OcciError, String(e));
-      return e;
-    },
-  );
-}
-
 describe('reading a body', () => {
   test('a declared length over the limit is refused before a byte is read; exactly the limit is read', async () => {
-    const e = await refusal(readBody(fakeRequest({ 'content-length': '11' }), 10));
+    const e = await rejection(readBody(fakeRequest({ 'content-length': '11' }), 10));
     assert.equal(e.status, 413);
     assert.equal(e.message, 'request body larger than 10 bytes');
     const req = fakeRequest({ 'content-length': '10' });
@@ -53,7 +44,7 @@ describe('reading a body', () => {
     over.write('01234');
     over.write('567890');
     over.end('more after the refusal is ignored');
-    const e = await refusal(refused);
+    const e = await rejection(refused);
     assert.equal(e.status, 413);
     assert.equal(e.message, 'request body larger than 10 bytes');
   });
@@ -75,7 +66,7 @@ describe('reading a body', () => {
     const req = fakeRequest();
     const p = readBody(req, 10);
     req.end(Buffer.from([0x41, 0xff, 0x42]));
-    const e = await refusal(p);
+    const e = await rejection(p);
     assert.equal(e.status, 400);
     assert.equal(e.message, 'the request body is not UTF-8 text');
   });
@@ -86,7 +77,7 @@ describe('reading a body', () => {
     const p = readBody(gone, 100);
     gone.write('part');
     gone.destroy();
-    assert.deepEqual(await refusal(p).then((e) => [e.status, e.message]), [400, GONE]);
+    assert.deepEqual(await rejection(p).then((e) => [e.status, e.message]), [400, GONE]);
     const already = fakeRequest();
     already.destroy();
     await new Promise((r) => already.once('close', r)); // gone for good: no event will come again
@@ -99,7 +90,7 @@ describe('reading a body', () => {
     const broken = fakeRequest();
     const b = readBody(broken, 100);
     broken.destroy(new Error('socket hang up'));
-    assert.equal((await refusal(b)).message, 'could not read the request body: socket hang up');
+    assert.equal((await rejection(b)).message, 'could not read the request body: socket hang up');
   });
 });
 
@@ -227,15 +218,15 @@ describe('the request deadline', () => {
     assert.equal(await quick.race(Promise.resolve('done')), 'done');
     quick.clear();
     const slow = new Deadline(5);
-    const e = await refusal(slow.race(new Promise(() => {})));
+    const e = await rejection(slow.race(new Promise(() => {})));
     assert.equal(e.status, 504);
     assert.equal(e.message, 'the request took longer than 5 ms');
-    assert.equal((await refusal(slow.race(Promise.resolve(1)))).status, 504, 'a later race fails at once');
+    assert.equal((await rejection(slow.race(Promise.resolve(1)))).status, 504, 'a later race fails at once');
   });
 
   test('the time counts from the start given: a request already past its time fails its first race', async () => {
     const late = new Deadline(1000, performance.now() - 2000);
-    assert.equal((await refusal(late.race(new Promise(() => {})))).message, 'the request took longer than 1000 ms');
+    assert.equal((await rejection(late.race(new Promise(() => {})))).message, 'the request took longer than 1000 ms');
   });
 
   test('a cleared deadline never fails; the others in flight still do', async () => {
@@ -260,7 +251,7 @@ describe('the request deadline', () => {
     a.clear();
     // Made after a with the same time: once it has expired, a sweep has passed a's time too.
     const sentinel = new Deadline(1);
-    assert.equal((await refusal(sentinel.race(new Promise(() => {})))).status, 504);
+    assert.equal((await rejection(sentinel.race(new Promise(() => {})))).status, 504);
     assert.equal(await a.race(Promise.resolve('a')), 'a', 'a, cleared, was not expired by the sweep');
     c.clear();
   });
