@@ -68,6 +68,19 @@ describe('create (R39–R52)', () => {
     assert.equal(await computes(), 2);
   });
 
+  test('a failure to undo is not the client\'s error: the refusal that stopped the batch is what the client hears', async () => {
+    const good = { categories: [KIND('compute')], attributes: {}, links: [] };
+    const bad = { categories: [KIND('compute')], attributes: { 'occi.compute.cores': 'many' }, links: [] };
+    const backend = Object.create(world.cloud, { delete: { value: () => Promise.reject(new Error('the cloud is down')) } });
+    await assert.rejects(create({ ...ctx, backend }, COMPUTE, { ...emptyPayload(), empty: false, entities: [good, bad] }), refusal(400, 'occi.compute.cores'));
+  });
+
+  test('an entity deleted while it was being tagged keeps no tag (R72)', async () => {
+    const backend = Object.create(world.cloud, { get: { value: async () => undefined } });
+    await create({ ...ctx, backend }, COMPUTE, entityPayload({ categories: [KIND('compute'), BLUE_REF] }));
+    assert.deepEqual(await world.store.members(world.alice.tenant, TAG_ID), []);
+  });
+
   test('the kind of the location and of the rendering agree (R42); abstract kinds cannot be created', async () => {
     await assert.rejects(create(ctx, COMPUTE, entityPayload({ categories: [KIND('storage')], attributes: { 'occi.storage.size': 1 } })), refusal(400, `this location holds ${INFRA}compute, but the request names ${INFRA}storage: send it to /storage/`));
     await assert.rejects(create(ctx, RESOURCE, entityPayload({ categories: [KIND('resource')] })), refusal(400, `entities of ${'http://schemas.ogf.org/occi/core#'}resource cannot be created directly; use a concrete kind`));
