@@ -20,12 +20,13 @@ const OS = 'http://schemas.snf-occi.org/occi/os_tpl#';
 
 let world: World;
 let ctx: OcciContext;
-beforeEach(async () => {
+/** A fresh world for each test (hooked per describe, so the files can share one process). */
+async function setUp(): Promise<void> {
   world = await openWorld();
   await world.store.add(world.alice.tenant, [TAG]);
   ctx = await world.context();
-});
-afterEach(() => world.close());
+}
+const tearDown = (): void => world.close();
 
 async function compute(links = 0): Promise<ResourceRecord> {
   const r = await create(ctx, COMPUTE, entityPayload({ categories: [KIND('compute')], links: Array.from({ length: links }, () => ({ categories: [], target: '/network/public', attributes: {} })) }));
@@ -38,6 +39,8 @@ const exists = async (r: { kind: string; id: string }) => (await world.cloud.get
 const tag = (): Mixin => ctx.catalog.mixinById(TAG_ID)!;
 
 describe('the entities a body lists (§3.6.4)', () => {
+  beforeEach(setUp);
+  afterEach(tearDown);
   test('no body: the whole collection; a body naming nothing is refused, so a listing never widens to all', () => {
     assert.equal(listing(ctx, emptyPayload()), undefined);
     assert.throws(() => listing(ctx, payload({})), refusal(400, 'the body names no entity: list X-OCCI-Location URLs (JSON: members with a location, or a kind and occi.core.id), or send no body to mean the whole collection'));
@@ -72,6 +75,8 @@ describe('the entities a body lists (§3.6.4)', () => {
 });
 
 describe('deleting the members of a collection (R75, R76)', () => {
+  beforeEach(setUp);
+  afterEach(tearDown);
   test('an unbound path refuses DELETE unless the setting allows it (D28), saying what is allowed', async () => {
     await assert.rejects(deleteAll(ctx, { type: 'path', path: '/' }, emptyPayload(), NO_FILTER), (e: unknown) => refusal(405, 'allowed: GET, HEAD, OPTIONS')(e) && (e as { headers: Record<string, string> }).headers.Allow === 'GET, HEAD, OPTIONS');
   });
@@ -126,6 +131,8 @@ describe('deleting the members of a collection (R75, R76)', () => {
 });
 
 describe('mixin membership (R95–R101, D20)', () => {
+  beforeEach(setUp);
+  afterEach(tearDown);
   test('associating a user mixin tags the listed entities and answers the mixin collection', async () => {
     const [a, b] = [await compute(), await compute()];
     const r = await membership(ctx, tag(), 'add', payload({ locations: [where(a)] }));

@@ -23,12 +23,13 @@ const NIC = (target = '/network/public') => ({ categories: [], target, attribute
 
 let world: World;
 let ctx: OcciContext;
-beforeEach(async () => {
+/** A fresh world for each test (hooked per describe, so the files can share one process). */
+async function setUp(): Promise<void> {
   world = await openWorld();
   await world.store.add(world.alice.tenant, [TAG, RED]);
   ctx = await world.context();
-});
-afterEach(() => world.close());
+}
+const tearDown = (): void => world.close();
 
 const views = (r: OcciResult): EntityView[] => (r.type === 'created' ? r.views : r.type === 'entity' ? [r.view] : assert.fail(r.type));
 const idOf = (v: EntityView) => v.location.split('/').pop()!;
@@ -40,6 +41,8 @@ async function compute(input: Partial<EntityInput> = {}): Promise<EntityView> {
 }
 
 describe('create (R39–R52)', () => {
+  beforeEach(setUp);
+  afterEach(tearDown);
   test('one entity: made on the cloud, its tags in the store, answered as a view', async () => {
     const v = await compute({ categories: [KIND('compute'), BLUE_REF], attributes: { 'occi.core.title': 'web', 'occi.compute.cores': 2 }, links: [NIC()] });
     assert.equal(v.kind, COMPUTE);
@@ -113,6 +116,8 @@ describe('create (R39–R52)', () => {
 });
 
 describe('retrieve and delete (R54, R72–R74)', () => {
+  beforeEach(setUp);
+  afterEach(tearDown);
   test('an unknown entity is a 404 saying where yours are listed', async () => {
     await assert.rejects(retrieve(ctx, { kind: 'storage', id: 'nope' }), refusal(404, 'no storage nope: it does not exist, or not for you; GET /storage/ lists yours'));
     await assert.rejects(remove(ctx, { kind: 'compute', id: 'nope' }), refusal(404, 'no compute nope'));
@@ -132,6 +137,8 @@ describe('retrieve and delete (R54, R72–R74)', () => {
 });
 
 describe('partial update: POST on an entity (R61–R65)', () => {
+  beforeEach(setUp);
+  afterEach(tearDown);
   test('only what is sent changes; a GET sent back changes nothing', async () => {
     const v = await compute({ attributes: { 'occi.core.title': 'a', 'occi.core.summary': 's' }, links: [NIC()] });
     world.settle();
@@ -205,6 +212,8 @@ describe('partial update: POST on an entity (R61–R65)', () => {
 });
 
 describe('full update: PUT on an entity (R50, R66–R68)', () => {
+  beforeEach(setUp);
+  afterEach(tearDown);
   test('PUT at a free URL creates there, never with links (an action link is no link)', async () => {
     const id = '0b6a2b4e-58c6-4bd6-9d0e-4a4e2c1f7a11';
     const loc = { kind: 'storage' as const, id };

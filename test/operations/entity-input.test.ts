@@ -15,14 +15,16 @@ const ACTION: CategoryRef = { scheme: 'http://schemas.ogf.org/occi/infrastructur
 
 let world: World;
 let ctx: OcciContext;
-before(async () => {
+/** A world for each describe (hooked per describe, so the files can share one process). */
+async function setUp(): Promise<void> {
   world = await openWorld();
   await world.store.add(world.alice.tenant, [{ scheme: 'http://me.example/tags#', term: 'blue', title: null, location: '/tags/blue/' }]);
   ctx = await world.context();
-});
-after(() => world.close());
+}
 
 describe("an entity rendering's categories (R40–R42)", () => {
+  before(setUp);
+  after(() => world.close());
   test('one kind, model and provider mixins for the backend, user mixins apart; each once', () => {
     const refs = [KIND('compute'), { scheme: OS, term: 'Ubuntu' }, { scheme: 'http://me.example/tags#', term: 'blue' }, KIND('compute'), { scheme: OS, term: 'Ubuntu' }, { scheme: 'http://me.example/tags#', term: 'blue' }];
     const r = resolveCategories(ctx, refs, true);
@@ -55,6 +57,8 @@ describe("an entity rendering's categories (R40–R42)", () => {
 });
 
 describe('mixins an attribute brings along', () => {
+  before(setUp);
+  after(() => world.close());
   test('an attribute only one applicable model mixin defines brings that mixin, once', () => {
     const cats = resolveCategories(ctx, [KIND('compute')], true);
     addImpliedMixins(ctx, COMPUTE, cats, { 'occi.credentials.ssh.publickey': 'ssh-ed25519 AAAA', 'occi.compute.userdata': 'eA==', 'occi.compute.cores': 2 });
@@ -76,6 +80,8 @@ describe('mixins an attribute brings along', () => {
 });
 
 describe('attributes (R44, R49, R63, D12)', () => {
+  before(setUp);
+  after(() => world.close());
   test('known mutable ones are typed and kept; occi.core.id and immutables are left to the server on create and replace', () => {
     const given = { 'occi.compute.cores': 2, 'occi.core.title': 't', 'occi.core.id': 'x', 'occi.compute.state': 'active' };
     assert.deepEqual(checkAttributes(COMPUTE, [], given, 'create'), { 'occi.compute.cores': 2, 'occi.core.title': 't' });
@@ -110,6 +116,8 @@ describe('attributes (R44, R49, R63, D12)', () => {
 });
 
 describe('links (R106, R107, D35)', () => {
+  before(setUp);
+  after(() => world.close());
   let vm: string;
   let disk: string;
   before(async () => {
