@@ -119,6 +119,30 @@ describe('triggering on the embedded cloud', () => {
     assert.equal(await state(id), 'inactive');
   });
 
+  test("what is allowed now leaves out what the cloud refuses now; a busy entity without a message is 'in transition'", async () => {
+    const id = await compute();
+    world.settle();
+    const record = (await world.cloud.get(world.alice, 'compute', id)) as ResourceRecord;
+    const refusing = Object.create(world.cloud, { get: { value: async () => ({ ...record, refused: ['save', 'suspend'] }) } });
+    await assert.rejects(trigger({ ...ctx, backend: refusing }, { kind: 'compute', id }, 'start', invoke({ scheme: ACTIONS, term: 'start' })), refusal(409, `cannot start compute ${id} while it is active; allowed now: stop, restart`));
+    const { 'occi.compute.state.message': _gone, ...quiet } = record.attributes;
+    const busy = Object.create(world.cloud, { get: { value: async () => ({ ...record, attributes: quiet, busy: true }) } });
+    await assert.rejects(trigger({ ...ctx, backend: busy }, { kind: 'compute', id }, 'stop', invoke(STOP)), refusal(409, `cannot stop compute ${id} now: it is busy (in transition); retry when it settles`));
+  });
+
+  test('the entity the backend answers after an action is the one shown (no second read)', async () => {
+    const id = await compute();
+    world.settle();
+    const reads: string[] = [];
+    const answering = Object.create(world.cloud, {
+      action: { value: async (...a: Parameters<typeof world.cloud.action>) => { const o = await world.cloud.action(...a); const entity = (await world.cloud.get(world.alice, 'compute', id)) as ResourceRecord; return { ...o, entity: { ...entity, attributes: { ...entity.attributes, 'occi.core.title': 'as answered' } } }; } },
+      get: { value: (...a: Parameters<typeof world.cloud.get>) => (reads.push(a[2]), world.cloud.get(...a)) },
+    });
+    const done = await trigger({ ...ctx, backend: answering }, { kind: 'compute', id }, 'stop', invoke(STOP));
+    assert.equal((done as { view: EntityView }).view.attributes.find(([n]) => n === 'occi.core.title')?.[1], 'as answered');
+    assert.deepEqual(reads, [id], 'read once, before acting');
+  });
+
   test('save answers the new OS template at its absolute location (D7)', async () => {
     const id = await compute();
     world.settle();
@@ -162,6 +186,22 @@ describe('triggering on a whole collection (R84, R85)', () => {
     assert.equal(done.type, 'collection');
     assert.deepEqual([...(done as { locations: string[] }).locations].sort(), [running, fresh].map((id) => `${BASE}/compute/${id}`).sort(), 'the answer lists every member');
     for (const id of [running, fresh]) assert.match(String(await state(id)), /^restarting/, id);
+  });
+
+  test('a JSON answer shows the members as the backend answered them after the action', async () => {
+    const id = await compute();
+    world.settle();
+    const answering = Object.create(world.cloud, {
+      action: { value: async (...a: Parameters<typeof world.cloud.action>) => { const o = await world.cloud.action(...a); const entity = (await world.cloud.get(world.alice, 'compute', a[2])) as ResourceRecord; return { ...o, entity: { ...entity, attributes: { ...entity.attributes, 'occi.core.title': 'as answered' } } }; } },
+    });
+    const json = await world.context({ listing: 'entities', backend: answering });
+    const done = await actOnAll(json, kindOwner, 'stop', invoke(STOP));
+    assert.equal(done.type, 'entities');
+    const views: EntityView[] = [];
+    for await (const batch of (done as { batches: AsyncIterable<EntityView[]> }).batches) views.push(...batch);
+    assert.ok(views.length >= 1);
+    assert.ok(views.some((v) => v.location.endsWith(id)));
+    for (const v of views) assert.equal(v.attributes.find(([n]) => n === 'occi.core.title')?.[1], 'as answered');
   });
 
   test("the action must be the owner's: a collection of a path, or a kind or mixin without the action, is a 400", async () => {

@@ -118,6 +118,15 @@ describe('naming a category that does not exist (D17)', () => {
     assert.throws(() => catalog.require({ scheme: '', term }), (e: unknown) => refusal(400, `unknown category "${term.slice(0, 80)}"`)(e));
   });
 
+  test("two templates with the same cloud id are ambiguous by that id: a 409 naming both", () => {
+    const a = osTemplate({ id: 'x1', term: 'Alpha', title: 'Alpha' });
+    const b = resourceTemplate({ id: 'x1', term: 'C1R1D1', cores: 1, ramMiB: 1, diskGB: 1 });
+    const both = new Catalog([a, b], []);
+    assert.throws(() => both.resolve({ scheme: '', term: 'x1' }), refusal(409, `category "x1" is ambiguous: ${typeId(a)}, ${typeId(b)}; give its scheme`));
+    assert.throws(() => both.resolve({ scheme: '', term: 'x1', class: 'mixin' }), refusal(409, 'is ambiguous'), 'both are mixins: still ambiguous');
+    assert.equal(both.resolve({ scheme: '', term: 'x1', class: 'kind' }), undefined, 'no kind has that id');
+  });
+
   test('categories are indexed by id, term, location and provider id', () => {
     assert.equal(catalog.byTypeId(typeId(debian)), debian);
     assert.equal(catalog.mixinById(typeId(debian)), debian);

@@ -89,6 +89,10 @@ describe('create (R39–R52)', () => {
     await assert.rejects(create(ctx, RESOURCE, entityPayload({ categories: [KIND('resource')] })), refusal(400, `entities of ${'http://schemas.ogf.org/occi/core#'}resource cannot be created directly; use a concrete kind`));
   });
 
+  test('a kind without a location of its own is named as such', async () => {
+    await assert.rejects(create(ctx, COMPUTE, entityPayload({ categories: [{ scheme: 'http://schemas.ogf.org/occi/core#', term: 'entity', class: 'kind' }] })), refusal(400, `this location holds ${INFRA}compute, but the request names http://schemas.ogf.org/occi/core#entity: send it to its own kind location`));
+  });
+
   test('inline links: at most the batch limit, no tags on them, each checked', async () => {
     const many = Array.from({ length: 11 }, () => NIC());
     await assert.rejects(compute({ links: many }), refusal(400, 'at most 10 links per request'));

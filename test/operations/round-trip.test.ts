@@ -75,6 +75,8 @@ describe('a rendering sent back', () => {
       { categories: [], target: '/network/public', attributes: {} },
     ];
     assert.deepEqual(withoutActionLinks(ctx, path, notActions), notActions, 'only ?action=<term> is an action link');
+    const nonsense: LinkInput = { categories: [], target: 'no url?action=stop', attributes: {} };
+    assert.throws(() => withoutActionLinks(ctx, path, [nonsense]), refusal(400, 'Link <no url?action=stop> is an action of another entity'), 'text that is no URL names no action of this entity');
     const foreign: LinkInput = { categories: [], target: '/compute/other?action=stop', attributes: {} };
     assert.throws(() => withoutActionLinks(ctx, path, [foreign]), refusal(400, 'Link </compute/other?action=stop> is an action of another entity; to run an action, POST to its URL with ?action='));
     assert.throws(() => newLinks(ctx, vm, [foreign], 'update'), refusal(400, 'is an action of another entity'));
