@@ -81,20 +81,23 @@ describe("an action's parameters (R82)", () => {
   });
 });
 
+/** Each describe below opens its own world (hooked per describe). */
+let world: World;
+let ctx: OcciContext;
+async function openOwnWorld(): Promise<void> {
+  world = await openWorld();
+  ctx = await world.context();
+}
+const closeWorld = (): void => world.close();
+async function compute(): Promise<string> {
+  const r = await create(ctx, COMPUTE, entityPayload({ categories: [KIND('compute')] }));
+  return (r as { views: EntityView[] }).views[0]!.location.split('/').pop()!;
+}
+const attribute = async (id: string, name: string) => ((await world.cloud.get(world.alice, 'compute', id)) as ResourceRecord).attributes[name];
+
 describe('triggering on the embedded cloud', () => {
-  let world: World;
-  let ctx: OcciContext;
-  const compute = async (): Promise<string> => {
-    const r = await create(ctx, COMPUTE, entityPayload({ categories: [KIND('compute')] }));
-    const id = (r as { views: EntityView[] }).views[0]!.location.split('/').pop()!;
-    return id;
-  };
-  const state = async (id: string) => ((await world.cloud.get(world.alice, 'compute', id)) as ResourceRecord).attributes['occi.compute.state'];
-  before(async () => {
-    world = await openWorld();
-    ctx = await world.context();
-  });
-  after(() => world.close());
+  before(openOwnWorld);
+  after(closeWorld);
 
   test('an entity in transition refuses every action with a 409 saying what it is doing (D2)', async () => {
     const id = await compute();
@@ -116,7 +119,7 @@ describe('triggering on the embedded cloud', () => {
     assert.equal(view.location, `${BASE}/compute/${id}`);
     assert.match(view.attributes.find(([n]) => n === 'occi.compute.state.message')?.[1] as string, /^stopping/);
     world.settle();
-    assert.equal(await state(id), 'inactive');
+    assert.equal(await attribute(id, 'occi.compute.state'), 'inactive');
   });
 
   test("what is allowed now leaves out what the cloud refuses now; a busy entity without a message is 'in transition'", async () => {
@@ -161,31 +164,21 @@ describe('triggering on the embedded cloud', () => {
 });
 
 describe('triggering on a whole collection (R84, R85)', () => {
-  let world: World;
-  let ctx: OcciContext;
-  const compute = async (): Promise<string> => {
-    const r = await create(ctx, COMPUTE, entityPayload({ categories: [KIND('compute')] }));
-    return (r as { views: EntityView[] }).views[0]!.location.split('/').pop()!;
-  };
-  const state = async (id: string) => ((await world.cloud.get(world.alice, 'compute', id)) as ResourceRecord).attributes['occi.compute.state.message'];
+  before(openOwnWorld);
+  after(closeWorld);
   const kindOwner = { type: 'kind' as const, kind: COMPUTE };
-  before(async () => {
-    world = await openWorld();
-    ctx = await world.context();
-  });
-  after(() => world.close());
 
   test('every member is checked first, so one that cannot act changes none', async () => {
     const running = await compute();
     world.settle();
     const fresh = await compute();
     await assert.rejects(actOnAll(ctx, kindOwner, 'stop', invoke(STOP)), refusal(409, `cannot stop compute ${fresh} now: it is busy`));
-    assert.equal(await state(running), 'running', 'the running one was not stopped');
+    assert.equal(await attribute(running, 'occi.compute.state.message'), 'running', 'the running one was not stopped');
     world.settle();
     const done = await actOnAll(ctx, kindOwner, 'restart', invoke({ scheme: ACTIONS, term: 'restart' }));
     assert.equal(done.type, 'collection');
     assert.deepEqual([...(done as { locations: string[] }).locations].sort(), [running, fresh].map((id) => `${BASE}/compute/${id}`).sort(), 'the answer lists every member');
-    for (const id of [running, fresh]) assert.match(String(await state(id)), /^restarting/, id);
+    for (const id of [running, fresh]) assert.match(String(await attribute(id, 'occi.compute.state.message')), /^restarting/, id);
   });
 
   test('a JSON answer shows the members as the backend answered them after the action', async () => {
