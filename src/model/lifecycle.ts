@@ -62,6 +62,11 @@ export function applicableActions(kind: Kind, state: unknown, extension: Lifecyc
   return kind.actions.filter((a) => spec.includes(a) || extra.includes(a.term));
 }
 
+/** The actions an entity in `state` may run now: the applicable ones, less those its cloud refuses (by term). */
+export function allowedActions(kind: Kind, state: unknown, extension: LifecycleExtension = SPEC_ONLY, refused: readonly string[] = []): Action[] {
+  return applicableActions(kind, state, extension).filter((a) => !refused.includes(a.term));
+}
+
 export function isApplicable(kind: Kind, state: unknown, action: Action, extension: LifecycleExtension = SPEC_ONLY): boolean {
   return applicableActions(kind, state, extension).includes(action);
 }

@@ -3,7 +3,7 @@ import type { Attributes, EntityRecord } from '../port/backend.js';
 import { badRequest, conflict } from '../errors.js';
 import { mixinClosure, typeId, type Action, type Kind, type Mixin } from '../model/category.js';
 import { didYouMean } from '../model/closest.js';
-import { applicableActions, busyRefusal, isApplicable, stateAttribute, stateRefusal } from '../model/lifecycle.js';
+import { allowedActions, busyRefusal, isApplicable, stateAttribute, stateRefusal } from '../model/lifecycle.js';
 import { validateValue } from '../model/validate.js';
 import type { Payload } from '../rendering/document.js';
 import type { OcciContext } from './context.js';
@@ -66,7 +66,7 @@ function entityMixins(ctx: OcciContext, record: EntityRecord): Mixin[] {
 function allowedNow(kind: Kind, record: EntityRecord, lifecycle: OcciContext['backend']['lifecycle']): string[] {
   const attr = stateAttribute(kind);
   const refused = 'refused' in record ? (record.refused ?? []) : [];
-  return attr ? applicableActions(kind, record.attributes[attr], lifecycle).map((a) => a.term).filter((t) => !refused.includes(t)) : [];
+  return attr ? allowedActions(kind, record.attributes[attr], lifecycle, refused).map((a) => a.term) : [];
 }
 
 // R81, D2: an action the state does not allow is a 409 that says what is allowed now.

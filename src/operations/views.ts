@@ -2,7 +2,7 @@
 // URLs, occi.core.* attributes, and the actions that apply now (R53–R60).
 import { isLinkRecord, type EntityRecord, type LinkRecord, type ResourceRecord } from '../port/backend.js';
 import type { AttributeValue, Mixin } from '../model/category.js';
-import { applicableActions, occi11Value, stateAttribute } from '../model/lifecycle.js';
+import { allowedActions, occi11Value, stateAttribute } from '../model/lifecycle.js';
 import type { EntityView } from '../rendering/document.js';
 import { absolute, type ComputeDefaults, type OcciContext } from './context.js';
 import { ENTITY_KINDS, entityPath } from './locations.js';
@@ -96,7 +96,7 @@ function resourceView(ctx: OcciContext, r: ResourceRecord, memberships: Readonly
     id,
     attributes: orderedAttributes(ctx, id, withDefaults(r, ctx.computeDefaults)),
     // R56: only what can be triggered now; nothing while a transition is under way.
-    actions: state && !r.busy ? applicableActions(kind, r.attributes[state], ctx.backend.lifecycle).filter((a) => !r.refused?.includes(a.term)) : [],
+    actions: state && !r.busy ? allowedActions(kind, r.attributes[state], ctx.backend.lifecycle, r.refused) : [],
     links: r.links.map((l) => linkView(ctx, l, memberships.get(`${l.kind}/${l.id}`) ?? [])),
   };
 }

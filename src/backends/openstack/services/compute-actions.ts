@@ -9,7 +9,7 @@ import type { ActionOutcome, Attributes, EntityRecord, ResourceRecord } from '..
 import { badRequest, conflict, notFound, OcciError } from '../../../errors.js';
 import type { Action, Mixin } from '../../../model/category.js';
 import { COMPUTE } from '../../../model/infrastructure.js';
-import { applicableActions, busyRefusal, isApplicable, stateRefusal } from '../../../model/lifecycle.js';
+import { allowedActions, busyRefusal, isApplicable, stateRefusal } from '../../../model/lifecycle.js';
 import { COMPUTE_ACTIONS } from '../../../model/schemes.js';
 import { toTerm } from '../../../model/templates.js';
 import type { Cloud } from '../cloud.js';
@@ -123,8 +123,7 @@ function mayRun(cloud: Cloud, server: NovaServer, action: Action): void {
   if (isBusy(server)) throw conflict(busyRefusal(entity, action, stateMessage(server)));
   const state = computeState(server.status);
   if (isApplicable(COMPUTE, state, action, OPENSTACK_LIFECYCLE)) return;
-  const refused = unsupportedActions(cloud.dialect, 'compute');
-  const allowed = applicableActions(COMPUTE, state, OPENSTACK_LIFECYCLE).map((a) => a.term).filter((t) => !refused.includes(t));
+  const allowed = allowedActions(COMPUTE, state, OPENSTACK_LIFECYCLE, unsupportedActions(cloud.dialect, 'compute')).map((a) => a.term);
   throw conflict(stateRefusal(entity, action, `${state} (${server.status})`, allowed));
 }
 
