@@ -2,85 +2,17 @@
 // clock, then what only the embedded cloud does (tokens, persistence, flavors,
 // save, the public network, addresses, rollback, timing).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import type { Attributes, Credentials, LinkSpec, ResourceRecord, ResourceSpec, UpdateSpec } from '../../src/port/backend.js';
-import { initialToken, type LocalCloud, type LocalCloudOptions, openLocalCloud } from '../../src/backends/local/index.js';
+import { describe, it } from 'node:test';
+import type { Attributes, Credentials, LinkSpec, ResourceRecord } from '../../src/port/backend.js';
 import type { Mixin } from '../../src/model/category.js';
+import { initialToken, openLocalCloud } from '../../src/backends/local/index.js';
 import { typeId } from '../../src/model/category.js';
 import * as I from '../../src/model/infrastructure.js';
 import { isOsTemplate } from '../../src/model/templates.js';
 import { backendContract, linkFrom, rejectsWith, stateOf } from './contract.js';
-
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'snf-occi-local-'));
-  dirs.push(d);
-  return d;
-};
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const TOKENS = [
-  { token: 'alice-secret-0123456789abcdef01234567', tenant: 'alice' },
-  { token: 'bob-secret-0123456789abcdef0123456789', tenant: 'bob' },
-];
-
-interface Harness {
-  cloud: LocalCloud;
-  alice: Credentials;
-  bob: Credentials;
-  dir: string;
-  /** The fake clock (ms). */
-  clock: { t: number };
-  advance: (ms: number) => void;
-}
-
-async function harness(options: Partial<LocalCloudOptions> = {}, existing?: { dir: string; clock: { t: number } }): Promise<Harness> {
-  const dir = existing?.dir ?? tempDir();
-  const clock = existing?.clock ?? { t: 1_700_000_000_000 };
-  const cloud = openLocalCloud({ dataDir: dir, memory: true, tokens: TOKENS, now: () => clock.t, ...options });
-  return {
-    cloud,
-    dir,
-    clock,
-    alice: await cloud.authenticate({ token: 'alice-secret-0123456789abcdef01234567' }),
-    bob: await cloud.authenticate({ token: 'bob-secret-0123456789abcdef0123456789' }),
-    advance: (ms) => {
-      clock.t += ms;
-    },
-  };
-}
-
-const spec = (kind: ResourceSpec['kind'], attributes: Attributes = {}, mixins: Mixin[] = [], links: LinkSpec[] = []): ResourceSpec => ({
-  kind,
-  attributes,
-  mixins,
-  links,
-});
-const change = (attributes: UpdateSpec['attributes'], addMixins: Mixin[] = [], removeMixins: Mixin[] = []): UpdateSpec => ({
-  attributes,
-  addMixins,
-  removeMixins,
-});
-const nic = (networkId: string, attributes: Attributes = {}): LinkSpec => ({
-  kind: 'networkinterface',
-  target: { kind: 'network', id: networkId },
-  mixins: [],
-  attributes,
-});
-const computeAction = (term: string) => I.COMPUTE.actions.find((a) => a.term === term)!;
-const storageAction = (term: string) => I.STORAGE.actions.find((a) => a.term === term)!;
-
-async function template(h: Harness, term: string, c = h.alice): Promise<Mixin> {
-  const t = await h.cloud.providerMixins(c);
-  const found = [...t.os, ...t.resource].find((m) => m.term === term);
-  assert.ok(found, `template ${term}`);
-  return found;
-}
+import { change, computeAction, harness, nic, spec, storageAction, tempDir, template, TOKENS } from './local-harness.js';
 
 backendContract('local (in memory, fake clock)', async () => {
   const h = await harness();

@@ -1,0 +1,81 @@
+// The embedded cloud on a fake clock, for the tests of test/backends/: an
+// in-memory cloud with two tenants' tokens, and builders of the specs the
+// backend port takes.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import type { Attributes, Credentials, LinkSpec, ResourceSpec, UpdateSpec } from '../../src/port/backend.js';
+import { type LocalCloud, type LocalCloudOptions, openLocalCloud } from '../../src/backends/local/index.js';
+import type { Mixin } from '../../src/model/category.js';
+import * as I from '../../src/model/infrastructure.js';
+
+export const dirs: string[] = [];
+export const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'snf-occi-local-'));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+export const TOKENS = [
+  { token: 'alice-secret-0123456789abcdef01234567', tenant: 'alice' },
+  { token: 'bob-secret-0123456789abcdef0123456789', tenant: 'bob' },
+];
+
+export interface Harness {
+  cloud: LocalCloud;
+  alice: Credentials;
+  bob: Credentials;
+  dir: string;
+  /** The fake clock (ms). */
+  clock: { t: number };
+  advance: (ms: number) => void;
+}
+
+export async function harness(options: Partial<LocalCloudOptions> = {}, existing?: { dir: string; clock: { t: number } }): Promise<Harness> {
+  const dir = existing?.dir ?? tempDir();
+  const clock = existing?.clock ?? { t: 1_700_000_000_000 };
+  const cloud = openLocalCloud({ dataDir: dir, memory: true, tokens: TOKENS, now: () => clock.t, ...options });
+  return {
+    cloud,
+    dir,
+    clock,
+    alice: await cloud.authenticate({ token: 'alice-secret-0123456789abcdef01234567' }),
+    bob: await cloud.authenticate({ token: 'bob-secret-0123456789abcdef0123456789' }),
+    advance: (ms) => {
+      clock.t += ms;
+    },
+  };
+}
+
+export const spec = (kind: ResourceSpec['kind'], attributes: Attributes = {}, mixins: Mixin[] = [], links: LinkSpec[] = []): ResourceSpec => ({
+  kind,
+  attributes,
+  mixins,
+  links,
+});
+export const change = (attributes: UpdateSpec['attributes'], addMixins: Mixin[] = [], removeMixins: Mixin[] = []): UpdateSpec => ({
+  attributes,
+  addMixins,
+  removeMixins,
+});
+export const nic = (networkId: string, attributes: Attributes = {}): LinkSpec => ({
+  kind: 'networkinterface',
+  target: { kind: 'network', id: networkId },
+  mixins: [],
+  attributes,
+});
+export const computeAction = (term: string) => I.COMPUTE.actions.find((a) => a.term === term)!;
+export const storageAction = (term: string) => I.STORAGE.actions.find((a) => a.term === term)!;
+
+export async function template(h: Harness, term: string, c = h.alice): Promise<Mixin> {
+  const t = await h.cloud.providerMixins(c);
+  const found = [...t.os, ...t.resource].find((m) => m.term === term);
+  assert.ok(found, `template ${term}`);
+  return found;
+}
+
