@@ -2,7 +2,7 @@
 // set up afresh for each test of the describe() that calls it (a new world,
 // a new backend with no cache carried over, project p1's credentials), or
 // behind an snf-occi server.
-import { after, before, beforeEach } from 'node:test';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
 import type { Backend, Credentials } from '../../src/port/backend.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -28,6 +28,34 @@ export function onFakeOpenStack(timeoutMs: number, ready: (f: OnFake) => Promise
     f.c = await f.backend.authenticate({ token: 'tok' });
     await ready(f);
   });
+  after(() => f.cloud.close());
+  return f;
+}
+
+export interface OnFakeCloud {
+  cloud: FakeCloud;
+  backend: Backend;
+  c: Credentials;
+}
+
+/**
+ * The OpenStack backend on a fake cloud answering with `handler`: a new
+ * backend for each test of the describe() that calls it (project p1's
+ * credentials, no cache carried over), `fresh` run first, and the requests
+ * of its sign-in forgotten, so `cloud.requests` holds the test's own.
+ */
+export function onFakeCloud(handler: (url: () => string) => Handler, timeoutMs: number, fresh: () => void = () => undefined): OnFakeCloud {
+  const f = {} as OnFakeCloud;
+  before(async () => {
+    f.cloud = await fakeCloud(handler(() => f.cloud.url));
+  });
+  beforeEach(async () => {
+    fresh();
+    f.backend = openOpenStackBackend({ keystoneUrl: `${f.cloud.url}/v3`, timeoutMs });
+    f.c = await f.backend.authenticate({ token: 'tok' });
+    f.cloud.requests.length = 0;
+  });
+  afterEach(() => f.backend.close());
   after(() => f.cloud.close());
   return f;
 }

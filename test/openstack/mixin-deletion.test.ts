@@ -6,13 +6,12 @@
 // code, so every mutant of it went untested in a Stryker run (docs/testing.md).
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
+import { describe, it } from 'node:test';
 import { snapshotTemplate } from '../../src/backends/openstack/mapping/snapshots.js';
-import { OcciError } from '../../src/errors.js';
 import { osTemplate, resourceTemplate } from '../../src/model/templates.js';
-import type { Backend, Credentials } from '../../src/port/backend.js';
-import { fakeCloud, json, type FakeCloud, type Recorded } from './fake-cloud.js';
+import { rejectsWith } from '../backends/contract.js';
+import { onFakeCloud } from './fake-backend.js';
+import { json, type Recorded } from './fake-cloud.js';
 import { fakeOpenStack, freshWorld, type World } from './fake-world.js';
 
 const MINE = '11111111-0000-4000-8000-000000000001';
@@ -57,27 +56,10 @@ function withDeletions(url: () => string, world: () => World, snapshots: () => S
 const os = (id: string, term: string) => osTemplate({ id, term, title: term });
 const snapshot = (id: string) => snapshotTemplate({ id, volume_id: 'v1', size: 1, status: 'available' }, `snap-${id}`);
 
-async function refused(p: Promise<unknown>, status: number, message: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof OcciError, String(e));
-    assert.equal(e.status, status, e.message);
-    assert.match(e.message, message);
-    return true;
-  });
-}
-
 describe('openstack: deleting provider mixins on the fake world', () => {
-  let cloud: FakeCloud;
-  let world: World;
-  let snapshots: Snapshot[];
-  let backend: Backend;
-  let c: Credentials;
-  const deletes = (): string[] => cloud.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('?')[0]!);
-
-  before(async () => {
-    cloud = await fakeCloud(withDeletions(() => cloud.url, () => world, () => snapshots));
-  });
-  beforeEach(async () => {
+  let world = freshWorld();
+  let snapshots: Snapshot[] = [];
+  const f = onFakeCloud((url) => withDeletions(url, () => world, () => snapshots), 5000, () => {
     world = freshWorld();
     const base = world.images[0]!;
     world.images.push(
@@ -89,37 +71,33 @@ describe('openstack: deleting provider mixins on the fake world', () => {
       { id: 'snap-ok', status: 'available', left: 1 },
       { id: 'snap-stuck', status: 'available', left: Infinity },
     ];
-    backend = openOpenStackBackend({ keystoneUrl: `${cloud.url}/v3`, timeoutMs: 5000 });
-    c = await backend.authenticate({ token: 'tok' });
-    cloud.requests.length = 0;
   });
-  after(async () => {
-    await backend.close();
-    await cloud.close();
-  });
+  const deletes = (): string[] => f.cloud.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('?')[0]!);
 
-  it("deletes an OS template of the project's own image, and then says it is gone already (404)", async () => {
-    await backend.deleteMixins!(c, [os(MINE, 'mine')]);
+  it("deletes an OS template of the project's own image, offers it no more, and then says it is gone already (404)", async () => {
+    assert.ok((await f.backend.providerMixins(f.c)).os.some((m) => m.providerId === MINE), 'offered, and remembered');
+    await f.backend.deleteMixins!(f.c, [os(MINE, 'mine')]);
     assert.deepEqual(deletes(), [`/image/v2/images/${MINE}`]);
-    await refused(backend.deleteMixins!(c, [os(MINE, 'mine')]), 404, new RegExp(`^template mine \\(image ${MINE}\\) is gone already$`));
+    assert.ok(!(await f.backend.providerMixins(f.c)).os.some((m) => m.providerId === MINE), 'the templates are read afresh: no longer offered');
+    await rejectsWith(f.backend.deleteMixins!(f.c, [os(MINE, 'mine')]), 404, new RegExp(`^template mine \\(image ${MINE}\\) is gone already$`));
   });
 
   it("refuses another project's image, a protected one and a flavor (403, saying why), deleting nothing of the request", async () => {
-    await refused(backend.deleteMixins!(c, [os(MINE, 'mine'), os(THEIRS, 'theirs')]), 403, /^template theirs is owned by project p2, not yours \(p1\): only its owner can delete it$/);
+    await rejectsWith(f.backend.deleteMixins!(f.c, [os(MINE, 'mine'), os(THEIRS, 'theirs')]), 403, /^template theirs is owned by project p2, not yours \(p1\): only its owner can delete it$/);
     const publicImage = world.images[0]!;
-    await refused(backend.deleteMixins!(c, [os(String(publicImage.id), 'tiny')]), 403, /^template tiny is a public image owned by project [0-9a-f]+, not yours \(p1\)/);
-    await refused(backend.deleteMixins!(c, [os(LOCKED, 'locked')]), 403, new RegExp(`^template locked \\(image ${LOCKED}\\) is protected; unprotect it first \\(openstack image set --unprotected ${LOCKED}\\), then delete it$`));
+    await rejectsWith(f.backend.deleteMixins!(f.c, [os(String(publicImage.id), 'tiny')]), 403, /^template tiny is a public image owned by project [0-9a-f]+, not yours \(p1\)/);
+    await rejectsWith(f.backend.deleteMixins!(f.c, [os(LOCKED, 'locked')]), 403, new RegExp(`^template locked \\(image ${LOCKED}\\) is protected; unprotect it first \\(openstack image set --unprotected ${LOCKED}\\), then delete it$`));
     const flavor = resourceTemplate({ id: 'f1', term: 'small', cores: 1, ramMiB: 512, diskGB: 1 });
-    await refused(backend.deleteMixins!(c, [flavor]), 403, /is defined by the cloud and cannot be deleted; only OS templates your project saved and storage snapshots can be$/);
+    await rejectsWith(f.backend.deleteMixins!(f.c, [flavor]), 403, /is defined by the cloud and cannot be deleted; only OS templates your project saved and storage snapshots can be$/);
     assert.deepEqual(deletes(), [], 'the own image of the first request is still there');
     assert.ok(world.images.some((i) => i.id === MINE));
   });
 
   it('deletes a snapshot and waits until Cinder no longer has it; a missing one is 404, a failed deletion 502', async () => {
-    await backend.deleteMixins!(c, [snapshot('snap-ok')]);
+    await f.backend.deleteMixins!(f.c, [snapshot('snap-ok')]);
     assert.deepEqual(deletes(), ['/volume/v3/p1/snapshots/snap-ok']);
     assert.deepEqual(snapshots.map((s) => s.id), ['snap-stuck'], 'gone when the call returns');
-    await refused(backend.deleteMixins!(c, [snapshot('snap-ok')]), 404, /^snapshot snap-snap-ok is gone already$/);
-    await refused(backend.deleteMixins!(c, [snapshot('snap-stuck')]), 502, /^the cloud failed to delete snapshot snap-snap-stuck \(snap-stuck, status error_deleting\); try DELETE again/);
+    await rejectsWith(f.backend.deleteMixins!(f.c, [snapshot('snap-ok')]), 404, /^snapshot snap-snap-ok is gone already$/);
+    await rejectsWith(f.backend.deleteMixins!(f.c, [snapshot('snap-stuck')]), 502, /^the cloud failed to delete snapshot snap-snap-stuck \(snap-stuck, status error_deleting\); try DELETE again/);
   });
 });

@@ -5,13 +5,13 @@
 // instead of by the Synnefo stand-in's server start-ups (docs/testing.md).
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { openOpenStackBackend } from '../../src/backends/openstack/index.js';
-import type { Backend, Credentials, ResourceRecord, ResourceSpec, UpdateSpec } from '../../src/port/backend.js';
+import { describe, it } from 'node:test';
+import type { ResourceRecord, ResourceSpec, UpdateSpec } from '../../src/port/backend.js';
 import type { Mixin } from '../../src/model/category.js';
 import * as I from '../../src/model/infrastructure.js';
-import { OcciError } from '../../src/errors.js';
-import { fakeCloud, json, type FakeCloud, type Recorded } from './fake-cloud.js';
+import { rejectsWith } from '../backends/contract.js';
+import { onFakeCloud } from './fake-backend.js';
+import { json, type Recorded } from './fake-cloud.js';
 
 type Doc = Record<string, unknown>;
 
@@ -82,44 +82,19 @@ const spec = (attributes: ResourceSpec['attributes'], mixins: Mixin[] = []): Res
 const change = (attributes: UpdateSpec['attributes'], addMixins: Mixin[] = [], removeMixins: Mixin[] = []): UpdateSpec => ({ attributes, addMixins, removeMixins });
 const action = (term: string) => I.NETWORK.actions.find((a) => a.term === term)!;
 
-async function refused(p: Promise<unknown>, status: number, message: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof OcciError, String(e));
-    assert.equal(e.status, status, e.message);
-    assert.match(e.message, message);
-    return true;
-  });
-}
-
 describe('openstack networks on a recording Neutron', () => {
-  let cloud: FakeCloud;
   let state = fresh();
-  let backend: Backend;
-  let c: Credentials;
+  const f = onFakeCloud((url) => neutron(url, () => state), 5000, () => (state = fresh()));
   /** The Neutron calls made since the last look (sign-in and version documents aside). */
   const calls = (): string[] => {
-    const made = cloud.requests.filter((r) => r.path.startsWith('/network/')).map((r) => `${r.method} ${r.path.replace('/network/v2.0/', '')}`);
-    cloud.requests.length = 0;
+    const made = f.cloud.requests.filter((r) => r.path.startsWith('/network/')).map((r) => `${r.method} ${r.path.replace('/network/v2.0/', '')}`);
+    f.cloud.requests.length = 0;
     return made;
   };
-  const bodyOf = (method: string, path: string): Doc => cloud.requests.find((r) => r.method === method && r.path === `/network/v2.0/${path}`)!.body as Doc;
-
-  before(async () => {
-    cloud = await fakeCloud(neutron(() => cloud.url, () => state));
-  });
-  beforeEach(async () => {
-    state = fresh();
-    backend = openOpenStackBackend({ keystoneUrl: `${cloud.url}/v3`, timeoutMs: 5000 });
-    c = await backend.authenticate({ token: 'tok' });
-    cloud.requests.length = 0;
-  });
-  after(async () => {
-    await backend.close();
-    await cloud.close();
-  });
+  const bodyOf = (method: string, path: string): Doc => f.cloud.requests.find((r) => r.method === method && r.path === `/network/v2.0/${path}`)!.body as Doc;
 
   it('creates the network and its subnet from the ipnetwork attributes: name, VLAN, CIDR, IP version, DHCP off for static, the gateway', async () => {
-    const made = await backend.createResource(c, spec({ 'occi.core.title': 'lan', 'occi.network.vlan': 42, 'occi.network.address': '10.9.0.0/24', 'occi.network.gateway': '10.9.0.254', 'occi.network.allocation': 'static' }, [I.IPNETWORK]));
+    const made = await f.backend.createResource(f.c, spec({ 'occi.core.title': 'lan', 'occi.network.vlan': 42, 'occi.network.address': '10.9.0.0/24', 'occi.network.gateway': '10.9.0.254', 'occi.network.allocation': 'static' }, [I.IPNETWORK]));
     assert.deepEqual(bodyOf('POST', 'networks'), { network: { name: 'lan', 'provider:network_type': 'vlan', 'provider:segmentation_id': 42 } });
     assert.deepEqual(bodyOf('POST', 'subnets'), { subnet: { network_id: made.id, cidr: '10.9.0.0/24', ip_version: 4, enable_dhcp: false, gateway_ip: '10.9.0.254' } });
     assert.deepEqual(made.attributes, {
@@ -135,74 +110,77 @@ describe('openstack networks on a recording Neutron', () => {
   });
 
   it('names an untitled network occi-network, makes no subnet without an address, and an IPv6 subnet with DHCP for a v6 range', async () => {
-    const plain = await backend.createResource(c, spec({}));
+    const plain = await f.backend.createResource(f.c, spec({}));
     assert.deepEqual(calls(), ['POST networks']);
     assert.deepEqual(plain.mixins, []);
     assert.equal(plain.attributes['occi.core.title'], 'occi-network');
-    await backend.createResource(c, spec({ 'occi.network.address': '2001:db8::/64' }, [I.IPNETWORK]));
-    assert.deepEqual(bodyOf('POST', 'subnets'), { subnet: { network_id: 'net-2', cidr: '2001:db8::/64', ip_version: 6, enable_dhcp: true } });
+    const empty = await f.backend.createResource(f.c, spec({ 'occi.core.title': '' }));
+    assert.equal(empty.attributes['occi.core.title'], 'occi-network', 'an empty title is no name');
+    calls();
+    await f.backend.createResource(f.c, spec({ 'occi.network.address': '2001:db8::/64' }, [I.IPNETWORK]));
+    assert.deepEqual(bodyOf('POST', 'subnets'), { subnet: { network_id: 'net-3', cidr: '2001:db8::/64', ip_version: 6, enable_dhcp: true } });
   });
 
   it('refuses before sending anything: a gateway or allocation without an address, a client id, links', async () => {
-    await refused(backend.createResource(c, spec({ 'occi.network.gateway': '10.0.0.1' })), 400, /^occi\.network\.gateway and occi\.network\.allocation need occi\.network\.address \(a CIDR\)$/);
-    await refused(backend.createResource(c, spec({ 'occi.network.allocation': 'dynamic' })), 400, /need occi\.network\.address/);
-    await refused(backend.createResource(c, { ...spec({}), id: 'mine' }), 400, /OpenStack assigns network ids/);
+    await rejectsWith(f.backend.createResource(f.c, spec({ 'occi.network.gateway': '10.0.0.1' })), 400, /^occi\.network\.gateway and occi\.network\.allocation need occi\.network\.address \(a CIDR\)$/);
+    await rejectsWith(f.backend.createResource(f.c, spec({ 'occi.network.allocation': 'dynamic' })), 400, /need occi\.network\.address/);
+    await rejectsWith(f.backend.createResource(f.c, { ...spec({}), id: 'mine' }), 400, /OpenStack assigns network ids/);
     const link = { kind: 'networkinterface' as const, target: { kind: 'network' as const, id: 'ext' }, mixins: [], attributes: {} };
-    await refused(backend.createResource(c, { ...spec({}), links: [link] }), 400, /a network owns no links/);
+    await rejectsWith(f.backend.createResource(f.c, { ...spec({}), links: [link] }), 400, /a network owns no links/);
     assert.deepEqual(calls(), []);
   });
 
   it('removes the network again when Neutron refuses its subnet, and answers with that refusal (R52)', async () => {
-    await assert.rejects(backend.createResource(c, spec({ 'occi.network.address': '10.0.0.1/24' }, [I.IPNETWORK])), /not a valid IP subnet/);
+    await assert.rejects(f.backend.createResource(f.c, spec({ 'occi.network.address': '10.0.0.1/24' }, [I.IPNETWORK])), /not a valid IP subnet/);
     assert.deepEqual(calls(), ['POST networks', 'POST subnets', 'DELETE networks/net-1']);
     assert.deepEqual([...state.networks.keys()], ['ext']);
   });
 
   it('updates only what changed: the name, the gateway, DHCP for the allocation; a subnet for a new address', async () => {
-    const made = await backend.createResource(c, spec({ 'occi.core.title': 'lan', 'occi.network.address': '10.9.0.0/24' }, [I.IPNETWORK]));
+    const made = await f.backend.createResource(f.c, spec({ 'occi.core.title': 'lan', 'occi.network.address': '10.9.0.0/24' }, [I.IPNETWORK]));
     calls();
-    await backend.update(c, 'network', made.id, change({ 'occi.core.title': 'lan' }));
+    await f.backend.update(f.c, 'network', made.id, change({ 'occi.core.title': 'lan' }));
     assert.deepEqual(calls().filter((m) => !m.startsWith('GET')), [], 'the same title sends nothing');
-    const renamed = await backend.update(c, 'network', made.id, change({ 'occi.core.title': 'wan', 'occi.network.gateway': '10.9.0.9', 'occi.network.allocation': 'static' }));
+    const renamed = await f.backend.update(f.c, 'network', made.id, change({ 'occi.core.title': 'wan', 'occi.network.gateway': '10.9.0.9', 'occi.network.allocation': 'static' }));
     assert.deepEqual(bodyOf('PUT', `networks/${made.id}`), { network: { name: 'wan' } });
     assert.deepEqual(bodyOf('PUT', 'subnets/sub-2'), { subnet: { gateway_ip: '10.9.0.9', enable_dhcp: false } });
     assert.equal(renamed.attributes['occi.network.allocation'], 'static');
-    const plain = await backend.createResource(c, spec({}));
+    const plain = await f.backend.createResource(f.c, spec({}));
     calls();
-    const ip = await backend.update(c, 'network', plain.id, change({ 'occi.network.address': '10.8.0.0/24' }));
+    const ip = await f.backend.update(f.c, 'network', plain.id, change({ 'occi.network.address': '10.8.0.0/24' }));
     assert.deepEqual(bodyOf('POST', 'subnets'), { subnet: { network_id: plain.id, cidr: '10.8.0.0/24', ip_version: 4, enable_dhcp: true } });
     assert.equal((ip as ResourceRecord).attributes['occi.network.address'], '10.8.0.0/24');
   });
 
   it('refuses changing the CIDR, the VLAN or another mixin (400), sending nothing', async () => {
-    const made = await backend.createResource(c, spec({ 'occi.network.vlan': 7, 'occi.network.address': '10.9.0.0/24' }, [I.IPNETWORK]));
+    const made = await f.backend.createResource(f.c, spec({ 'occi.network.vlan': 7, 'occi.network.address': '10.9.0.0/24' }, [I.IPNETWORK]));
     calls();
-    await refused(backend.update(c, 'network', made.id, change({ 'occi.network.address': '10.7.0.0/24' })), 400, /^occi\.network\.address cannot change from 10\.9\.0\.0\/24; create another network$/);
-    await refused(backend.update(c, 'network', made.id, change({ 'occi.network.vlan': 8 })), 400, /^occi\.network\.vlan cannot be changed on an existing network$/);
-    await refused(backend.update(c, 'network', made.id, change({}, [I.IPNETWORK])), 400, /only the ipnetwork mixin/);
+    await rejectsWith(f.backend.update(f.c, 'network', made.id, change({ 'occi.network.address': '10.7.0.0/24' })), 400, /^occi\.network\.address cannot change from 10\.9\.0\.0\/24; create another network$/);
+    await rejectsWith(f.backend.update(f.c, 'network', made.id, change({ 'occi.network.vlan': 8 })), 400, /^occi\.network\.vlan cannot be changed on an existing network$/);
+    await rejectsWith(f.backend.update(f.c, 'network', made.id, change({}, [I.IPNETWORK])), 400, /only the ipnetwork mixin/);
     assert.deepEqual(calls().filter((m) => !m.startsWith('GET')), []);
-    await backend.update(c, 'network', made.id, change({ 'occi.network.vlan': 7 }));
+    await f.backend.update(f.c, 'network', made.id, change({ 'occi.network.vlan': 7 }));
   });
 
   it('takes its own network down and up (admin state), refuses up when active (409) and any action on another project\'s network (403)', async () => {
-    const made = await backend.createResource(c, spec({}));
-    const down = await backend.action(c, 'network', made.id, action('down'), {});
+    const made = await f.backend.createResource(f.c, spec({}));
+    const down = await f.backend.action(f.c, 'network', made.id, action('down'), {});
     assert.deepEqual(bodyOf('PUT', `networks/${made.id}`), { network: { admin_state_up: false } });
     assert.equal(down.entity?.attributes['occi.network.state'], 'inactive');
     assert.equal(down.entity?.attributes['occi.network.state.message'], 'ACTIVE (admin state down)');
-    const up = await backend.action(c, 'network', made.id, action('up'), {});
+    const up = await f.backend.action(f.c, 'network', made.id, action('up'), {});
     assert.equal(up.entity?.attributes['occi.network.state'], 'active');
-    await refused(backend.action(c, 'network', made.id, action('up'), {}), 409, /is active; up is not allowed in that state/);
-    await refused(backend.action(c, 'network', 'ext', action('down'), {}), 403, /^network ext \(public\) is the external network of project p9: only that project can take it down/);
-    assert.deepEqual(((await backend.get(c, 'network', 'ext')) as ResourceRecord).refused, ['up', 'down']);
-    await refused(backend.action(c, 'network', made.id, I.COMPUTE.actions[0]!, {}), 400, /does not apply to a network/);
+    await rejectsWith(f.backend.action(f.c, 'network', made.id, action('up'), {}), 409, /is active; up is not allowed in that state/);
+    await rejectsWith(f.backend.action(f.c, 'network', 'ext', action('down'), {}), 403, /^network ext \(public\) is the external network of project p9: only that project can take it down/);
+    assert.deepEqual(((await f.backend.get(f.c, 'network', 'ext')) as ResourceRecord).refused, ['up', 'down']);
+    await rejectsWith(f.backend.action(f.c, 'network', made.id, I.COMPUTE.actions[0]!, {}), 400, /does not apply to a network/);
   });
 
   it('deletes a network it finds (404 for one it does not)', async () => {
-    const made = await backend.createResource(c, spec({}));
+    const made = await f.backend.createResource(f.c, spec({}));
     calls();
-    await backend.delete(c, 'network', made.id);
+    await f.backend.delete(f.c, 'network', made.id);
     assert.deepEqual(calls().filter((m) => m !== 'GET subnets'), [`GET networks/${made.id}`, `DELETE networks/${made.id}`]);
-    await refused(backend.delete(c, 'network', made.id), 404, /not found/);
+    await rejectsWith(f.backend.delete(f.c, 'network', made.id), 404, /not found/);
   });
 });
