@@ -63,10 +63,9 @@ function entityMixins(ctx: OcciContext, record: EntityRecord): Mixin[] {
 }
 
 /** The actions of its kind a record can run now, by term: its state's, less those its cloud refuses now. */
-function allowedNow(kind: Kind, record: EntityRecord, lifecycle: OcciContext['backend']['lifecycle']): string[] {
-  const attr = stateAttribute(kind);
+function allowedNow(kind: Kind, record: EntityRecord, state: string, lifecycle: OcciContext['backend']['lifecycle']): string[] {
   const refused = 'refused' in record ? (record.refused ?? []) : [];
-  return attr ? allowedActions(kind, record.attributes[attr], lifecycle, refused).map((a) => a.term) : [];
+  return allowedActions(kind, record.attributes[state], lifecycle, refused).map((a) => a.term);
 }
 
 // R81, D2: an action the state does not allow is a 409 that says what is allowed now.
@@ -77,7 +76,7 @@ function checkState(kind: Kind, record: EntityRecord, action: Action, lifecycle:
   }
   const attr = stateAttribute(kind);
   if (attr && kind.actions.includes(action) && !isApplicable(kind, record.attributes[attr], action, lifecycle)) {
-    throw conflict(stateRefusal(entity, action, String(record.attributes[attr]), allowedNow(kind, record, lifecycle)));
+    throw conflict(stateRefusal(entity, action, String(record.attributes[attr]), allowedNow(kind, record, attr, lifecycle)));
   }
 }
 

@@ -40,7 +40,7 @@ export interface Plan {
 export function queryOf(plan: Plan, s: Source, detail: ListQuery['detail']): ListQuery {
   return {
     kind: s.kind,
-    detail: s.test || plan.residual ? 'records' : detail,
+    detail,
     ...(s.ids ? { ids: s.ids } : {}),
     ...(s.mixins.length ? { mixins: s.mixins } : {}),
     ...(plan.where.length ? { where: plan.where } : {}),

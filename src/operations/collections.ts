@@ -124,11 +124,10 @@ export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payloa
     const wanted = new Set(named.map((l) => key(entityOf(ctx, l))));
     targets = targets.filter((m) => wanted.has(key(m.record)));
   }
-  // Links first: deleting a resource takes its links with it.
+  // Links first: deleting a resource takes its links with it, and each member is listed once,
+  // so none is gone before its turn but by another request (a link's 404 below).
   targets.sort((a, b) => Number(isLinkRecord(b.record)) - Number(isLinkRecord(a.record)));
-  const gone = new Set<string>();
   for (const { record } of targets) {
-    if (gone.has(key(record))) continue;
     const kept = await ctx.backend.delete(ctx.creds, record.kind, record.id, record).then(
       () => false,
       (err: unknown) => {
@@ -143,8 +142,6 @@ export async function deleteAll(ctx: OcciContext, owner: CollectionOwner, payloa
     );
     if (kept) continue;
     await forgetEntity(ctx, record);
-    gone.add(key(record));
-    if (!isLinkRecord(record)) record.links.forEach((l) => gone.add(key(l)));
   }
   return { type: 'ok' };
 }
@@ -174,12 +171,12 @@ export function listing(ctx: OcciContext, payload: Payload): string[] | undefine
 function memberById(ctx: OcciContext, e: EntityInput): string[] {
   if (e.location !== undefined) return [];
   const id = e.attributes['occi.core.id'];
-  if (typeof id !== 'string' || /^(?:\/|https?:)/i.test(id)) return [];
+  if (typeof id !== 'string') return [];
   const bare = id.replace(/^urn:uuid:/i, '');
   for (const ref of e.categories) {
     const c = ctx.catalog.resolve(ref);
     const term = c?.class === 'kind' ? termOfKind(c) : undefined;
-    if (term && isValidId(bare)) return [entityPath(term, bare)];
+    if (term && isValidId(bare)) return [entityPath(term, bare)]; // a URL or a path (':', '/') is no id
   }
   return [];
 }

@@ -34,8 +34,8 @@ export function entityPath(kind: EntityKindTerm, id: string): string {
 
 /** The entity a request path names, or undefined when the path is no entity URL. */
 export function parseEntityPath(path: string): EntityLocation | undefined {
+  // No slash, only the first, or one at the end: no kind location is '' or '/', and the id pattern refuses ''.
   const slash = path.lastIndexOf('/');
-  if (slash <= 0 || slash === path.length - 1) return undefined;
   const kind = KIND_BY_LOCATION.get(path.slice(0, slash + 1));
   const id = path.slice(slash + 1);
   if (!kind || !ID.test(id)) return undefined;
