@@ -8,11 +8,10 @@ import { typeId, type Mixin } from '../../src/model/category.js';
 import { COMPUTE, NETWORK, STORAGE } from '../../src/model/infrastructure.js';
 import { deleteAll, list, listing, membership, NO_FILTER } from '../../src/operations/collections.js';
 import type { OcciContext } from '../../src/operations/context.js';
-import { create } from '../../src/operations/entities.js';
 import type { OcciResult } from '../../src/operations/result.js';
 import type { ResourceRecord } from '../../src/port/backend.js';
-import { emptyPayload, type EntityView } from '../../src/rendering/document.js';
-import { BASE, entityPayload, INFRA, KIND, openWorld, payload, refusal, type World } from './world.js';
+import { emptyPayload } from '../../src/rendering/document.js';
+import { BASE, INFRA, KIND, newCompute, openWithMixins, payload, refusal, type World } from './world.js';
 
 const TAG = { scheme: 'http://me.example/tags#', term: 'blue', title: null, location: '/tags/blue/' };
 const TAG_ID = TAG.scheme + TAG.term;
@@ -22,17 +21,11 @@ let world: World;
 let ctx: OcciContext;
 /** A fresh world for each test (hooked per describe, so the files can share one process). */
 async function setUp(): Promise<void> {
-  world = await openWorld();
-  await world.store.add(world.alice.tenant, [TAG]);
-  ctx = await world.context();
+  ({ world, ctx } = await openWithMixins([TAG]));
 }
 const tearDown = (): void => world.close();
 
-async function compute(links = 0): Promise<ResourceRecord> {
-  const r = await create(ctx, COMPUTE, entityPayload({ categories: [KIND('compute')], links: Array.from({ length: links }, () => ({ categories: [], target: '/network/public', attributes: {} })) }));
-  const id = (r as { views: EntityView[] }).views[0]!.location.split('/').pop()!;
-  return (await world.cloud.get(world.alice, 'compute', id)) as ResourceRecord;
-}
+const compute = (links = 0): Promise<ResourceRecord> => newCompute(world, ctx, links);
 const where = (r: { kind: string; id: string }) => `${BASE}/${r.kind}/${r.id}`;
 const listed = (r: OcciResult) => (r as { locations: string[] }).locations;
 const exists = async (r: { kind: string; id: string }) => (await world.cloud.get(world.alice, r.kind as 'compute', r.id)) !== undefined;

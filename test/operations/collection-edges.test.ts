@@ -8,11 +8,10 @@ import { typeId } from '../../src/model/category.js';
 import { COMPUTE, LINK, NETWORK } from '../../src/model/infrastructure.js';
 import { deleteAll, filterFrom, listing, membership, NO_FILTER } from '../../src/operations/collections.js';
 import type { OcciContext } from '../../src/operations/context.js';
-import { create } from '../../src/operations/entities.js';
 import { entityOf } from '../../src/operations/locations.js';
 import type { Backend, EntityRecord, ResourceRecord, UpdateSpec } from '../../src/port/backend.js';
-import { emptyPayload, type EntityView } from '../../src/rendering/document.js';
-import { BASE, entityPayload, KIND, openWorld, payload, refusal, type World } from './world.js';
+import { emptyPayload } from '../../src/rendering/document.js';
+import { BASE, KIND, newCompute, openWithMixins, payload, refusal, type World } from './world.js';
 
 const TAG = { scheme: 'http://me.example/tags#', term: 'blue', title: null, location: '/tags/blue/' };
 const TAG_ID = TAG.scheme + TAG.term;
@@ -20,18 +19,13 @@ const IPNETWORK = 'http://schemas.ogf.org/occi/infrastructure/network#ipnetwork'
 
 let world: World;
 let ctx: OcciContext;
+/** A fresh world for each test (hooked per describe, so the files can share one process). */
 async function setUp(): Promise<void> {
-  world = await openWorld();
-  await world.store.add(world.alice.tenant, [TAG]);
-  ctx = await world.context();
+  ({ world, ctx } = await openWithMixins([TAG]));
 }
 const tearDown = (): void => world.close();
 
-async function compute(links = 0): Promise<ResourceRecord> {
-  const r = await create(ctx, COMPUTE, entityPayload({ categories: [KIND('compute')], links: Array.from({ length: links }, () => ({ categories: [], target: '/network/public', attributes: {} })) }));
-  const id = (r as { views: EntityView[] }).views[0]!.location.split('/').pop()!;
-  return (await world.cloud.get(world.alice, 'compute', id)) as ResourceRecord;
-}
+const compute = (links = 0): Promise<ResourceRecord> => newCompute(world, ctx, links);
 const tagged = async () => (await world.store.members(world.alice.tenant, TAG_ID)).map((m) => `${m.kind}/${m.id}`);
 const failure = (status: number) => Object.assign(new Error(`the cloud answered ${status}`), { status });
 /** The embedded cloud, but deletes of `kind` fail with `status` (without deleting). */

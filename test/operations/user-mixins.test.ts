@@ -122,6 +122,28 @@ describe('user mixin definitions: what is refused, and why', () => {
     await refused(context(), [tag({ location: `/${'l'.repeat(40)}/` })], 403, /quotas\.mixinLocationLength/);
   });
 
+  test('a length over its quota names the field, the limit and the remedy; the tenant quota says to delete some', async () => {
+    await refused(context(), [tag({ scheme: `http://me.example/${'s'.repeat(30)}#` })], 403, /a user mixin's scheme may have at most 40 characters, this one has 49.*shorten it/s);
+    await refused(context(), [tag({ title: 't'.repeat(21) })], 403, /a user mixin's title may have at most 20 characters, this one has 21/);
+    await refused(context(), [tag({ location: `/${'l'.repeat(40)}/` })], 403, /a user mixin's location may have at most 40 characters, this one has 42/);
+    const ctx = context();
+    await defineUserMixins(ctx, [tag({ term: 'a', location: '/a/' }), tag({ term: 'b', location: '/b/' })]);
+    await assert.rejects(defineUserMixins(ctx, [tag({ term: 'c', location: '/c/' }), tag({ term: 'd', location: '/d/' })]), (e: unknown) => e instanceof OcciError && /delete some/.test(e.message));
+  });
+
+  test('an invalid term or scheme is quoted at most 80 or 200 characters, whatever the quotas allow', async () => {
+    const roomy = context({ quotas: { ...QUOTAS, mixinTermLength: 1000, mixinSchemeLength: 1000 } });
+    const term = `a b${'x'.repeat(200)}`;
+    await refused(roomy, [tag({ term })], 400, new RegExp(`invalid term ${JSON.stringify(term.slice(0, 80))}:`));
+    const scheme = `me.example/${'s'.repeat(300)}#`;
+    await refused(roomy, [tag({ scheme })], 400, new RegExp(`scheme ${JSON.stringify(scheme.slice(0, 200))} must be`));
+  });
+
+  test('a location is a path from its first character to its last: no invalid segment before or after valid ones (R29)', async () => {
+    await refused(context(), [tag({ location: '/a%/blue/' })], 400, /not a valid path/);
+    await refused(context(), [tag({ location: '/blue/a%2fb/' })], 400, /not a valid path/);
+  });
+
   test('a valid tag is stored as the row it names; an absolute URL of this server becomes its path', async () => {
     const ctx = context();
     await defineUserMixins(ctx, [tag({ title: 'Blue things' }), tag({ term: 'green', location: 'http://occi.example:8888/green/' })]);

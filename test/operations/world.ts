@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { OcciError } from '../../src/errors.js';
 import { openLocalCloud, type LocalCloud } from '../../src/backends/local/index.js';
 import { CatalogCache } from '../../src/operations/catalog-cache.js';
+import { create } from '../../src/operations/entities.js';
+import { COMPUTE } from '../../src/model/infrastructure.js';
 import type { MixinQuotas, OcciContext } from '../../src/operations/context.js';
-import type { Credentials } from '../../src/port/backend.js';
-import { emptyPayload, type CategoryRef, type EntityInput, type Payload } from '../../src/rendering/document.js';
+import type { Credentials, ResourceRecord } from '../../src/port/backend.js';
+import { emptyPayload, type CategoryRef, type EntityInput, type EntityView, type Payload } from '../../src/rendering/document.js';
 import { UserMixinStore } from '../../src/store/user-mixin-store.js';
 
 export const INFRA = 'http://schemas.ogf.org/occi/infrastructure#';
@@ -100,4 +102,19 @@ export function refusal(status: number, ...expected: Array<string | RegExp>): (e
     }
     return true;
   };
+}
+
+/** A compute made through the operation, with `links` network interfaces to the public network, as the cloud records it. */
+export async function newCompute(world: World, ctx: OcciContext, links = 0): Promise<ResourceRecord> {
+  const nics = Array.from({ length: links }, () => ({ categories: [], target: '/network/public', attributes: {} }));
+  const r = await create(ctx, COMPUTE, entityPayload({ categories: [KIND('compute')], links: nics }));
+  const id = (r as { views: EntityView[] }).views[0]!.location.split('/').pop()!;
+  return (await world.cloud.get(world.alice, 'compute', id)) as ResourceRecord;
+}
+
+/** A fresh world in which alice has defined the user mixins `rows`, and the context of her requests. */
+export async function openWithMixins(rows: Parameters<UserMixinStore['add']>[1]): Promise<{ world: World; ctx: OcciContext }> {
+  const world = await openWorld();
+  await world.store.add(world.alice.tenant, rows);
+  return { world, ctx: await world.context() };
 }
