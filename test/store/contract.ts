@@ -48,6 +48,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(await store.list(t), [row('Z', '/tags/Z/'), row('a', '/tags/a/'), row('b', '/tags/b/', 'Bee')]);
       assert.deepEqual(await store.list(other), [row('a')]);
       assert.deepEqual(await store.list(freshTenant()), []);
+      const u = freshTenant();
+      await store.add(u, [row('a', '/z/'), row('z', '/a/'), row('m', '/m/')]);
+      assert.deepEqual((await store.list(u)).map((r) => r.location), ['/a/', '/m/', '/z/'], 'by location, not by name');
     });
 
     it('answers a clash the caller could not see with 409, storing nothing of the batch (R30)', async () => {

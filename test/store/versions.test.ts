@@ -43,4 +43,37 @@ describe('store versions', () => {
     const kept = trusting.version('a');
     assert.equal(trusting.version('a'), kept);
   });
+
+  it('never give a tenant a number it had before, whatever mix of its own changes and everyone’s', () => {
+    const v = new Versions();
+    const seen = [v.version('a')];
+    for (const step of ['changed', 'all', 'changed', 'changed', 'all', 'all', 'changed', 'all']) {
+      if (step === 'changed') v.changed('a');
+      else v.changedAll();
+      seen.push(v.version('a'));
+    }
+    assert.equal(new Set(seen).size, seen.length, `a number came back (a cache would serve what it held then): ${seen.join(', ')}`);
+  });
+
+  it('count the trust period from the last time everything was taken as changed (a turned clock)', () => {
+    let now = 1_000_000;
+    const own = Object.getOwnPropertyDescriptor(performance, 'now');
+    Object.defineProperty(performance, 'now', { value: () => now, configurable: true, writable: true });
+    try {
+      const v = new Versions(5_000);
+      const first = v.version('a');
+      now += 5_000;
+      assert.equal(v.version('a'), first, 'trusted up to the end of the period');
+      now += 1;
+      const second = v.version('a');
+      assert.notEqual(second, first, 'past it, taken as changed');
+      now += 4_999;
+      assert.equal(v.version('a'), second, 'a new period began then: trusted again for its length');
+      now += 2;
+      assert.notEqual(v.version('a'), second, 'and past that one too');
+    } finally {
+      if (own) Object.defineProperty(performance, 'now', own);
+      else delete (performance as { now?: unknown }).now;
+    }
+  });
 });
