@@ -1,11 +1,14 @@
 // Method × path before any operation runs (dispatch.ts: 405 with Allow, what
 // ?action= takes, locations where an entity is expected), and what the
 // listener answers by itself: 503 while starting, 405 to CONNECT, a
-// malformed request's 400 word for word, and why a port cannot be bound.
+// malformed request's 400 word for word, a connection the client resets
+// (destroyed, nothing answered or logged), and why a port cannot be bound.
 import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { defaults } from '../../src/config/config.js';
 import { dispatch, type Call } from '../../src/http/dispatch.js';
 import { bindFailure, createListener, SERVER_HEADER } from '../../src/http/listener.js';
@@ -137,6 +140,51 @@ describe('what the listener answers by itself', () => {
     const text = await raw(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(config.limits.maxHeaderBytes + 10)}\r\n\r\n`);
     assert.match(text, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
     assert.ok(text.endsWith(`\r\n\r\nRequest Header Fields Too Large: request headers larger than ${config.limits.maxHeaderBytes} bytes\n`), text);
+  });
+});
+
+describe('a client error on a socket that can no longer be written', () => {
+  test('a connection the client resets (idle, or kept alive after an answer) is destroyed: no answer, nothing logged as refused', async () => {
+    const config = defaults();
+    config.port = 0;
+    config.host = '127.0.0.1';
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const listener = createListener(config, pino({ level: 'info' }, sink) as Logger);
+    listener.serve((_req: IncomingMessage, res: ServerResponse) => res.end('answered\n'));
+    const { port } = await listener.listen();
+    try {
+      for (const before of ['nothing', 'an answered request']) {
+        // Added after the listener's own: runs once it has dealt with the error.
+        const seen = new Promise<{ code: string | undefined; writable: boolean }>((resolve) =>
+          listener.server.once('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => resolve({ code: err.code, writable: socket.writable })),
+        );
+        const arrived = new Promise((resolve) => listener.server.once('connection', resolve));
+        const client = net.connect(port, '127.0.0.1');
+        await new Promise((r) => client.once('connect', r));
+        await arrived;
+        if (before !== 'nothing') {
+          const answer = new Promise<string>((r) => client.once('data', (d) => r(String(d))));
+          client.write('GET /-/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+          assert.match(await answer, /^HTTP\/1\.1 200 [^]*\r\n\r\nanswered\n$/, 'the first request is answered and the connection kept');
+        }
+        // A reset (RST), as a client that crashed or gave up sends: node reports it as a client error.
+        client.resetAndDestroy();
+        assert.deepEqual(await seen, { code: 'ECONNRESET', writable: false }, `reset after ${before}`);
+        assert.deepEqual(
+          lines.filter((l) => /request refused|malformed/.test(l)),
+          [],
+          `a reset after ${before} is not a malformed request: nothing is answered or logged as refused`,
+        );
+      }
+    } finally {
+      await new Promise((r) => listener.server.close(r));
+    }
   });
 });
 

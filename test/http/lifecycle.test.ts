@@ -1,4 +1,5 @@
-// Server lifecycle: graceful shutdown finishes requests in flight; slow
+// Server lifecycle: graceful shutdown finishes requests in flight and answers
+// 503 to a request arriving on a kept-alive connection meanwhile; slow
 // clients are cut off by the request timeout; OCCI/1.1 clients get 1.1 states.
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -27,6 +28,16 @@ function openRequest(port: number, head: string): { socket: net.Socket; reply: P
   return { socket, reply };
 }
 
+/** The fields of an answer's head, by lower-case name. */
+const head = (text: string): Record<string, string> => {
+  const fields: Record<string, string> = {};
+  for (const line of text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    fields[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return fields;
+};
+
 describe('server lifecycle', () => {
   test('SIGTERM-style shutdown lets a request in flight finish, then refuses new connections', async () => {
     const s = await startServer();
@@ -46,6 +57,41 @@ describe('server lifecycle', () => {
       new Promise((resolve, reject) => net.connect(s.port, '127.0.0.1').on('connect', resolve).on('error', reject)),
       /ECONNREFUSED/,
     );
+  });
+
+  test('a request arriving on a kept-alive connection after the shutdown began gets a 503 saying so, with Retry-After; the one in flight is served', async () => {
+    const s = await startServer();
+    const body = `Category: ${COMPUTE_KIND}\n`;
+    // The first request is in flight (its handler waits for the body), so the connection is not idle
+    // and the shutdown does not close it.
+    const { socket, reply } = openRequest(
+      s.port,
+      `POST /compute/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: ${ALICE}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    try {
+      await until(s, 'the first request is in flight', (st) => st.inFlight === 1);
+      const closing = s.close();
+      await until(s, 'the server is draining', (st) => st.draining);
+      // The first request's body, and a second request on the same kept-alive connection.
+      socket.write(`${body}GET /-/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: ${ALICE}\r\nAccept: text/plain\r\n\r\n`);
+      const [first, second, ...more] = (await reply).split(/(?=HTTP\/1\.1 \d{3} )/).filter((a) => a !== '');
+      await closing;
+      assert.match(first ?? '', /^HTTP\/1\.1 201 /, 'the request in flight is finished');
+      assert.match(second ?? '', /^HTTP\/1\.1 503 Service Unavailable\r\n/, `the request after the shutdown began: ${second}`);
+      assert.deepEqual(more, [], 'nothing more on the connection');
+      const fields = head(second!);
+      assert.equal(fields['retry-after'], '30');
+      assert.equal(fields['content-type'], 'text/plain; charset=utf-8');
+      assert.match(fields['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+      assert.match(fields['server'] ?? '', /^snf-occi\//);
+      assert.equal(second!.slice(second!.indexOf('\r\n\r\n') + 4), `the server is shutting down\nrequest-id: ${fields['x-request-id']}\n`);
+      assert.ok(
+        s.logs.some((l) => /"status":503/.test(l) && /the server is shutting down/.test(l)),
+        'the access log names the refusal',
+      );
+    } finally {
+      socket.destroy();
+    }
   });
 
   test('a client that never finishes its request is answered 408 after the request timeout', async () => {

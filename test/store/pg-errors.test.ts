@@ -80,8 +80,10 @@ describe('PostgreSQL failures', () => {
   });
 
   it('leave an OCCI answer already made as it is, even one whose words look like trouble', () => {
-    const made = Object.assign(new OcciError(409, 'Connection terminated: a name that reads like a driver message'), { code: 'ECONNRESET' });
-    assert.equal(unavailableFor(made), undefined);
+    // A message may quote what a client sent, which can read like the driver's words.
+    const made = new OcciError(409, 'the mixin "Connection ended" is not queryable: a title that reads like a driver message');
+    assert.equal(trouble(made), 'unreachable', 'its words alone would pass for trouble');
+    assert.equal(unavailableFor(made), undefined, 'but an answer already made is left as it is');
   });
 
   it('tell operators the cause: the code before the message unless the message has it, the error itself when it says nothing', () => {

@@ -6,22 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { defaultStoreSettings } from '../../src/config/store-settings.js';
 import { CHANNEL, notice } from '../../src/store/postgres/changes.js';
 import { clientConfig } from '../../src/store/postgres/connection.js';
 import { PostgresStore } from '../../src/store/postgres/pg-store.js';
-import type { StoreLog, StoreSettings } from '../../src/store/store.js';
+import type { StoreSettings } from '../../src/store/store.js';
 import { postgresMissing, startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { freshTenant, row } from './contract.js';
+import { eventually, lines, log, settings } from './pg-support.js';
 
 const missing = postgresMissing();
 if (missing) process.stdout.write(`# SKIPPED: PostgreSQL replica tests: ${missing}\n`);
-
-const lines: string[] = [];
-const log: StoreLog = {
-  info: (f, m) => void lines.push(`info ${m} ${JSON.stringify(f)}`),
-  warn: (f, m) => void lines.push(`warn ${m} ${JSON.stringify(f)}`),
-};
 
 describe('change notices, their size', () => {
   it('name the replica and the tenant; a tenant too long for a notice (PostgreSQL takes under 8000 bytes) is sent as everyone', () => {
@@ -33,26 +27,10 @@ describe('change notices, their size', () => {
   });
 });
 
-/** Polls `check` until it holds; fails with what was last seen. */
-async function eventually(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      if ((last = await check()) === true) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${ms} ms; last seen: ${String(last)}\nstore log:\n${lines.slice(-10).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('PostgreSQL replicas', { skip: missing ?? false }, () => {
   let cluster: PgCluster;
   let databases = 0;
   const fresh = (): Promise<string> => cluster.createDatabase(`replicas_${process.pid}_${++databases}`);
-  const settings = (url: string, more: Partial<StoreSettings> = {}): StoreSettings => ({ ...defaultStoreSettings(), url, ...more });
   before(async () => {
     cluster = await startPostgres();
   });
@@ -115,6 +93,12 @@ describe('PostgreSQL replicas', { skip: missing ?? false }, () => {
       await notify(payload);
       await eventually(`the replica hears ${JSON.stringify(payload)}`, () => store.version(marker) !== before);
     };
+    // The test listens too, to learn the notices' words (and so the first replica's id).
+    const spy = new pg.Client({ connectionString: url });
+    const payloads: string[] = [];
+    spy.on('notification', (n) => payloads.push(n.payload ?? ''));
+    await spy.connect();
+    await spy.query(`LISTEN ${CHANNEL}`);
     try {
       const [t1, u1] = [two.version(t), two.version(u)];
       await one.add(t, [row('a')]);
@@ -122,16 +106,137 @@ describe('PostgreSQL replicas', { skip: missing ?? false }, () => {
       assert.notEqual(two.version(t), t1, 'the tenant changed through the other replica moved on');
       assert.equal(two.version(u), u1, 'another tenant did not');
 
+      await eventually('the test hears the first replica’s notice', () => payloads.some((p) => p.endsWith(`\n${t}`)));
+      const oneId = payloads.find((p) => p.endsWith(`\n${t}`))!.split('\n')[0]!;
       const mine = one.version(t);
+      await notify(`${oneId}\n${t}`);
       await heard(one, `someone\n${marker}`);
-      assert.equal(one.version(t), mine, 'its own notice, heard back, moved nothing: it knew first');
+      assert.equal(one.version(t), mine, 'a notice of its own, heard back, moves nothing: it knew first');
+
+      const t1b = two.version(t);
+      await one.remove(t, 'http://example.com/tags#', 'never-defined');
+      await heard(two, `someone\n${marker}`);
+      assert.equal(two.version(t), t1b, 'removing what was never defined changed nothing: no notice');
 
       const [t2, u2] = [two.version(t), two.version(u)];
       await notify('someone\n*');
       await eventually('"*" moves every tenant', () => two.version(u) !== u2);
       assert.notEqual(two.version(t), t2);
     } finally {
+      await spy.end();
       await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it('runs a tagging again when PostgreSQL aborts it to break a deadlock, and it succeeds', async () => {
+    const url = await fresh();
+    const store = await PostgresStore.open({ settings: settings(url), log });
+    const other = new pg.Client({ connectionString: url, application_name: 'test other writer' });
+    await other.connect();
+    const t = freshTenant();
+    const tag = 'http://example.com/tags#busy';
+    const waiting = async (who: string): Promise<boolean> =>
+      (await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1", [who])).length === 1;
+    try {
+      await store.add(t, [row('busy')]);
+      // Another writer (a replica, say) holds compute/x; the store's tagging of [y, x] takes y, then waits for x.
+      // The other one checks for deadlocks only after 10 s: the store's statement is the one PostgreSQL aborts.
+      await other.query("SET deadlock_timeout = '10s'");
+      await other.query('BEGIN');
+      await other.query("INSERT INTO membership (tenant, mixin, kind, entity_id) VALUES ($1, $2, 'compute', 'x')", [t, tag]);
+      const tagging = store.associate(t, tag, [{ kind: 'compute', id: 'y' }, { kind: 'compute', id: 'x' }]);
+      await eventually('the tagging waits for compute/x', () => waiting('snf-occi'));
+      const crossing = other.query("INSERT INTO membership (tenant, mixin, kind, entity_id) VALUES ($1, $2, 'compute', 'y') ON CONFLICT DO NOTHING", [t, tag]);
+      await crossing;
+      await other.query('COMMIT');
+      assert.equal(await tagging, true, 'aborted once (deadlock), run again, done');
+      assert.deepEqual((await store.members(t, tag)).map((m) => m.id).sort(), ['x', 'y']);
+    } finally {
+      await other.end();
+      await store.close();
+    }
+  });
+
+  it('lists by the bytes of locations whatever the database’s collation (here ICU English, where "a" < "Z")', async (t) => {
+    const icu = await cluster.sql("SELECT 1 FROM pg_collation WHERE collprovider = 'i' LIMIT 1");
+    if (icu.length === 0) return t.skip('this PostgreSQL was built without ICU: no second collation to try');
+    const name = `replicas_${process.pid}_${++databases}_icu`;
+    await cluster.sql(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en' LOCALE 'C.UTF-8'`);
+    const store = await PostgresStore.open({ settings: settings(cluster.url(name)), log });
+    try {
+      const tenant = freshTenant();
+      await store.add(tenant, [row('b'), row('Z'), row('a')]);
+      assert.deepEqual((await store.list(tenant)).map((r) => r.location), ['/tags/Z/', '/tags/a/', '/tags/b/']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says when it brought the tables up to date, and leaves no connection behind once closed or refused at start', async () => {
+    const url = await fresh();
+    const db = new URL(url).pathname.slice(1);
+    const connections = async (): Promise<string> =>
+      (await cluster.sql<{ application_name: string }>('SELECT application_name FROM pg_stat_activity WHERE datname = $1 ORDER BY 1', [db])).map((r) => r.application_name).join(', ');
+    const from = lines.length;
+    const first = await PostgresStore.open({ settings: settings(url), log });
+    await first.close();
+    await eventually('no connection left after close', async () => (await connections()) === '');
+    const second = await PostgresStore.open({ settings: settings(url), log });
+    await second.close();
+    const said = lines.slice(from).filter((l) => l.includes("brought the shared store's tables up to date"));
+    assert.equal(said.length, 1, `once, by the first start: ${said.join('\n')}`);
+    assert.match(said[0]!, /"applied":\[1\]/);
+    await eventually('none after the second close', async () => (await connections()) === '');
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query("INSERT INTO snf_occi_schema (version, what) VALUES (999, 'from the future')");
+    await c.end();
+    await assert.rejects(PostgresStore.open({ settings: settings(url), log }), /newer snf-occi/);
+    await eventually('none after a start it refused', async () => (await connections()) === '');
+  });
+
+  it('takes every version as new while it cannot hear the others, and once more when it hears again', async () => {
+    const url = await fresh();
+    const store = await PostgresStore.open({ settings: settings(url, { connectTimeoutMs: 1_000 }), log });
+    const t = freshTenant();
+    try {
+      const before = store.version(t);
+      await cluster.stop();
+      await eventually('the replica knows it is deaf', () => !store.listening);
+      const deaf = store.version(t);
+      assert.notEqual(deaf, before);
+      const later = store.version(t);
+      assert.notEqual(later, deaf, 'each read while deaf: nothing cached can be trusted');
+      await cluster.start();
+      await eventually('it listens again', () => store.listening);
+      // Whatever changed between the last read while deaf and listening again was not heard.
+      assert.notEqual(store.version(t), later);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('answers association order from the recorded order, not from where rows happen to lie in the table', async () => {
+    const url = await fresh();
+    const store = await PostgresStore.open({ settings: settings(url), log });
+    const t = freshTenant();
+    const typeId = (term: string): string => `http://example.com/tags#${term}`;
+    try {
+      await store.add(t, [row('x'), row('y')]);
+      // Tagged y first, then x: the other way round from the names' order.
+      await store.associate(t, typeId('y'), [{ kind: 'compute', id: '1' }]);
+      await store.associate(t, typeId('x'), [{ kind: 'compute', id: '1' }]);
+      // Maintenance rewrites the table in the order of an index (CLUSTER; a dump and restore may too): by name.
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query('CLUSTER membership USING membership_pkey');
+      const lying = (await c.query('SELECT mixin FROM membership WHERE tenant = $1 ORDER BY ctid', [t])).rows.map((r) => r.mixin);
+      await c.end();
+      assert.deepEqual(lying, [typeId('x'), typeId('y')], 'the table holds them in the other order now, as do the names');
+      assert.deepEqual(await store.mixinsOf(t, 'compute', '1'), [typeId('y'), typeId('x')]);
+      assert.deepEqual([...(await store.mixinsOfEach(t, [{ kind: 'compute', id: '1' }])).entries()], [['compute/1', [typeId('y'), typeId('x')]]]);
+    } finally {
+      await store.close();
     }
   });
 });

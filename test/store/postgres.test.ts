@@ -6,49 +6,22 @@
 // itself when it is back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { defaultStoreSettings } from '../../src/config/store-settings.js';
 import { OcciError } from '../../src/errors.js';
 import { LISTENER_NAME, PostgresStore } from '../../src/store/postgres/pg-store.js';
 import { SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
-import type { StoreLog, StoreSettings } from '../../src/store/store.js';
 import { postgresMissing, startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { freshTenant, row, storeContract, typeIdOf } from './contract.js';
+import { eventually, lines, log, settings } from './pg-support.js';
 
 const missing = postgresMissing();
 if (missing) process.stdout.write(`# SKIPPED: PostgreSQL store tests: ${missing}\n`);
 
-/** Log lines the stores wrote, to show when a case fails. */
-const lines: string[] = [];
-const log: StoreLog = {
-  info: (f, m) => void lines.push(`info ${m} ${JSON.stringify(f)}`),
-  warn: (f, m) => void lines.push(`warn ${m} ${JSON.stringify(f)}`),
-};
-
 let cluster: PgCluster | undefined;
 let databases = 0;
-
-const settings = (url: string, more: Partial<StoreSettings> = {}): StoreSettings => ({ ...defaultStoreSettings(), url, ...more });
 
 /** A store on a new database of the cluster. */
 async function freshDatabase(): Promise<string> {
   return cluster!.createDatabase(`store_${process.pid}_${++databases}`);
-}
-
-/** Polls `check` until it holds; fails with what was last seen. */
-async function eventually(what: string, check: () => Promise<unknown> | unknown, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const r = await check();
-      if (r !== false) return;
-      last = r;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${ms} ms; last seen: ${String(last)}\nstore log:\n${lines.slice(-10).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('PostgreSQL store', { skip: missing ?? false }, () => {

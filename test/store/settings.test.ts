@@ -56,6 +56,8 @@ describe('store settings', () => {
     assert.equal(describeTarget({ ...settings, url: 'postgres://snf:s3cret@db.example.org:6543/occi' }, {}), 'PostgreSQL occi at db.example.org:6543 as snf');
     assert.equal(describeTarget({ ...settings, url: 'postgres://' }, { PGHOST: 'pg1', PGUSER: 'u', PGDATABASE: 'd', PGPORT: '5433' }), 'PostgreSQL d at pg1:5433 as u');
     assert.equal(describeTarget({ ...settings, url: 'postgresql:///occi?host=/run/postgresql' }, { PGUSER: 'u' }), 'PostgreSQL occi at /run/postgresql as u');
+    assert.equal(describeTarget({ ...settings, url: 'postgres://db/occi' }, { USER: 'me' }), 'PostgreSQL occi at db:5432 as me', "PostgreSQL's default port, and the login's name as the user, as libpq does");
+    assert.equal(describeTarget({ ...settings, url: 'postgres://' }, {}), 'PostgreSQL postgres at localhost:5432 as postgres');
   });
 });
 
