@@ -19,7 +19,17 @@ describe('openstack: HTTP client faults', () => {
       const path = req.path;
       // Never answered (closed with the fake cloud): a 504 can only come from our own timeout.
       if (path === '/slow') return;
-      else if (path === '/500') json(res, 500, { computeFault: { message: 'kaput' } });
+      else if (path === '/half') {
+        // Headers and the start of a body, then nothing: the timeout must cover the body too.
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+        res.write('{"servers": [');
+      } else if (path === '/moved') {
+        res.writeHead(302, { Location: '/elsewhere' });
+        res.end();
+      } else if (path === '/subject') {
+        res.writeHead(201, { 'Content-Type': 'application/json', 'X-Subject-Token': 'gAAAA-scoped', 'Set-Cookie': ['a=1', 'b=2'] });
+        res.end('{}');
+      } else if (path === '/500') json(res, 500, { computeFault: { message: 'kaput' } });
       else if (path === '/garbage') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end('{"servers": [');
@@ -47,6 +57,25 @@ describe('openstack: HTTP client faults', () => {
     // exchange with the fake cloud lets it have arrived, by order not by time.
     await http.request('nova', { method: 'GET', url: `${cloud.url}/empty` });
     assert.equal(count('/slow'), 1, 'a timeout is not retried');
+  });
+
+  it('answers 504 when the body stops coming after the headers, within the same timeout', async () => {
+    await rejectsWith(http.request('cinder', { method: 'GET', url: `${cloud.url}/half` }), 504, /cinder did not answer within 300 ms/);
+    assert.equal(count('/half'), 1, 'a timeout is not retried');
+  });
+
+  it('follows no redirect: a 302 is a failure naming the status, and its target is never asked', async () => {
+    await rejectsWith(http.request('nova', { method: 'GET', url: `${cloud.url}/moved` }), 502, /nova failed \(HTTP 302\)/);
+    assert.equal(count('/elsewhere'), 0);
+  });
+
+  it("reads the answer's headers by name in any case, repeated ones joined", async () => {
+    const res = await http.request('keystone', { method: 'POST', url: `${cloud.url}/subject`, body: {} });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get('x-subject-token'), 'gAAAA-scoped');
+    assert.equal(res.headers.get('X-Subject-Token'), 'gAAAA-scoped');
+    assert.equal(res.headers.get('set-cookie'), 'a=1, b=2');
+    assert.equal(res.headers.get('x-missing'), null);
   });
 
   it('retries a GET once on 5xx, then answers 502 with the cloud message', async () => {

@@ -1,9 +1,12 @@
-// The one JSON HTTP client every OpenStack call goes through: Node's fetch, a
-// per-call timeout, one retry of idempotent GETs, and cloud failures turned
-// into OcciErrors (see cloud-errors.ts). Tokens never appear in messages.
+// The one JSON HTTP client every OpenStack call goes through: undici's plain
+// request on a kept-alive Agent (tls.ts), a per-call timeout covering the
+// body too, no redirects followed, one retry of idempotent GETs, and cloud
+// failures turned into OcciErrors (see cloud-errors.ts). Tokens never appear
+// in messages.
 import { OcciError } from '../../../errors.js';
 import { outcomeOf, reportCloudCall } from '../../../cloud-calls.js';
 import { errorForStatus, errorForTransport, isConnectFailure, isTimeout } from './cloud-errors.js';
+import { globalDispatcher, type Dispatcher } from './tls.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -21,9 +24,14 @@ export interface HttpRequest {
   secrets?: readonly string[];
 }
 
+/** A response header by name (any case), its values joined; null when absent. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse<T> {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** Parsed JSON; undefined for empty bodies. */
   body: T | undefined;
 }
@@ -32,8 +40,8 @@ export interface HttpOptions {
   timeoutMs: number;
   /** WWW-Authenticate value for 401s from the cloud. */
   challenge: string;
-  /** The undici dispatcher carrying TLS settings (see tls.ts). */
-  dispatcher?: () => Promise<object>;
+  /** The undici Agent carrying the connections and TLS settings (see tls.ts); Node's global one without. */
+  dispatcher?: () => Promise<Dispatcher>;
   /** Pause before the GET retry. */
   retryDelayMs?: number;
 }
@@ -49,14 +57,16 @@ export class JsonHttp {
   async request<T>(service: string, req: HttpRequest): Promise<HttpResponse<T>> {
     const retries = req.method === 'GET' ? 1 : 0;
     for (let attempt = 0; ; attempt++) {
-      let res: Response;
+      let status: number;
+      let headers: Record<string, string | string[] | undefined>;
       let text: string;
       const started = performance.now();
       const call = { service, method: req.method, url: req.url };
       try {
-        res = await fetch(req.url, await this.init(req));
-        text = await res.text();
-        reportCloudCall({ ...call, status: res.status, outcome: outcomeOf(res.status), ms: performance.now() - started });
+        const res = await (await this.dispatcher()).request(this.init(req));
+        ({ statusCode: status, headers } = res);
+        text = await res.body.text();
+        reportCloudCall({ ...call, status, outcome: outcomeOf(status), ms: performance.now() - started });
       } catch (err) {
         reportCloudCall({ ...call, outcome: isTimeout(err) ? 'timeout' : 'unreachable', ms: performance.now() - started });
         // A refused connection never reached the cloud, so even a POST may be repeated.
@@ -67,25 +77,31 @@ export class JsonHttp {
         }
         throw errorForTransport(service, err, this.o.timeoutMs);
       }
-      if (res.status >= 500 && attempt < retries) {
+      if (status >= 500 && attempt < retries) {
         await this.pause();
         continue;
       }
-      const ok = (res.status >= 200 && res.status < 300) || (req.accept?.includes(res.status) ?? false);
+      // A redirect is not followed (a cloud's API never sends one where it answers): like any other unexpected status, a failure.
+      const ok = (status >= 200 && status < 300) || (req.accept?.includes(status) ?? false);
       if (!ok) {
         throw errorForStatus({
           service,
-          status: res.status,
+          status,
           body: text,
           secrets: [...(req.token ? [req.token] : []), ...(req.secrets ?? [])],
           challenge: this.o.challenge,
         });
       }
-      return { status: res.status, headers: res.headers, body: parseBody<T>(service, res.status, text) };
+      return { status, headers: headerReader(headers), body: parseBody<T>(service, status, text) };
     }
   }
 
-  private async init(req: HttpRequest): Promise<RequestInit> {
+  private dispatcher(): Promise<Dispatcher> {
+    return this.o.dispatcher ? this.o.dispatcher() : globalDispatcher();
+  }
+
+  private init(req: HttpRequest): Parameters<Dispatcher['request']>[0] {
+    const url = new URL(req.url);
     const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
     if (req.token !== undefined) headers['X-Auth-Token'] = req.token;
     let body: string | undefined;
@@ -93,20 +109,22 @@ export class JsonHttp {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(req.body);
     }
-    const init: RequestInit & { dispatcher?: object } = {
-      method: req.method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(this.o.timeoutMs),
-      redirect: 'error',
-    };
-    if (this.o.dispatcher) init.dispatcher = await this.o.dispatcher();
-    return init;
+    // The timeout covers the body as well as the headers: undici ends the body's reading when the signal fires.
+    return { origin: url.origin, path: `${url.pathname}${url.search}`, method: req.method, headers, body, signal: AbortSignal.timeout(this.o.timeoutMs) };
   }
 
   private pause(): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, this.o.retryDelayMs ?? 100));
   }
+}
+
+function headerReader(raw: Record<string, string | string[] | undefined>): ResponseHeaders {
+  return {
+    get(name: string): string | null {
+      const v = raw[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+    },
+  };
 }
 
 function parseBody<T>(service: string, status: number, text: string): T | undefined {
