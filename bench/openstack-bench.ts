@@ -11,7 +11,8 @@
 //   . /var/lib/openstack-lite/demo-openrc && npm run bench:openstack
 // BENCH_OS_N (30) requests per operation, BENCH_OS_CYCLES (10) storage
 // create+delete and compute stop+start cycles, BENCH_OS_COMPUTES (3),
-// BENCH_OS_DEADLINE_S (900).
+// BENCH_OS_DEADLINE_S (900); BENCH_OS_ONLY=<names, comma-separated> measures
+// only the operations whose names begin so (e.g. "GET /storage,GET /compute/<id>").
 import { rmSync } from 'node:fs';
 import { passwordToken, primaryAccount, type OsAccount, type Token } from '../test/openstack/os-env.js';
 import {
@@ -149,6 +150,12 @@ function operations(e: Endpoints, o: Occi, f: Fixture, made: Created): Operation
   ];
 }
 
+/** BENCH_OS_ONLY: the operations to measure, by the start of their names; all without it. */
+function chosen(op: Operation): boolean {
+  const only = process.env.BENCH_OS_ONLY?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return !only?.length || only.some((prefix) => op.name.startsWith(prefix));
+}
+
 /** The operation's row, then one for each step of a cycle (laps). */
 async function measure(op: Operation, mode: Mode, o: Occi, a: OsAccount, t: Token): Promise<Row[]> {
   const token = (): Promise<string> => (mode === 'new token' ? freshToken(a, t) : Promise.resolve(t.token));
@@ -219,7 +226,7 @@ async function main(): Promise<number> {
     process.stdout.write(`run ${RUN}: setting up ${COMPUTES} computes (tiny, m1.nano, on shared) and a volume attached to the first …\n`);
     const fixture = await unlessInterrupted(setUp(e, t, made));
     const rows: Row[] = [];
-    for (const op of operations(e, o, fixture, made)) {
+    for (const op of operations(e, o, fixture, made).filter(chosen)) {
       for (const mode of ['new token', 'cached token'] as const) {
         process.stdout.write(`measuring ${op.name}, ${mode} …\n`);
         rows.push(...(await unlessInterrupted(measure(op, mode, o, account, t))));
