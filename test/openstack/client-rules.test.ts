@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { catalogFromV2, findEndpoint, type Endpoint } from '../../src/backends/openstack/clients/catalog.js';
 import { cloudMessage, errorForStatus, errorForTransport, sanitize } from '../../src/backends/openstack/clients/cloud-errors.js';
+import { Cinder, volumeMicroversion } from '../../src/backends/openstack/clients/cinder.js';
+import { Glance } from '../../src/backends/openstack/clients/glance.js';
 import type { JsonHttp } from '../../src/backends/openstack/clients/http.js';
+import { Neutron } from '../../src/backends/openstack/clients/neutron.js';
+import { negotiateMicroversion, Nova } from '../../src/backends/openstack/clients/nova.js';
 import { Identity } from '../../src/backends/openstack/clients/keystone.js';
 import { passwordToken } from '../../src/backends/openstack/clients/keystone-login.js';
 import { OcciError } from '../../src/errors.js';
@@ -178,5 +182,79 @@ describe('openstack clients: errors without an HTTP answer, and rate limits', ()
     const e = errorForStatus({ service: 'cinder', status: 413, body: '{"overLimit": {"message": "VolumeSizeExceedsLimit: too large", "code": 413}}', secrets: [], challenge: '' });
     assert.equal(e.status, 413);
     assert.match(e.message, /^over the cloud's quota/);
+  });
+});
+
+describe('openstack clients: service wrappers', () => {
+  const page = (key: string, items: unknown[], next?: string): Answer => ({
+    status: 200,
+    body: { [key]: items, [`${key}_links`]: [{ rel: 'self', href: 'https://nova/v2.1/self' }, ...(next ? [{ rel: 'next', href: next }] : [])] },
+  });
+
+  it('follows the "next" link of a listing, not its other links, and reads no page past what was asked', async () => {
+    const { http, calls } = recordingHttp((c) =>
+      c.url.includes('marker=b') ? page('servers', [{ id: 'c' }, { id: 'd' }]) : page('servers', [{ id: 'a' }, { id: 'b' }], 'https://nova/v2.1/servers?marker=b'),
+    );
+    const nova = new Nova(http, 'https://nova/v2.1', 'tok', undefined);
+    assert.deepEqual((await nova.listServerRefs()).map((s) => s.id), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(calls.map((c) => c.url), ['https://nova/v2.1/servers', 'https://nova/v2.1/servers?marker=b']);
+    calls.length = 0;
+    assert.deepEqual((await nova.listServerRefs({ limit: 2 })).map((s) => s.id), ['a', 'b']);
+    assert.equal(calls.length, 1, 'two items asked, two on the first page: no second page read');
+  });
+
+  it('Glance: images are listed 200 a page; an image it does not know is undefined', async () => {
+    const { http, calls } = recordingHttp((c) => (c.url.endsWith('/images/nope') ? { status: 404 } : { status: 200, body: { images: [] } }));
+    const glance = new Glance(http, 'https://glance/v2', 'tok');
+    await glance.listImages();
+    assert.equal(calls[0]!.url, 'https://glance/v2/images?limit=200');
+    assert.equal(await glance.getImage('nope'), undefined);
+  });
+
+  it('Nova: a device or a fixed address is asked for only when given', async () => {
+    const { http, calls } = recordingHttp(() => ({ status: 200, body: { volumeAttachment: { volumeId: 'v' }, interfaceAttachment: { port_id: 'p', net_id: 'n' } } }));
+    const nova = new Nova(http, 'https://nova/v2.1', 'tok', '2.90');
+    await nova.attachVolume('s', 'v', '/dev/vdc');
+    await nova.attachVolume('s', 'v', undefined);
+    await nova.attachInterface('s', 'n', '192.0.2.9');
+    await nova.attachInterface('s', 'n', undefined);
+    assert.deepEqual(calls.map((c) => c.body), [
+      { volumeAttachment: { volumeId: 'v', device: '/dev/vdc' } },
+      { volumeAttachment: { volumeId: 'v' } },
+      { interfaceAttachment: { net_id: 'n', fixed_ips: [{ ip_address: '192.0.2.9' }] } },
+      { interfaceAttachment: { net_id: 'n' } },
+    ]);
+  });
+
+  it('Nova: microversion 2.47, the lowest the mapping needs, is enough', async () => {
+    const { http } = recordingHttp(() => ({ status: 200, body: { version: { version: '2.47' } } }));
+    assert.equal(await negotiateMicroversion(http, 'https://nova/v2.1', 'tok'), '2.47');
+    const { http: old } = recordingHttp(() => ({ status: 200, body: { version: { version: '2.46' } } }));
+    await assert.rejects(negotiateMicroversion(old, 'https://nova/v2.1', 'tok'), (e: OcciError) => e.status === 502 && /2\.47 or newer/.test(e.message));
+  });
+
+  it('Neutron: the filters asked for are applied again to the answer (Cyclades reads none of them), and a gone network is not found', async () => {
+    const port = (id: string, device: string, network: string): unknown => ({ id, device_id: device, network_id: network });
+    const { http } = recordingHttp((c) => {
+      if (c.url.includes('/subnets')) return { status: 200, body: { subnets: [{ id: 's1', network_id: 'n1' }, { id: 's2', network_id: 'n2' }] } };
+      if (c.url.includes('/ports')) return { status: 200, body: { ports: [port('p1', 'vm1', 'n1'), port('p2', 'vm2', 'n1'), port('p3', 'vm1', 'n2')] } };
+      if (c.url.includes('/floatingips')) return { status: 200, body: { floatingips: [{ id: 'f1', port_id: 'p1' }, { id: 'f2', port_id: 'p9' }, { id: 'f3', port_id: null }] } };
+      return { status: 200, body: { network: { id: 'n1', status: 'DELETED' } } };
+    });
+    const neutron = new Neutron(http, 'https://neutron/v2.0', 'tok', (n) => n.status === 'DELETED');
+    assert.deepEqual((await neutron.listSubnets(['n1'])).map((s) => s.id), ['s1']);
+    assert.deepEqual((await neutron.listPorts({ device_id: 'vm1' })).map((p) => p.id), ['p1', 'p3']);
+    assert.deepEqual((await neutron.listPorts({ network_id: 'n1' })).map((p) => p.id), ['p1', 'p2']);
+    assert.deepEqual((await neutron.listFloatingIps({ port_id: ['p1'] })).map((f) => f.id), ['f1']);
+    assert.equal(await neutron.getNetwork('n1'), undefined);
+  });
+
+  it('Cinder: the v3 microversion comes from the v3 entry of the version document; a gone volume is not found', async () => {
+    const { http } = recordingHttp(() => ({ status: 300, body: { versions: [{ id: 'v2.0', version: '' }, { id: 'v3.0', version: '3.70' }] } }));
+    assert.equal(await volumeMicroversion(http, 'https://cinder/v3/proj', 'tok'), '3.70');
+    const { http: none } = recordingHttp(() => ({ status: 300, body: { versions: [{ id: 'v3.0', version: '' }] } }));
+    assert.equal(await volumeMicroversion(none, 'https://cinder/v3/proj', 'tok'), undefined);
+    const { http: gone } = recordingHttp(() => ({ status: 200, body: { volume: { id: 'v1', status: 'deleted' } } }));
+    assert.equal(await new Cinder(gone, 'https://cinder/v3/proj', 'tok', (v) => v.status === 'deleted').getVolume('v1'), undefined);
   });
 });
