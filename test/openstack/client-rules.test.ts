@@ -203,12 +203,16 @@ describe('openstack clients: service wrappers', () => {
     assert.equal(calls.length, 1, 'two items asked, two on the first page: no second page read');
   });
 
-  it('Glance: images are listed 200 a page; an image it does not know is undefined', async () => {
-    const { http, calls } = recordingHttp((c) => (c.url.endsWith('/images/nope') ? { status: 404 } : { status: 200, body: { images: [] } }));
+  it('Glance: images are listed 200 a page; an image it does not know (404) or an id it refuses (400) is no image, whatever the error body', async () => {
+    const { http, calls } = recordingHttp((c) =>
+      c.url.endsWith('/images/nope') ? { status: 404, body: { code: 404, message: 'No image found with ID nope' } }
+      : c.url.endsWith('/images/bad%20id') ? { status: 400, body: { code: 400, message: 'Invalid image id' } }
+      : { status: 200, body: { images: [] } });
     const glance = new Glance(http, 'https://glance/v2', 'tok');
     await glance.listImages();
     assert.equal(calls[0]!.url, 'https://glance/v2/images?limit=200');
-    assert.equal(await glance.getImage('nope'), undefined);
+    assert.equal(await glance.getImage('nope'), undefined, 'the error document is no image');
+    assert.equal(await glance.getImage('bad id'), undefined);
   });
 
   it('Nova: a device or a fixed address is asked for only when given', async () => {
