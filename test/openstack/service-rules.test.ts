@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 import { isSettled } from '../../src/backends/openstack/services/compute-actions.js';
 import { untilGone } from '../../src/backends/openstack/services/wait.js';
-import type { OcciError } from '../../src/errors.js';
+import { OPENSTACK } from '../../src/backends/openstack/dialect.js';
+import { TemplateIndex, type ImageInfo } from '../../src/backends/openstack/mapping/templates.js';
+import { checkBase64, planServer, type PlanContext } from '../../src/backends/openstack/services/compute-plan.js';
+import { OcciError } from '../../src/errors.js';
+import type { ResourceSpec } from '../../src/port/backend.js';
 import * as I from '../../src/model/infrastructure.js';
 import { rejectsWith, stateOf } from '../backends/contract.js';
 import { onFakeOpenStack } from './fake-backend.js';
@@ -28,6 +32,26 @@ describe('openstack services: waiting', () => {
       untilGone(async () => ({ status: 'deleting' }), { what: 'storage v1', deadlineMs: 250, describe: (v) => `status ${v.status}` }),
       (e: OcciError) => e.status === 504 && / after 0\.3 s \(status deleting\)\. /.test(e.message),
     );
+  });
+});
+
+describe('openstack services: a compute plan', () => {
+  const images: ImageInfo[] = [{ id: 'i1', name: 'debian' }, { id: 'i2', name: 'ubuntu' }];
+  const templates = new TemplateIndex(images, [{ id: 'f1', name: 'small', vcpus: 1, ram: 512, disk: 1 }, { id: 'f2', name: 'large', vcpus: 4, ram: 4096, disk: 1 }]);
+  const ctx: PlanContext = { templates, dialect: OPENSTACK, project: 'p1', microversion: '2.90', networks: new Map() };
+  const spec = (mixins: ResourceSpec['mixins']): ResourceSpec => ({ kind: 'compute', mixins, attributes: {}, links: [] });
+  const [debian, ubuntu] = templates.os;
+  const [small] = templates.resource;
+
+  it('R103: two os_tpl mixins with one resource_tpl are refused as two resource_tpl are', () => {
+    const refused = (e: unknown): boolean => e instanceof OcciError && e.status === 400 && /exactly one os_tpl and one resource_tpl/.test(e.message);
+    assert.throws(() => planServer(spec([debian!, ubuntu!, small!]), ctx), refused);
+    assert.throws(() => planServer(spec([debian!, small!, templates.resource[1]!]), ctx), refused);
+  });
+
+  it('D19: user data whose length is no multiple of four is not Base64', () => {
+    assert.throws(() => checkBase64('aGk'), (e: unknown) => e instanceof OcciError && e.status === 400 && /must be Base64 text/.test(e.message));
+    assert.equal(checkBase64('aGk='), 'aGk=');
   });
 });
 
