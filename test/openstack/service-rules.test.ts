@@ -64,6 +64,12 @@ describe('openstack services: compute actions and updates on the fake world', ()
     assert.deepEqual(f.cloud.requests.slice(from).map((r) => r.path).filter((p) => p.includes('/servers')), []);
   });
 
+  test('R54: a storage id the cloud could not have is not found without asking Cinder', async () => {
+    const from = f.cloud.requests.length;
+    assert.equal(await f.backend.get(f.c, 'storage', 'not/an-id'), undefined);
+    assert.deepEqual(f.cloud.requests.slice(from).map((r) => r.path).filter((p) => p.includes('/volumes')), []);
+  });
+
   test('R79: a storage action on a compute is refused before Nova is asked', async () => {
     const from = f.cloud.requests.length;
     await rejectsWith(f.backend.action(f.c, 'compute', SERVER_ID, I.STORAGE_ONLINE, {}), 400, /does not apply to a compute/);
