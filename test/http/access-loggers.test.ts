@@ -62,3 +62,14 @@ test("a logger's own changes to a line reach the access line (mixin, formatter, 
   assert.equal((await lineOf({ redact: ['agent'] })).agent, '[Redacted]', 'redaction');
   assert.equal((await lineOf({}, (l) => l.child({}, { msgPrefix: 'edge: ' }))).msg, 'edge: request', 'message prefix');
 });
+
+test('a field made only of characters JSON escapes is escaped on the fast path too', async () => {
+  const { out, lines } = sink();
+  const odd = '"\\\u0001';
+  logRequest(pino({}, out) as Logger, { method: 'GET', url: '/x', headers: { 'user-agent': odd } } as unknown as IncomingMessage, odd, { status: 200 }, 1, { client: odd });
+  await flushed();
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0]!.agent, odd);
+  assert.equal(lines[0]!.reqId, odd);
+  assert.equal(lines[0]!.client, odd);
+});

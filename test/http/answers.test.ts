@@ -244,7 +244,7 @@ describe("the operators' paths", () => {
     const off = await health({ metrics: false }).answer('/metrics', req());
     assert.deepEqual(off, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }, body: 'Not Found: metrics are off on this server (setting metrics)\n' });
     const h = health({ metricsToken: 'secret-1' });
-    for (const auth of [undefined, 'Bearer secret-2', 'Bearer secret-12', 'Basic secret-1', 'Bearer ', 'secret-1']) {
+    for (const auth of [undefined, 'Bearer secret-2', 'Bearer secret-12', 'Basic secret-1', 'Bearer ', 'secret-1', 'xBearer secret-1', 'Token Bearer secret-1']) {
       const r = await h.answer('/metrics', req(auth));
       assert.deepEqual(r, {
         status: 401,
@@ -256,6 +256,7 @@ describe("the operators' paths", () => {
     const open = await health().answer('/metrics', req());
     assert.equal(open?.status, 200);
     assert.match(open!.headers['Content-Type']!, /^text\/plain/);
+    assert.equal(open!.headers['Cache-Control'], 'no-store', 'figures of the moment are never cached');
     assert.match(open!.body, /snf_occi_http_request_duration_seconds/);
   });
 });
