@@ -11,10 +11,8 @@ import type { OcciContext } from '../../src/operations/context.js';
 import type { OcciResult } from '../../src/operations/result.js';
 import type { ResourceRecord } from '../../src/port/backend.js';
 import { emptyPayload } from '../../src/rendering/document.js';
-import { BASE, INFRA, KIND, newCompute, openWithMixins, payload, refusal, type World } from './world.js';
+import { BASE, INFRA, KIND, newCompute, openWithMixins, payload, refusal, TAG, TAG_ID, type World } from './world.js';
 
-const TAG = { scheme: 'http://me.example/tags#', term: 'blue', title: null, location: '/tags/blue/' };
-const TAG_ID = TAG.scheme + TAG.term;
 const OS = 'http://schemas.snf-occi.org/occi/os_tpl#';
 
 let world: World;

@@ -11,10 +11,8 @@ import type { OcciContext } from '../../src/operations/context.js';
 import { entityOf } from '../../src/operations/locations.js';
 import type { Backend, EntityRecord, ResourceRecord, UpdateSpec } from '../../src/port/backend.js';
 import { emptyPayload } from '../../src/rendering/document.js';
-import { BASE, KIND, newCompute, openWithMixins, payload, refusal, type World } from './world.js';
+import { BASE, KIND, newCompute, openWithMixins, payload, refusal, TAG, TAG_ID, type World } from './world.js';
 
-const TAG = { scheme: 'http://me.example/tags#', term: 'blue', title: null, location: '/tags/blue/' };
-const TAG_ID = TAG.scheme + TAG.term;
 const IPNETWORK = 'http://schemas.ogf.org/occi/infrastructure/network#ipnetwork';
 
 let world: World;

@@ -13,9 +13,8 @@ import { create } from '../../src/operations/entities.js';
 import type { OcciResult } from '../../src/operations/result.js';
 import type { Backend, ListQuery, ResourceRecord } from '../../src/port/backend.js';
 import type { EntityView } from '../../src/rendering/document.js';
-import { BASE, entityPayload, INFRA, KIND, openWorld, payload, type World } from './world.js';
+import { BASE, entityPayload, INFRA, KIND, openWorld, payload, TAG, type World } from './world.js';
 
-const TAG = { scheme: 'http://me.example/tags#', term: 'blue', title: null, location: '/tags/blue/' };
 
 /** The locations a result lists, read through every batch. */
 async function locations(r: OcciResult): Promise<string[]> {

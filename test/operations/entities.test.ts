@@ -10,11 +10,9 @@ import { create, remove, replace, retrieve, update } from '../../src/operations/
 import type { OcciResult } from '../../src/operations/result.js';
 import type { LinkRecord, ResourceRecord } from '../../src/port/backend.js';
 import { emptyPayload, type EntityInput, type EntityView } from '../../src/rendering/document.js';
-import { BASE, entityPayload, INFRA, KIND, openWorld, payload, refusal, type World } from './world.js';
+import { BASE, entityPayload, INFRA, KIND, openWorld, payload, refusal, TAG, TAG_ID, type World } from './world.js';
 
-const TAG = { scheme: 'http://me.example/tags#', term: 'blue', title: null, location: '/tags/blue/' };
 const RED = { scheme: 'http://me.example/tags#', term: 'red', title: null, location: '/tags/red/' };
-const TAG_ID = TAG.scheme + TAG.term;
 const RED_ID = RED.scheme + RED.term;
 const BLUE_REF = { scheme: TAG.scheme, term: 'blue' };
 const RED_REF = { scheme: RED.scheme, term: 'red' };

@@ -25,6 +25,9 @@ const TOKENS = [
   { token: 'bob-operations-token-0123456789abcdef0', tenant: 'bob' },
 ];
 
+/** Alice's user mixin of the collection and entity tests: a tag named blue at /tags/blue/. */
+export const TAG = { scheme: 'http://me.example/tags#', term: 'blue', title: null, location: '/tags/blue/' };
+export const TAG_ID = TAG.scheme + TAG.term;
 export const QUOTAS: MixinQuotas = { userMixins: 20, mixinSchemeLength: 200, mixinTermLength: 80, mixinTitleLength: 200, mixinLocationLength: 200 };
 
 export interface World {
