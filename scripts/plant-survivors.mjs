@@ -6,16 +6,19 @@
 //   npm run build
 //   node scripts/plant-survivors.mjs src/rendering/ [ids,…] [test files under dist/test/, comma-separated]
 //
-// Without test files it runs every test file under the source's own folder of
-// dist/test (src/rendering/json/x.ts → dist/test/rendering/), and its own
-// subfolder first. A mutant is planted by transpiling the source the report
+// Without test files it runs every test file under the source's own test
+// folders, as the Stryker runner orders them (ownTestFolders in
+// stryker-tap-fast-first.mjs: src/rendering/json/x.ts → dist/test/rendering/,
+// src/backends/openstack/… → dist/test/openstack/ and dist/test/synnefo/), and
+// its own subfolder first. A mutant is planted by transpiling the source the report
 // holds with the mutant in it (ts.transpileModule), so other changes made to that
 // source since the run are left out while it is planted.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
+import { ownTestFolders } from './stryker-tap-fast-first.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const [prefix = 'src/', idList, only] = process.argv.slice(2);
@@ -36,10 +39,11 @@ const counts = { killed: 0, survives: 0 };
 
 for (const [file, entry] of Object.entries(report.files)) {
   if (!file.startsWith(prefix)) continue;
-  const folder = file.split('/')[1];
-  const all = only ? only.split(',').map((f) => join(copy, 'dist/test', f)) : walk(join(copy, 'dist/test', folder));
+  // The runner's own test folders (test/openstack/ then test/synnefo/ for src/backends/openstack/, …).
+  const folders = ownTestFolders(file).filter((f) => existsSync(join(copy, 'dist', f)));
+  const all = only ? only.split(',').map((f) => join(copy, 'dist/test', f)) : folders.flatMap((f) => walk(join(copy, 'dist', f)));
   const sub = file.split('/').slice(2, -1).join('/');
-  const own = sub ? all.filter((f) => f.includes(`/${folder}/${sub}/`)) : all;
+  const own = sub ? all.filter((f) => f.includes(`/dist/${folders[0]}${sub}/`)) : all;
   const rest = all.filter((f) => !own.includes(f));
   if (fails(all)) throw new Error(`the unmutated tests fail (${all.length} files): fix that first`);
   if (readFileSync(join(ROOT, file), 'utf8') !== entry.source) console.error(`# ${file} changed since the run: its survivors are planted into the run's version`);
