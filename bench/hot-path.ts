@@ -11,8 +11,9 @@
 // and range.
 //   HOT_COMPARE=/path/to/dist/src/cli/main.js   a second snf-occi build (e.g.
 //     main's) taking the same turns, to show a change side by side;
-//   HOT_PROFILE=dir   the server(s) write a V8 CPU profile there on exit
-//     (node --cpu-prof), to see where the microseconds go;
+//   HOT_PROFILE=dir   the server(s) and the controls write a V8 CPU profile
+//     there on exit (node --cpu-prof), to see where the microseconds go
+//     (file names carry the pids printed; scripts/profile-self.mjs sums them);
 //   HOT_COMPUTES=10000   computes made first for another tenant (npm run
 //     bench's server holds 10,100: a larger heap costs every request more);
 //   HOT_NODE_ARGS='--perf-basic-prof'   more options for the servers' node
@@ -59,9 +60,10 @@ async function turn(side: Side, headers: Record<string, string>, seconds: number
   return { rps: r.requests.average, cpuUs: ((cpuMs(side.pid) - cpu) * 1000) / n, clientUs: (spent.user + spent.system) / n };
 }
 
+const profileArgs = (): string[] => (process.env.HOT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.HOT_PROFILE] : []);
+
 async function server(main?: string): Promise<ServerChild> {
-  const nodeArgs = (process.env.HOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  if (process.env.HOT_PROFILE) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.env.HOT_PROFILE);
+  const nodeArgs = [...(process.env.HOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), ...profileArgs()];
   const s = await startServerChild({ tokens: [{ token: TOKEN, tenant: 'hot' }, { token: OTHER, tenant: 'other' }], logLevel: 'info', nodeArgs, main, env: { SNF_OCCI_BOOT_MS: '0' } });
   if (COMPUTES > 0) await computes(s.base, OTHER, COMPUTES, 100);
   return s;
@@ -78,8 +80,9 @@ async function main(): Promise<void> {
       const headers = { 'X-Auth-Token': TOKEN, Accept: type };
       const reference = await get(servers[0]!.base, '/-/', headers);
       if (reference.status !== 200) throw new Error(`GET /-/: ${reference.status} ${reference.body.slice(0, 200)}`);
-      const control = await startControl(reference.body, Object.fromEntries(['content-type', 'server', 'accept'].map((h) => [h, String(reference.headers[h])])));
+      const control = await startControl(reference.body, Object.fromEntries(['content-type', 'server', 'accept'].map((h) => [h, String(reference.headers[h])])), profileArgs());
       controls.push(control);
+      say(`${name} control pid ${control.pid}`);
       const sides: Side[] = [
         { name: 'control', base: control.base, pid: control.pid, turns: [] },
         ...servers.map((s, i) => ({ name: i === 0 ? 'this build' : 'compared build', base: s.base, pid: s.pid, turns: [] })),

@@ -84,8 +84,8 @@ export interface Control {
   stop(): void;
 }
 
-/** A bare node:http server in a child process answering every request with these bytes and headers. */
-export function startControl(body: string, headers: Record<string, string>): Promise<Control> {
+/** A bare node:http server in a child process answering every request with these bytes and headers; `nodeArgs` for its node (e.g. --cpu-prof). */
+export function startControl(body: string, headers: Record<string, string>, nodeArgs: string[] = []): Promise<Control> {
   const source = `
     const http = require('node:http');
     const body = Buffer.from(${JSON.stringify(body)});
@@ -95,8 +95,9 @@ export function startControl(body: string, headers: Record<string, string>): Pro
       res.end(body);
     });
     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+    process.on('SIGTERM', () => process.exit(0)); // an exit of its own, so that --cpu-prof writes its profile
   `;
-  const child: ChildProcess = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`control server exited with ${code}`)));
     child.stdout!.once('data', (d: Buffer) =>

@@ -18,6 +18,30 @@ interface SocketState {
   whenIdle?: () => void;
 }
 
+/** What a response's one 'close' listener needs, kept on the response (a listener made per request cost a closure each). */
+const TRACKED = Symbol('tracked');
+
+interface Tracked {
+  req: IncomingMessage;
+  state: SocketState;
+  closed: (() => void) | undefined;
+}
+
+type TrackedResponse = ServerResponse & { [TRACKED]?: Tracked };
+
+/** The one 'close' listener of every tracked response. */
+function onResponseClose(this: TrackedResponse): void {
+  const t = this[TRACKED]!;
+  const s = t.state;
+  s.open.delete(t.req);
+  if (s.whenIdle && !waiting(s)) {
+    const run = s.whenIdle;
+    s.whenIdle = undefined;
+    run();
+  }
+  t.closed?.();
+}
+
 export class PipelineGuard {
   private readonly sockets = new WeakMap<Socket, SocketState>();
 
@@ -34,18 +58,10 @@ export class PipelineGuard {
       state = { open: new Set() };
       this.sockets.set(socket, state);
     }
-    const s = state;
-    s.open.add(req);
+    state.open.add(req);
+    (res as TrackedResponse)[TRACKED] = { req, state, closed };
     // 'close' comes once per response: on() spares once()'s wrapper.
-    res.on('close', () => {
-      s.open.delete(req);
-      if (s.whenIdle && !waiting(s)) {
-        const run = s.whenIdle;
-        s.whenIdle = undefined;
-        run();
-      }
-      closed?.();
-    });
+    res.on('close', onResponseClose);
   }
 
   /** Whether a request on this socket is still arriving (its handler waits for the body). */

@@ -38,6 +38,7 @@ function categoryRef(value: string): CategoryRef {
  * their operations are.
  */
 export function queryFilter(route: Route, method: string, query: URLSearchParams): Payload {
+  if (query.size === 0) return emptyPayload(); // the usual request: no parameters to check
   const allowed = accepted(route, method);
   const categories: CategoryRef[] = [];
   const attributes: Payload['attributes'] = {};

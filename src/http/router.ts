@@ -9,8 +9,11 @@ export type Route = { type: 'query' } | { type: 'entity'; loc: EntityLocation } 
 
 export const QUERY_PATHS = new Set(['/-/', '/.well-known/org/ogf/occi/-/']);
 
+/** The query interface's route, the same for every request (nothing changes a route once made). */
+const QUERY_ROUTE: Route = Object.freeze({ type: 'query' });
+
 export function route(catalog: Catalog, path: string): Route {
-  if (QUERY_PATHS.has(path)) return { type: 'query' };
+  if (QUERY_PATHS.has(path)) return QUERY_ROUTE;
   const loc = parseEntityPath(path);
   if (loc) return { type: 'entity', loc };
   // Clients often drop the trailing slash of a location (`/compute`).

@@ -8,8 +8,12 @@ export interface OcciVersion {
 
 const SUPPORTED = { major: 1, minor: 2 };
 
+/** The answers, the same for every request that gets them. */
+const ANY_VERSION: OcciVersion = Object.freeze({ onlyV11: false });
+const ONLY_V11: OcciVersion = Object.freeze({ onlyV11: true });
+
 export function requestedOcciVersion(userAgent: string | undefined): OcciVersion {
-  if (!userAgent) return { onlyV11: false };
+  if (!userAgent) return ANY_VERSION;
   let highest: { major: number; minor: number } | undefined;
   let count = 0;
   const re = /OCCI\/(\d{1,4})\.(\d{1,4})/g;
@@ -17,10 +21,10 @@ export function requestedOcciVersion(userAgent: string | undefined): OcciVersion
     const v = { major: Number(m[1]), minor: Number(m[2]) };
     if (!highest || v.major > highest.major || (v.major === highest.major && v.minor > highest.minor)) highest = v;
   }
-  if (!highest) return { onlyV11: false };
+  if (!highest) return ANY_VERSION;
   if (highest.major > SUPPORTED.major || (highest.major === SUPPORTED.major && highest.minor > SUPPORTED.minor)) {
     // R2: a version above ours is a 501.
     throw new OcciError(501, `OCCI/${highest.major}.${highest.minor} is not implemented; this server speaks OCCI/1.2 and OCCI/1.1: name one of those in User-Agent, or none`);
   }
-  return { onlyV11: highest.major === 1 && highest.minor === 1 };
+  return highest.major === 1 && highest.minor === 1 ? ONLY_V11 : ANY_VERSION;
 }

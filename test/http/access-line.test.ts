@@ -78,3 +78,30 @@ test('a line at a level that is off is not written', async () => {
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(lines, []);
 });
+
+test('lines one after another from the same logger, at info and at warn (a 5xx), are each what pino writes', async () => {
+  // The plain logger's parts (level, bindings, message) are read from pino once, at its first line.
+  const fast = capture();
+  const slow = capture();
+  const logger = pino({ level: 'info', base: { service: 'snf-occi', node: 'n1' } }, fast.out);
+  const reference = pino({ level: 'info', base: { service: 'snf-occi', node: 'n1' } }, slow.out);
+  const bare = { method: 'GET', url: '/-/', headers: {} } as unknown as IncomingMessage;
+  const rows: Array<[number, number]> = [
+    [200, 0.25],
+    [503, 12],
+    [404, 1e-7],
+    [200, 123456.78],
+  ];
+  for (const [i, [status, ms]] of rows.entries()) {
+    logRequest(logger, bare, `rid-${i}`, { status, route: '/-/' }, ms, { client: '::1' });
+    const level = status >= 500 ? 'warn' : 'info';
+    reference[level]({ reqId: `rid-${i}`, method: 'GET', path: '/-/', route: '/-/', status, ms: Math.round(ms * 100) / 100, client: '::1' }, 'request');
+  }
+  await new Promise((r) => setImmediate(r));
+  assert.equal(fast.lines.length, rows.length);
+  assert.deepEqual(
+    fast.lines.map((l) => l.replace(/"time":\d+/, '')),
+    slow.lines.map((l) => l.replace(/"time":\d+/, '')),
+  );
+  assert.match(fast.lines[1]!, /^\{"level":40,/, 'a 5xx is logged at warn');
+});
