@@ -12,8 +12,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 interface SocketState {
-  /** Requests handed to us on this socket whose answers are not finished yet. */
-  open: Set<IncomingMessage>;
+  /**
+   * Requests handed to us on this socket whose answers are not finished yet (one, but when pipelined): an
+   * array whose room stays, where a Set made a new table each time it went from one request to none.
+   */
+  open: IncomingMessage[];
   /** What to do once the complete ones among them have their answers written. */
   whenIdle?: () => void;
 }
@@ -33,7 +36,11 @@ type TrackedResponse = ServerResponse & { [TRACKED]?: Tracked };
 function onResponseClose(this: TrackedResponse): void {
   const t = this[TRACKED]!;
   const s = t.state;
-  s.open.delete(t.req);
+  const at = s.open.indexOf(t.req);
+  if (at >= 0) {
+    s.open[at] = s.open[s.open.length - 1]!; // their order does not matter
+    s.open.pop();
+  }
   if (s.whenIdle && !waiting(s)) {
     const run = s.whenIdle;
     s.whenIdle = undefined;
@@ -55,10 +62,10 @@ export class PipelineGuard {
     const socket = req.socket;
     let state = this.sockets.get(socket);
     if (!state) {
-      state = { open: new Set() };
+      state = { open: [] };
       this.sockets.set(socket, state);
     }
-    state.open.add(req);
+    state.open.push(req);
     (res as TrackedResponse)[TRACKED] = { req, state, closed };
     // 'close' comes once per response: on() spares once()'s wrapper.
     res.on('close', onResponseClose);

@@ -18,6 +18,9 @@ const DEFAULT_RETRY_AFTER = '30';
 
 /** What every answer says of the server (R1). */
 const SERVER_HEADERS: Record<string, string> = { Server: SERVER_HEADER, Accept: ACCEPT_HEADER };
+/** The same as the start of a list, for an answer to anyone and for one to a tenant. */
+const SERVER_LIST: HeaderList = ['Server', SERVER_HEADER, 'Accept', ACCEPT_HEADER];
+const TENANT_LIST: HeaderList = [...SERVER_LIST, 'Cache-Control', 'no-store'];
 
 /** How one request is being answered. */
 export interface Reply {
@@ -41,16 +44,17 @@ export function writeAnswer(res: ServerResponse, r: Response, reply: Reply): voi
   reply.log.status = r.status;
   // Encoded once: measuring a string's UTF-8 length and then writing it would go over it twice.
   const body = r.bytes ?? Buffer.from(r.rendered.body);
-  const list: HeaderList = ['Server', SERVER_HEADER, 'Accept', ACCEPT_HEADER];
-  if (reply.tenant) list.push('Cache-Control', 'no-store');
+  const start = reply.tenant ? TENANT_LIST : SERVER_LIST;
+  let list: HeaderList;
   if (r.headerList) {
-    for (let i = 0; i < r.headerList.length; i++) list.push(r.headerList[i]!);
+    // An answer sent many times: its list made in one allocation of the right size (pushing grew it twice).
+    list = start.concat(r.headerList, 'X-Request-Id', reply.requestId);
   } else {
-    for (const item of headerList(r.rendered.headers, body.length)) list.push(item);
+    list = start.concat(headerList(r.rendered.headers, body.length));
     if ((r.status === 503 || r.status === 429) && r.rendered.headers['Retry-After'] === undefined) list.push('Retry-After', DEFAULT_RETRY_AFTER);
     if (r.location) list.push('Location', r.location);
+    list.push('X-Request-Id', reply.requestId);
   }
-  list.push('X-Request-Id', reply.requestId);
   res.writeHead(r.status, list as OutgoingHttpHeader[]);
   res.end(body);
 }

@@ -175,7 +175,9 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       // Answers for one tenant: never kept by a shared cache.
       reply.tenant = true;
       const occi = requestedOcciVersion(header(req.headers['user-agent']));
-      const [media, next] = acceptable(header(req.headers.accept));
+      const types = acceptable(header(req.headers.accept)); // indexed: taking it apart as [media, next] makes an iterator
+      const media = types[0];
+      const next = types[1];
       if (!media) throw notAcceptable(`none of the media types in Accept is served; ask for one of ${ACCEPT_HEADER}`); // R12
       renderer = rendererFor(media, next);
       if (draining) throw new OcciError(503, 'the server is shutting down');
