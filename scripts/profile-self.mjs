@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Self time by function in V8 CPU profiles (node --cpu-prof, e.g. from
+// Self time (share of the busy time, and ms) by function in V8 CPU profiles (node --cpu-prof, e.g. from
 // `HOT_PROFILE=dir npm run bench:hot-path`), as a share of the busy time (all
 // samples but idle), to set a server's profile beside the control's:
 //   node scripts/profile-self.mjs dir/CPU.….cpuprofile [more…] [--top N]
@@ -35,6 +35,6 @@ for (const file of args) {
   }
   process.stdout.write(`${basename(file)}: busy ${(busy / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s\n`);
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    process.stdout.write(`  ${((100 * us) / busy).toFixed(1).padStart(5)} %  ${key}\n`);
+    process.stdout.write(`  ${((100 * us) / busy).toFixed(1).padStart(5)} % ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}\n`);
   }
 }
