@@ -31,10 +31,10 @@ function actionTerm(query: URLSearchParams): string | undefined {
 /**
  * text/occi (or a blank body) carries a DELETE's filter and its listing in
  * the same headers: without locations, what it carries is the filter, and
- * the request is for the whole (filtered) collection.
+ * the request is for the whole (filtered) collection. (An empty payload means
+ * the whole collection either way: listing() in collections.ts.)
  */
 function onlyFilter(payload: Payload, filterHeaders: Payload): boolean {
-  if (payload.empty) return true;
   if (payload.locations.length > 0) return false;
   return JSON.stringify([payload.categories, payload.attributes]) === JSON.stringify([filterHeaders.categories, filterHeaders.attributes]);
 }
@@ -79,7 +79,7 @@ export async function dispatch(ctx: OcciContext, call: Call): Promise<OcciResult
     if (owner.type === 'mixin') return membership(ctx, owner.mixin, 'remove', body);
     return deleteAll(ctx, owner, body, filterFrom(ctx, filterHeaders));
   }
-  if (verb === 'POST' && action !== undefined) return actOnAll(ctx, owner, action, payload);
+  if (action !== undefined) return actOnAll(ctx, owner, action, payload); // only with POST: checked above
   if (owner.type === 'mixin') return membership(ctx, owner.mixin, verb === 'PUT' ? 'replace' : 'add', payload);
   if (owner.type === 'kind') {
     if (payload.entities.length === 0 && payload.locations.length > 0) {
