@@ -85,7 +85,9 @@ describe('access log', () => {
 
 describe('readiness', () => {
   test('/healthz is liveness; /readyz is 503 with the reason in maintenance, with the data dir unwritable, and after refused writes', async () => {
-    const s = await startServer((c) => (c.health.checkIntervalMs = 100));
+    // A refused write keeps /readyz at 503 for two check intervals: 4 s, so that a starved CPU (load 35) still
+    // reads it before it ends (at 100 ms the window closed before the next probe was answered).
+    const s = await startServer((c) => (c.health.checkIntervalMs = 2000));
     try {
       await readyz(s, (status) => status === 200);
       s.config.maintenance = true;
