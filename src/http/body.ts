@@ -22,7 +22,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     let size = 0;
     let failed = false;
     req.on('data', (chunk: Buffer) => {
-      if (failed) return;
+      // Past the limit every later chunk is past it too: refused again (a no-op), never kept.
       size += chunk.length;
       if (size > limit) {
         failed = true;
@@ -71,7 +71,7 @@ export function parsePayload(contentType: string | undefined, body: string, head
     case 'application/json':
       return blank ? parseTextHeaders(headers) : parseJsonBody(body);
     case undefined: {
-      if (blank) return parseTextHeaders(headers);
+      // A blank body has no OCCI lines: parseTextBody falls back to the headers.
       const first = body.trimStart()[0];
       return first === '{' || first === '[' ? parseJsonBody(body) : parseTextBody(body, headers);
     }
