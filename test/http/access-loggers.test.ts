@@ -4,27 +4,16 @@
 // message prefix — gets the line pino makes, with its change in it.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { logRequest } from '../../src/http/access-log.js';
-
-function sink(): { out: Writable; lines: Array<Record<string, any>> } {
-  const lines: Array<Record<string, any>> = [];
-  const out = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return { out, lines };
-}
+import { jsonLines } from '../helpers/wire.js';
 
 const flushed = (): Promise<void> => new Promise((r) => setImmediate(r));
 const request = { method: 'GET', url: '/compute/', headers: { 'user-agent': 'occi-cli' } } as unknown as IncomingMessage;
 
 async function lineOf(options: LoggerOptions, child?: (l: Logger) => Logger): Promise<Record<string, any>> {
-  const { out, lines } = sink();
+  const { out, lines } = jsonLines();
   const base = pino(options, out) as Logger;
   const log = child ? child(base) : base;
   logRequest(log, request, 'rid-1', { status: 200, route: '/compute/' }, 1, { client: '10.0.0.1' });
@@ -64,7 +53,7 @@ test("a logger's own changes to a line reach the access line (mixin, formatter, 
 });
 
 test('a field made only of characters JSON escapes is escaped on the fast path too', async () => {
-  const { out, lines } = sink();
+  const { out, lines } = jsonLines();
   const odd = '"\\\u0001';
   logRequest(pino({}, out) as Logger, { method: 'GET', url: '/x', headers: { 'user-agent': odd } } as unknown as IncomingMessage, odd, { status: 200 }, 1, { client: odd });
   await flushed();

@@ -17,6 +17,7 @@ import type { OcciContext } from '../../src/operations/context.js';
 import { emptyPayload, type Payload } from '../../src/rendering/document.js';
 import { COMPUTE_KIND, locations, startServer, type TestServer } from '../helpers/server.js';
 import { rejection } from '../helpers/bad-request.js';
+import { raw } from '../helpers/wire.js';
 
 const ctx = { allowNamespaceDelete: false } as OcciContext;
 const ENTITY = { type: 'entity', loc: { kind: 'compute', id: 'x' } } as unknown as Route;
@@ -88,17 +89,6 @@ describe('a DELETE carries a body', () => {
     assert.deepEqual(locations((await s.request('GET', '/compute/')).body), [two], 'the body was read: only the listed one went');
   });
 });
-
-/** Sends raw bytes and reads until the server closes. */
-function raw(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    let out = '';
-    socket.on('data', (d) => (out += d.toString()));
-    socket.on('close', () => resolve(out));
-    socket.on('error', (e) => (out ? resolve(out) : reject(e)));
-  });
-}
 
 describe('what the listener answers by itself', () => {
   const config = defaults();

@@ -4,18 +4,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
-import { ALICE, attribute, COMPUTE_KIND, startServer, type TestServer } from '../helpers/server.js';
-
-/** Waits until the server's state passes `check`; fails saying what it last was. */
-async function until(s: TestServer, what: string, check: (st: { inFlight: number; draining: boolean }) => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const st = s.app.occi.stats();
-    if (check(st)) return;
-    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(st)} after 10 s`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { ALICE, attribute, COMPUTE_KIND, startServer } from '../helpers/server.js';
+import { untilState as until } from '../helpers/wire.js';
 
 function openRequest(port: number, head: string): { socket: net.Socket; reply: Promise<string> } {
   const socket = net.connect(port, '127.0.0.1');

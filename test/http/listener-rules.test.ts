@@ -9,23 +9,16 @@
 // listen() fail with what to do.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino, type Logger } from 'pino';
 import { defaults, type Config } from '../../src/config/config.js';
 import { createListener, SERVER_HEADER } from '../../src/http/listener.js';
 import { ALICE, eventually, startServer } from '../helpers/server.js';
+import { jsonLines, raw } from '../helpers/wire.js';
 
-function logged(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink) as Logger, lines };
+function logged(): { logger: Logger; lines: Array<Record<string, any>> } {
+  const { out, lines } = jsonLines();
+  return { logger: pino({ level: 'info' }, out) as Logger, lines };
 }
 
 function config(change: (c: Config) => void = () => {}): Config {
@@ -34,17 +27,6 @@ function config(change: (c: Config) => void = () => {}): Config {
   c.host = '127.0.0.1';
   change(c);
   return c;
-}
-
-/** Everything the server sends on a raw connection until it closes it. */
-function raw(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    let out = '';
-    socket.on('data', (d) => (out += d.toString()));
-    socket.on('close', () => resolve(out));
-    socket.on('error', reject);
-  });
 }
 
 test('request timeouts are checked every quarter of the shorter timeout, at least every 50 ms', async () => {
