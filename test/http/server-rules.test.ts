@@ -91,11 +91,12 @@ describe('the server rules', () => {
     const own = `http://127.0.0.1:${s.port}`;
     assert.equal(await base('occi.example.org:8080'), 'http://occi.example.org:8080');
     assert.equal(await base('[::1]:8443'), 'http://[::1]:8443');
+    assert.equal(await base('[2001:db8::7]'), 'http://[2001:db8::7]', 'an IPv6 literal without a port');
     const name260 = `${'a'.repeat(63)}.`.repeat(4).slice(0, 256) + '.org';
     assert.equal(name260.length, 260);
     assert.equal(await base(name260), `http://${name260}`);
     assert.equal(await base(`a${name260}`), own, 'one character more: the server\'s own address');
-    for (const bad of ['evil.example.org/x', 'a b', 'host:123456', 'x"y', '[zz]']) assert.equal(await base(bad), own, bad);
+    for (const bad of ['evil.example.org/x', 'a b', 'host:123456', 'x"y', '[zz]', 'x[::1]', '[::1]x', '[::1]:80x', '[::1]:123456']) assert.equal(await base(bad), own, bad);
     assert.equal(await base('occi.example.org:8080'), 'http://occi.example.org:8080', 'a name seen before: the same base');
   });
 
