@@ -2,17 +2,14 @@
 // the console's files keep their own caching (no tenant's no-store, no HSTS
 // over plain HTTP) and are logged under the route `console`; a request refused
 // before it is routed is logged under `other` (a bounded set of routes, never
-// the raw path); /metrics is answered without a token; a collection written
-// piece by piece carries the headers of every answer (R1: Server and Accept;
-// no-store) and its access line its status and a duration no longer than the
-// client waited; an error found before the body is read is answered while
-// the body is still coming, the connection kept (only a 413 waits to drain
-// the body first).
+// the raw path); /metrics is answered without a token; the access line of a
+// collection written piece by piece has its status and a duration no longer
+// than the client waited (its headers: streamed-headers); an error found
+// before the body is read is answered while the body is still coming, the
+// connection kept (only a 413 waits to drain the body first).
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { ACCEPT_HEADER } from '../../src/rendering/negotiate.js';
-import { SERVER_HEADER } from '../../src/http/listener.js';
 import { eventually, startServer, type TestServer } from '../helpers/server.js';
 
 describe('what the server adds to answers and access lines', () => {
@@ -56,15 +53,12 @@ describe('what the server adds to answers and access lines', () => {
     assert.deepEqual([line.route, line.status, line.path], ['other', 401, '/compute/0123-not-routed-yet']);
   });
 
-  test('R1: a collection written piece by piece has the headers of every answer; its access line its status and a duration within the wait', async () => {
+  test('a collection written piece by piece: its access line has its status and a duration within the wait', async () => {
     await s.request('POST', '/compute/', { headers: { 'Content-Type': 'text/plain' }, body: 'Category: compute; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"\n' });
     const started = performance.now();
     const r = await s.request('GET', '/compute/', { headers: { Accept: 'application/occi+json' } });
     const waited = performance.now() - started;
     assert.equal(r.status, 200);
-    assert.equal(r.headers.server, SERVER_HEADER);
-    assert.equal(r.headers.accept, ACCEPT_HEADER);
-    assert.equal(r.headers['cache-control'], 'no-store');
     const line = await lineOf(r.headers['x-request-id']);
     assert.equal(line.status, 200);
     assert.ok(line.ms >= 0 && line.ms <= waited + 0.01, `the server's ${line.ms} ms are within the ${waited} ms the client waited`);
