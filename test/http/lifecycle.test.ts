@@ -90,11 +90,11 @@ describe('server lifecycle', () => {
       c.limits.headersTimeoutMs = 300;
     });
     try {
-      const started = Date.now();
+      // Without the request timeout no answer would come at all (the test's own timeout would end it): the 408
+      // is the proof, with no clock in the assertion.
       const { reply } = openRequest(s.port, `POST /compute/ HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${ALICE}\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\npartial`);
       const text = await reply;
       assert.match(text, /^HTTP\/1\.1 408 /);
-      assert.ok(Date.now() - started < 5000, 'answered within a few seconds');
     } finally {
       await s.close();
     }
