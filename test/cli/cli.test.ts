@@ -228,7 +228,7 @@ describe('snf-occi command', () => {
       child.stdout!.destroy(); // what head does after its lines
       // Lines logged now meet a broken pipe.
       for (let i = 0; i < 20; i++) await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.text());
-      const done = exited(child, 15_000);
+      const done = exited(child, 30_000); // a hang fails; the grace is 2 s, the rest is room for a starved CPU
       child.kill(signal);
       assert.equal(await done, 0, `${signal} with a closed stdout`);
     }
