@@ -38,6 +38,10 @@ export interface World {
   pending: { server: number; volume: number; volumeSize?: number; serverStatus?: string };
   /** Reads a deletion lasts (server or volume) before they are gone: 0 at once, Infinity never (nor a floating IP's detach). */
   deleteSteps: number;
+  /** Nova's keypairs by name, and how Nova answers an import (409: a concurrent import made it first; 400: a key it cannot read). */
+  keypairs: { names: string[]; importStatus?: number };
+  /** The bodies of the server creates Nova took (the new server is the one server, afresh). */
+  created: Doc[];
   /** The one user who can sign in with a password, and how Keystone answers a sign-in. */
   signIn: { username: string; password: string; domain: string; project: string; expires?: string; answersWithoutToken?: boolean };
 }
@@ -60,6 +64,8 @@ export function freshWorld(): World {
     volume: { id: 'v1', status: 'available', size: 1, name: 'v', attachments: [], metadata: {} },
     pending: { server: 0, volume: 0 },
     deleteSteps: 0,
+    keypairs: { names: [] },
+    created: [],
     signIn: { username: 'demo', password: 'secret', domain: 'Default', project: 'p1', expires: '2030-01-01T00:00:00Z' },
   };
 }
@@ -79,6 +85,8 @@ const NOVA_STATE_ACTIONS: Record<string, { from: string[]; task: string; to: str
   'os-start': { from: ['SHUTOFF'], task: 'powering-on', to: 'ACTIVE' },
   suspend: { from: ['ACTIVE'], task: 'suspending', to: 'SUSPENDED' },
   resume: { from: ['SUSPENDED'], task: 'resuming', to: 'ACTIVE' },
+  unpause: { from: ['PAUSED'], task: 'unpausing', to: 'ACTIVE' },
+  confirmResize: { from: ['VERIFY_RESIZE'], task: 'resize_confirming', to: 'ACTIVE' },
 };
 
 const badRequest = (res: ServerResponse, message: string): void => json(res, 400, { badRequest: { code: 400, message } });
@@ -121,6 +129,25 @@ export function fakeOpenStack(url: () => string, world: () => World) {
     // Glance answers one image unwrapped, an unknown one 404 and a malformed id 400 (it is not a UUID).
     if (image && req.method === 'GET') return json(res, 200, image);
     if (path.startsWith('/image/v2/images/') && !/^[0-9a-f-]{36}$/.test(path.slice('/image/v2/images/'.length))) return json(res, 400, { message: 'Invalid image id' });
+    if (path === '/compute/v2.1/servers' && req.method === 'POST') {
+      w.created.push((req.body as { server: Doc }).server);
+      w.server = { ...SERVER, 'OS-EXT-STS:task_state': null };
+      return json(res, 202, { server: { id: sid } });
+    }
+    const keypair = /^\/compute\/v2\.1\/os-keypairs\/(.+)$/.exec(path)?.[1];
+    if (keypair !== undefined && req.method === 'GET') {
+      const name = decodeURIComponent(keypair);
+      return w.keypairs.names.includes(name) ? json(res, 200, { keypair: { name } }) : json(res, 404, { itemNotFound: { code: 404, message: `Keypair ${name} not found for user u` } });
+    }
+    if (path === '/compute/v2.1/os-keypairs' && req.method === 'POST') {
+      const name = (req.body as { keypair: { name: string } }).keypair.name;
+      if (w.keypairs.importStatus === 409) return json(res, 409, { conflictingRequest: { code: 409, message: `Key pair '${name}' already exists.` } });
+      if (w.keypairs.importStatus === 400) return badRequest(res, 'Keypair data is invalid: failed to generate fingerprint');
+      w.keypairs.names.push(name);
+      return json(res, 200, { keypair: { name } });
+    }
+    if (path === '/compute/v2.1/servers/detail') return linked('servers', server ? [server] : []);
+    if (path === '/compute/v2.1/servers') return linked('servers', server ? [{ id: server.id, name: server.name }] : []);
     if (path === `/compute/v2.1/servers/${sid}` && req.method === 'GET') {
       if (!server) return json(res, 404, { itemNotFound: { code: 404, message: `Instance ${sid} could not be found.` } });
       if (w.pending.server > 0 && --w.pending.server === 0) {
@@ -145,6 +172,12 @@ export function fakeOpenStack(url: () => string, world: () => World) {
         if (server.status !== 'ACTIVE' && type === 'SOFT') return json(res, 409, { conflictingRequest: { code: 409, message: `Cannot 'reboot' instance ${sid} while it is in vm_state ${String(server.status).toLowerCase()}` } });
         Object.assign(server, { status: type === 'SOFT' ? 'REBOOT' : 'HARD_REBOOT', 'OS-EXT-STS:task_state': type === 'SOFT' ? 'rebooting' : 'rebooting_hard' });
         w.pending = { ...w.pending, server: w.steps, serverStatus: 'ACTIVE' };
+      } else if ('createImage' in body) {
+        // Nova (2.45+) answers the new image's id; Glance lists it at once, owned by the project.
+        const name = String((body.createImage as { name?: unknown }).name);
+        const id = `5a7ed${String(w.images.length).padStart(3, '0')}-0000-4000-8000-000000000000`;
+        w.images = [...w.images, { ...w.images[0], id, name, owner: 'p1', visibility: 'private' }];
+        return json(res, 202, { image_id: id });
       } else if (NOVA_STATE_ACTIONS[Object.keys(body)[0]!]) {
         // Nova checks the state first: each of these runs from some vm_states only, else 409 (compute/api.py check_instance_state).
         const name = Object.keys(body)[0]!;
