@@ -82,4 +82,15 @@ describe('openstack reads and deletions by id on the fake world', () => {
     await rejectsWith(f.backend.action(f.c, 'storage', 'v1', I.STORAGE_ONLINE, {}, record), 409);
     assert.deepEqual(paths(f, from, 'GET', '/volumes/v1'), []);
   });
+
+  test('R54: a record of one storage passed with an action on another is not taken for it', async () => {
+    const record = await f.backend.get(f.c, 'storage', 'v1');
+    await rejectsWith(f.backend.action(f.c, 'storage', 'v2', I.STORAGE_OFFLINE, {}, record), 404, /storage v2 not found/);
+  });
+
+  test('R56: an attached volume on a cloud that extends detached volumes only does not offer resize', async () => {
+    Object.assign(f.world.volume, { status: 'in-use', attachments: [{ server_id: SERVER_ID, device: '/dev/vdb', attachment_id: 'a1' }] });
+    const record = await f.backend.get(f.c, 'storage', 'v1');
+    assert.ok(record && 'refused' in record && record.refused?.includes('resize'), `refused: ${JSON.stringify(record && 'refused' in record ? record.refused : undefined)}`);
+  });
 });

@@ -183,4 +183,29 @@ describe('openstack networks on a recording Neutron', () => {
     assert.deepEqual(calls().filter((m) => m !== 'GET subnets'), [`GET networks/${made.id}`, `DELETE networks/${made.id}`]);
     await rejectsWith(f.backend.delete(f.c, 'network', made.id), 404, /not found/);
   });
+
+  it("R89: a network Neutron names by tenant_id only is another project's too; a shared one is said to be shared", async () => {
+    state.networks.set('old', { id: 'old', name: 'legacy', status: 'ACTIVE', admin_state_up: true, tenant_id: 'p9', subnets: [] });
+    state.networks.set('lab', { id: 'lab', name: 'lab', status: 'ACTIVE', admin_state_up: true, project_id: 'p9', shared: true, subnets: [] });
+    assert.deepEqual(((await f.backend.get(f.c, 'network', 'old')) as ResourceRecord).refused, ['up', 'down']);
+    await rejectsWith(f.backend.action(f.c, 'network', 'old', action('down'), {}), 403, /is a network of project p9/);
+    await rejectsWith(f.backend.action(f.c, 'network', 'lab', action('down'), {}), 403, /^network lab \(lab\) is a network shared with your project of project p9/);
+  });
+
+  it('R79: an action of the network scheme that networks do not define is a 400', async () => {
+    const made = await f.backend.createResource(f.c, spec({}));
+    await rejectsWith(f.backend.action(f.c, 'network', made.id, { ...action('up'), term: 'reset' }, {}), 400, /does not apply to a network/);
+  });
+
+  it('R65: an update may remove only the ipnetwork mixin; the gateway it repeats sends nothing, and a new one goes to the IPv4 subnet', async () => {
+    state.networks.set('dual', { id: 'dual', name: 'dual', status: 'ACTIVE', admin_state_up: true, project_id: 'p1', subnets: ['s6', 's4'] });
+    state.subnets.set('s6', { id: 's6', network_id: 'dual', cidr: '2001:db8::/64', ip_version: 6, gateway_ip: '2001:db8::1', enable_dhcp: true });
+    state.subnets.set('s4', { id: 's4', network_id: 'dual', cidr: '10.4.0.0/24', ip_version: 4, gateway_ip: '10.4.0.1', enable_dhcp: true });
+    await rejectsWith(f.backend.update(f.c, 'network', 'dual', change({}, [], [I.IPNETWORKINTERFACE])), 400, /only the ipnetwork mixin/);
+    calls();
+    await f.backend.update(f.c, 'network', 'dual', change({ 'occi.network.gateway': '10.4.0.1' }));
+    assert.deepEqual(calls().filter((m) => !m.startsWith('GET')), [], 'the same gateway sends nothing');
+    await f.backend.update(f.c, 'network', 'dual', change({ 'occi.network.gateway': '10.4.0.9' }));
+    assert.deepEqual(calls().filter((m) => !m.startsWith('GET')), ['PUT subnets/s4']);
+  });
 });
