@@ -75,13 +75,13 @@ describe('openstack compute actions on the fake world', () => {
 });
 
 describe('openstack compute actions: a compute that does not wake', () => {
-  const f = onFakeOpenStack(1000);
+  const f = onFakeOpenStack(3000);
 
   test('D24: stop on a suspended compute that never resumes is a 504, and Nova is not asked to stop it', async () => {
     Object.assign(f.world.server!, { status: 'SUSPENDED' });
     f.world.steps = Infinity;
     const from = f.cloud.requests.length;
-    await rejectsWith(f.backend.action(f.c, 'compute', SERVER_ID, I.COMPUTE_STOP, {}), 504, /did not wake up within 1000 ms, so it was not stopped/);
+    await rejectsWith(f.backend.action(f.c, 'compute', SERVER_ID, I.COMPUTE_STOP, {}), 504, /did not wake up within 3000 ms, so it was not stopped/);
     assert.deepEqual(sentActions(f.cloud.requests, from), ['resume']);
   });
 });

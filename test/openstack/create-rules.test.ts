@@ -93,4 +93,23 @@ describe('openstack reads and deletions by id on the fake world', () => {
     const record = await f.backend.get(f.c, 'storage', 'v1');
     assert.ok(record && 'refused' in record && record.refused?.includes('resize'), `refused: ${JSON.stringify(record && 'refused' in record ? record.refused : undefined)}`);
   });
+
+  test('R116: a page of computes as records shows the computes on it in full', async () => {
+    const page = await f.backend.list(f.c, { kind: 'compute', detail: 'records', page: { limit: 1 } });
+    assert.deepEqual(page.items.map((r) => r.id), [SERVER_ID]);
+    assert.ok('attributes' in page.items[0]!, 'a record, not a reference');
+  });
+
+  test('R65: an update cannot add a mixin that is neither a template nor a zone or group (400)', async () => {
+    await rejectsWith(
+      f.backend.update(f.c, 'compute', SERVER_ID, { attributes: {}, addMixins: [I.SSH_KEY], removeMixins: [] }),
+      400,
+      /ssh_key cannot be added to an existing compute/,
+    );
+  });
+
+  test('R135: a cloud with block storage offers snapshot_tpl, the parent of its snapshots, even with no snapshot yet', async () => {
+    const offered = await f.backend.providerMixins(f.c);
+    assert.ok(offered.other.some((m) => m.term === 'snapshot_tpl'), offered.other.map((m) => m.term).join(', '));
+  });
 });

@@ -58,4 +58,12 @@ describe('openstack HTTP client', () => {
     assert.equal((await http.request('nova', { method: 'DELETE', url: 'http://nova/v2.1/servers/s1', accept: [404] })).status, 404);
     await assert.rejects(http.request('nova', { method: 'DELETE', url: 'http://nova/v2.1/servers/s1' }), (e: OcciError) => e.status === 404);
   });
+
+  test('R149: a cloud error that echoes the token or a secret sent in the body says neither', async () => {
+    const { http } = scripted({ status: 400, body: '{"badRequest":{"message":"bad token tok-1234567890 or secret s3cr3t-xyz"}}' });
+    await assert.rejects(
+      http.request('keystone', { method: 'POST', url: 'http://k/v3/auth/tokens', token: 'tok-1234567890', secrets: ['s3cr3t-xyz'], body: {} }),
+      (e: OcciError) => e instanceof OcciError && !e.message.includes('tok-1234567890') && !e.message.includes('s3cr3t-xyz'),
+    );
+  });
 });

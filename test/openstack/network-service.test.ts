@@ -208,4 +208,15 @@ describe('openstack networks on a recording Neutron', () => {
     await f.backend.update(f.c, 'network', 'dual', change({ 'occi.network.gateway': '10.4.0.9' }));
     assert.deepEqual(calls().filter((m) => !m.startsWith('GET')), ['PUT subnets/s4']);
   });
+
+  it("R53: each network shows its own subnet, whatever else the project's cached subnets hold; another network's record is not taken for it", async () => {
+    const a = await f.backend.createResource(f.c, spec({ 'occi.network.address': '10.1.0.0/24' }, [I.IPNETWORK]));
+    const b = await f.backend.createResource(f.c, spec({ 'occi.network.address': '10.2.0.0/24' }, [I.IPNETWORK]));
+    assert.equal(((await f.backend.get(f.c, 'network', a.id)) as ResourceRecord).attributes['occi.network.address'], '10.1.0.0/24');
+    assert.equal(((await f.backend.get(f.c, 'network', b.id)) as ResourceRecord).attributes['occi.network.address'], '10.2.0.0/24');
+    await f.backend.action(f.c, 'network', a.id, action('down'), {});
+    const recordOfA = await f.backend.get(f.c, 'network', a.id);
+    await f.backend.action(f.c, 'network', b.id, action('down'), {}, recordOfA);
+    assert.equal(state.networks.get(b.id)!.admin_state_up, false, 'b, active, was taken down');
+  });
 });

@@ -23,6 +23,8 @@ const SHARED_NET = '22ebda73-ffa9-46c8-aa68-cf75802699e7';
 interface World {
   server: Doc;
   ports: NeutronPort[];
+  /** Nova's volume attachments of the server. */
+  attachments?: { volumeId: string; device: string }[];
   /** Status the zone and group listings answer with instead of 200. */
   refuse?: number;
 }
@@ -56,7 +58,7 @@ function openstack(url: () => string, w: () => World) {
     const sid = String(world.server.id);
     if (path === '/compute/v2.1/servers' && req.method === 'POST') return json(res, 202, { server: { id: sid } });
     if (path === `/compute/v2.1/servers/${sid}` && req.method === 'GET') return json(res, 200, { server: world.server });
-    if (path === `/compute/v2.1/servers/${sid}/os-volume_attachments`) return json(res, 200, { volumeAttachments: [] });
+    if (path === `/compute/v2.1/servers/${sid}/os-volume_attachments`) return json(res, 200, { volumeAttachments: world.attachments ?? [] });
     if (path === `/compute/v2.1/servers/${sid}/action`) {
       const body = req.body as { addSecurityGroup?: { name: string }; removeSecurityGroup?: { name: string } };
       for (const p of world.ports) {
@@ -143,6 +145,23 @@ describe('openstack backend: zones and groups on a fake OpenStack', () => {
     assert.equal(body.availability_zone, 'nova');
     assert.deepEqual(body.security_groups, [{ name: WEB_ID }]);
     assert.ok(r.mixins.includes(typeId(find(p.other, 'nova'))));
+  });
+
+  it('refuses a group at creation without a private network to apply it to (400), asking Nova nothing', async () => {
+    const p = await backend.providerMixins(c);
+    const spec = { kind: 'compute' as const, mixins: [p.os[0]!, find(p.resource, 'm1.nano'), find(p.other, 'web_servers')], attributes: {}, links: [] };
+    await rejectsWith(backend.createResource(c, spec), 400, /security groups apply to network interfaces: link the compute to a private network in the same request/);
+    assert.equal(sent('/servers').filter((q) => q.method === 'POST').length, 0);
+  });
+
+  it('refuses adding a group to a compute whose only link is a storagelink (409): groups need a network interface', async () => {
+    world.ports = [];
+    world.server = { ...world.server, 'os-extended-volumes:volumes_attached': [{ id: 'v9' }] };
+    world.attachments = [{ volumeId: 'v9', device: '/dev/vdb' }];
+    const id = String(world.server.id);
+    const current = await backend.get(c, 'compute', id);
+    assert.deepEqual(current && 'links' in current ? current.links.map((l) => l.kind) : [], ['storagelink']);
+    await rejectsWith(backend.update(c, 'compute', id, { attributes: {}, addMixins: [find(await other(), 'web_servers')], removeMixins: [] }), 409, /has no network interface for security group web_servers/);
   });
 
   it('offers none when the cloud refuses the listings (403, 404), and keeps serving', async () => {
