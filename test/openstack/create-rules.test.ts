@@ -112,4 +112,8 @@ describe('openstack reads and deletions by id on the fake world', () => {
     const offered = await f.backend.providerMixins(f.c);
     assert.ok(offered.other.some((m) => m.term === 'snapshot_tpl'), offered.other.map((m) => m.term).join(', '));
   });
+
+  test('R79: a link has no actions (400): it follows the compute it belongs to', async () => {
+    await rejectsWith(f.backend.action(f.c, 'storagelink', `${SERVER_ID}_v1`, I.STORAGE_ONLINE, {}), 400, /a storagelink has no actions/);
+  });
 });

@@ -28,6 +28,17 @@ describe('openstack options and dialects', () => {
     assert.equal(synnefoDialect('auto').contextualization.keys, 'probe');
   });
 
+  test("R54: on Synnefo a volume being deleted is gone; a project you are not in is refused naming at most ten of yours", () => {
+    const d = synnefoDialect('0.20');
+    assert.equal(d.volumeGone({ id: 'v1', status: 'DELETING', size: 1 } as never), true);
+    assert.equal(d.volumeGone({ id: 'v1', status: 'in_use', size: 1 } as never), false);
+    const mine = Array.from({ length: 12 }, (_, i) => `p${i}`);
+    assert.throws(
+      () => d.checkProject('other', { userId: 'u', projects: mine }),
+      (e: Error & { status?: number }) => e.status === 403 && e.message.includes('(p0, p1, p2, p3, p4, p5, p6, p7, p8, p9)'),
+    );
+  });
+
   test('an empty SNF:fqdn is no host name', () => {
     const server = (fqdn: unknown) => ({ id: 's1', name: 'vm', status: 'ACTIVE', 'SNF:fqdn': fqdn }) as unknown as NovaServer;
     assert.equal(synnefoDialect('0.20').hostname(server('')), undefined);
