@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import type { Attributes, Credentials, LinkSpec, ResourceSpec, UpdateSpec } from '../../src/port/backend.js';
+import type { Attributes, Credentials, EntityKindTerm, EntityRecord, LinkSpec, ResourceSpec, UpdateSpec } from '../../src/port/backend.js';
+import { matchesQuery } from '../../src/port/list-query.js';
 import { type LocalCloud, type LocalCloudOptions, openLocalCloud } from '../../src/backends/local/index.js';
 import type { Mixin } from '../../src/model/category.js';
 import * as I from '../../src/model/infrastructure.js';
@@ -79,3 +80,24 @@ export async function template(h: Harness, term: string, c = h.alice): Promise<M
   return found;
 }
 
+/**
+ * Lists `kind` filtered by every value each named attribute takes, and by the
+ * mixin, checking that SQL gives what the records say (each value found at
+ * least once). Returns every record, for more checks.
+ */
+export async function assertFiltersAlike(h: Harness, kind: EntityKindTerm, names: readonly string[], mixin: string): Promise<EntityRecord[]> {
+  const all = (await h.cloud.list(h.alice, { kind, detail: 'records' })).items as EntityRecord[];
+  for (const name of names) {
+    const values = new Set(all.map((r) => r.attributes[name]).filter((v) => v !== undefined));
+    assert.ok(values.size > 0, `some ${kind} has ${name}`);
+    for (const value of values) {
+      const q = { kind, detail: 'records' as const, where: [[name, value!] as const] };
+      const got = (await h.cloud.list(h.alice, q)).items.map((r) => r.id);
+      assert.deepEqual(got, all.filter((r) => matchesQuery(r, q)).map((r) => r.id), `${name} = ${String(value)}`);
+      assert.ok(got.length > 0);
+    }
+  }
+  const withMixin = (await h.cloud.list(h.alice, { kind, detail: 'refs', mixins: [mixin] })).items.map((r) => r.id);
+  assert.deepEqual(withMixin, all.filter((r) => r.mixins.includes(mixin)).map((r) => r.id), `${kind}s with ${mixin}`);
+  return all;
+}
