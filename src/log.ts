@@ -7,6 +7,7 @@
 // JSON lines, or readable lines on a terminal (pino-pretty, loaded only then).
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
+import sonicBoom from 'sonic-boom';
 import type { Config } from './config/config.js';
 
 /** Bytes waiting to be written past which new lines are dropped. */
@@ -40,7 +41,9 @@ const BATCH_MS = 100;
 function stdoutDestination(): Output {
   let broken = false;
   let exiting = false;
-  const dest = pino.destination({ dest: 1, sync: false, minLength: 0, maxLength: MAX_PENDING, retryEAGAIN: () => !exiting && !broken });
+  // sonic-boom 5 itself, not pino's 4: 4's flushSync retried an EPIPE forever, so a server whose stdout was
+  // closed (`snf-occi | head`) could hang at exit when the pipe broke before an asynchronous write said so.
+  const dest = new sonicBoom.SonicBoom({ fd: 1, sync: false, minLength: 0, maxLength: MAX_PENDING, retryEAGAIN: () => !exiting && !broken });
   dest.on('error', () => {
     broken = true; // EPIPE, EBADF, EAGAIN given up: the output is gone
   });
