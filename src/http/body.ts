@@ -22,7 +22,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     let size = 0;
     let failed = false;
     req.on('data', (chunk: Buffer) => {
-      // Past the limit every later chunk is past it too: refused again (a no-op), never kept.
+      // Past the limit once, every later chunk (a drained body) is let go at once: no new 413 made for each.
+      if (failed) return;
       size += chunk.length;
       if (size > limit) {
         failed = true;
