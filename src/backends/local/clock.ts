@@ -83,7 +83,6 @@ export function clockValue(alias: string, column: 'state' | 'message'): string {
 export class Clocked {
   private readonly begin;
   private readonly rest;
-  private readonly set;
 
   constructor(
     db: Db,
@@ -101,19 +100,10 @@ export class Clocked {
          pending_message = CASE WHEN pending_until IS NULL THEN NULL ELSE @message END
        WHERE id = @id`,
     );
-    this.set = db.prepare(
-      `UPDATE ${table} SET state = @state, message = @message,
-         pending_state = NULL, pending_message = NULL, pending_until = NULL WHERE id = @id`,
-    );
   }
 
   start(id: string, t: Transition): void {
     this.begin.run({ id, during: t.during, to: t.to, after: t.after, until: this.clock.now() + t.ms });
-  }
-
-  /** A state reached at once. */
-  setState(id: string, state: string, message: string): void {
-    this.set.run({ id, state, message });
   }
 
   setMessage(id: string, message: string): void {
