@@ -3,8 +3,7 @@
 // refusing disk. Each was a planted mistake that test/backends/ let pass
 // (docs/testing.md).
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -12,7 +11,7 @@ import { openLocalCloud } from '../../src/backends/local/index.js';
 import { settledThenRun } from '../../src/backends/local/degraded.js';
 import * as I from '../../src/model/infrastructure.js';
 import { linkFrom, rejectsWith } from './contract.js';
-import { computeAction, harness, nic, spec, tempDir, template } from './local-harness.js';
+import { computeAction, harness, nic, olderDataDir, spec, tempDir, template } from './local-harness.js';
 
 describe('local cloud: tokens across restarts (R149)', () => {
   it('accepts a configured token of exactly 32 characters, and refuses an empty one as missing (401)', async () => {
@@ -39,14 +38,8 @@ describe('local cloud: tokens across restarts (R149)', () => {
   });
 
   it('keeps the unkeyed demo token of an older data dir whose token file is gone, and keys it on first use', async () => {
-    const dir = tempDir();
-    await (openLocalCloud({ dataDir: dir })).close();
-    rmSync(join(dir, 'token'));
     const old = 'an-older-demo-token-0123456789abcdef';
-    const db = new Database(join(dir, 'cloud.sqlite'));
-    db.prepare('DELETE FROM tokens').run();
-    db.prepare("INSERT INTO tokens (hash, tenant, keyed) VALUES (?, 'demo', 0)").run(createHash('sha256').update(old).digest('hex'));
-    db.close();
+    const dir = await olderDataDir(old);
     const cloud = openLocalCloud({ dataDir: dir });
     assert.equal((await cloud.authenticate({ token: old })).tenant, 'demo');
     await cloud.close();

@@ -2,10 +2,12 @@
 // in-memory cloud with two tenants' tokens, and builders of the specs the
 // backend port takes.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Attributes, Credentials, EntityKindTerm, EntityRecord, LinkSpec, ResourceSpec, UpdateSpec } from '../../src/port/backend.js';
 import { matchesQuery } from '../../src/port/list-query.js';
 import { type LocalCloud, type LocalCloudOptions, openLocalCloud } from '../../src/backends/local/index.js';
@@ -82,10 +84,11 @@ export async function template(h: Harness, term: string, c = h.alice): Promise<M
 
 /**
  * Lists `kind` filtered by every value each named attribute takes, and by the
- * mixin, checking that SQL gives what the records say (each value found at
- * least once). Returns every record, for more checks.
+ * mixin (when the kind has one to test), checking that SQL gives what the
+ * records say (each value found at least once). Returns every record, for
+ * more checks.
  */
-export async function assertFiltersAlike(h: Harness, kind: EntityKindTerm, names: readonly string[], mixin: string): Promise<EntityRecord[]> {
+export async function assertFiltersAlike(h: Harness, kind: EntityKindTerm, names: readonly string[], mixin?: string): Promise<EntityRecord[]> {
   const all = (await h.cloud.list(h.alice, { kind, detail: 'records' })).items as EntityRecord[];
   for (const name of names) {
     const values = new Set(all.map((r) => r.attributes[name]).filter((v) => v !== undefined));
@@ -97,7 +100,23 @@ export async function assertFiltersAlike(h: Harness, kind: EntityKindTerm, names
       assert.ok(got.length > 0);
     }
   }
+  if (mixin === undefined) return all;
   const withMixin = (await h.cloud.list(h.alice, { kind, detail: 'refs', mixins: [mixin] })).items.map((r) => r.id);
   assert.deepEqual(withMixin, all.filter((r) => r.mixins.includes(mixin)).map((r) => r.id), `${kind}s with ${mixin}`);
   return all;
+}
+
+/**
+ * A data dir as an older version left it: its demo token file gone and the
+ * token `old` stored as an unkeyed SHA-256 hash. Returns the directory.
+ */
+export async function olderDataDir(old: string): Promise<string> {
+  const dir = tempDir();
+  await openLocalCloud({ dataDir: dir }).close();
+  rmSync(join(dir, 'token'));
+  const db = new Database(join(dir, 'cloud.sqlite'));
+  db.prepare('DELETE FROM tokens').run();
+  db.prepare("INSERT INTO tokens (hash, tenant, keyed) VALUES (?, 'demo', 0)").run(createHash('sha256').update(old).digest('hex'));
+  db.close();
+  return dir;
 }

@@ -4,13 +4,11 @@
 // what to do; an older data dir's unkeyed demo token keyed by one server
 // stays valid on a second server of the same data dir.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { openLocalCloud } from '../../src/backends/local/index.js';
-import { tempDir } from './local-harness.js';
+import { olderDataDir, tempDir } from './local-harness.js';
 
 describe('local cloud: token rules', () => {
   it('makes no demo token in a data dir once used with configured tokens, and says what to configure', async () => {
@@ -31,14 +29,8 @@ describe('local cloud: token rules', () => {
   });
 
   it('accepts an older data dir\'s demo token on a second server after the first has keyed it', async () => {
-    const dir = tempDir();
-    await openLocalCloud({ dataDir: dir }).close();
-    rmSync(join(dir, 'token'));
     const old = 'an-older-demo-token-0123456789abcdef';
-    const db = new Database(join(dir, 'cloud.sqlite'));
-    db.prepare('DELETE FROM tokens').run();
-    db.prepare("INSERT INTO tokens (hash, tenant, keyed) VALUES (?, 'demo', 0)").run(createHash('sha256').update(old).digest('hex'));
-    db.close();
+    const dir = await olderDataDir(old);
     const first = openLocalCloud({ dataDir: dir });
     const second = openLocalCloud({ dataDir: dir });
     try {
