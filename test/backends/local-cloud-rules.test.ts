@@ -153,9 +153,11 @@ describe('local cloud: listings filtered past SQL', () => {
     await h.cloud.close();
   });
 
-  it('refuses a cursor it did not hand out', async () => {
+  it('refuses a cursor it did not hand out, echoing no more than its first 40 characters', async () => {
     const h = await harness();
     await assert.rejects(h.cloud.list(h.alice, { kind: 'compute', detail: 'refs', page: { limit: 5, after: 'abc' } }), /not a cursor of the embedded cloud: abc/);
+    const long = `${'x'.repeat(40)}${'y'.repeat(1000)}`;
+    await assert.rejects(h.cloud.list(h.alice, { kind: 'compute', detail: 'refs', page: { limit: 5, after: long } }), (e: Error) => e.message === `not a cursor of the embedded cloud: ${'x'.repeat(40)}`);
     await h.cloud.close();
   });
 });
