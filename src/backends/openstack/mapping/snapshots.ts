@@ -9,7 +9,6 @@ import { attr } from '../../../model/attribute-builders.js';
 import { attributeMap, typeId, type Mixin } from '../../../model/category.js';
 import { STORAGE } from '../../../model/infrastructure.js';
 import { PROVIDER, PROVIDER_INFRA } from '../../../model/schemes.js';
-import { toTerm } from '../../../model/templates.js';
 import type { CinderSnapshot } from '../clients/cinder.js';
 import { volumeStatus } from './status.js';
 import { MixinSet } from './mixin-set.js';
@@ -67,6 +66,7 @@ export class SnapshotIndex extends MixinSet {
   constructor(snapshots: readonly CinderSnapshot[]) {
     const offered = snapshots.filter((s) => OFFERED.has(volumeStatus(s.status)));
     const terms = uniqueTerms(offered, (s) => s.name ?? s.display_name ?? '', (s) => String(s.id), 'snapshot');
-    super(offered.map((s) => snapshotTemplate(s, terms.get(s) ?? toTerm(String(s.id), 'snapshot'))));
+    // uniqueTerms gives every snapshot it was handed a term.
+    super(offered.map((s) => snapshotTemplate(s, terms.get(s)!)));
   }
 }
