@@ -8,12 +8,12 @@ import { catalogFromV2, findEndpoint, type Endpoint } from '../../src/backends/o
 import { cloudMessage, errorForStatus, errorForTransport, sanitize } from '../../src/backends/openstack/clients/cloud-errors.js';
 import { Cinder, volumeMicroversion } from '../../src/backends/openstack/clients/cinder.js';
 import { Glance } from '../../src/backends/openstack/clients/glance.js';
-import type { JsonHttp } from '../../src/backends/openstack/clients/http.js';
 import { Neutron } from '../../src/backends/openstack/clients/neutron.js';
 import { negotiateMicroversion, Nova } from '../../src/backends/openstack/clients/nova.js';
 import { Identity } from '../../src/backends/openstack/clients/keystone.js';
 import { passwordToken } from '../../src/backends/openstack/clients/keystone-login.js';
 import { OcciError } from '../../src/errors.js';
+import { recordingHttp, type Answer } from './recording-http.js';
 
 describe('openstack clients: the cloud’s own words', () => {
   it('a SOAP-style faultstring is a message', () => {
@@ -68,22 +68,6 @@ describe('openstack clients: the service catalog', () => {
   });
 });
 
-type Call = { service: string; method: string; url: string; body?: unknown; headers?: Record<string, string> };
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
-
-/** A JsonHttp stand-in: records every request and answers from `answer`. */
-function recordingHttp(answer: (c: Call) => Answer): { http: JsonHttp; calls: Call[] } {
-  const calls: Call[] = [];
-  const http = {
-    async request(service: string, req: Call) {
-      const c = { ...req, service };
-      calls.push(c);
-      const a = answer(c);
-      return { status: a.status, headers: new Headers(a.headers ?? {}), body: a.body };
-    },
-  } as unknown as JsonHttp;
-  return { http, calls };
-}
 
 const inAnHour = (): string => new Date(Date.now() + 3_600_000).toISOString();
 

@@ -1,0 +1,20 @@
+// A JsonHttp stand-in for the OpenStack clients' tests: it records every
+// request (with the service it was made for) and answers from a function.
+import type { JsonHttp } from '../../src/backends/openstack/clients/http.js';
+
+export type Call = { service: string; method: string; url: string; body?: unknown; headers?: Record<string, string> };
+export type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+
+/** A JsonHttp stand-in: records every request and answers from `answer`. */
+export function recordingHttp(answer: (c: Call) => Answer): { http: JsonHttp; calls: Call[] } {
+  const calls: Call[] = [];
+  const http = {
+    async request(service: string, req: Call) {
+      const c = { ...req, service };
+      calls.push(c);
+      const a = answer(c);
+      return { status: a.status, headers: new Headers(a.headers ?? {}), body: a.body };
+    },
+  } as unknown as JsonHttp;
+  return { http, calls };
+}
