@@ -89,6 +89,9 @@ describe('openstack service wrappers: requests', () => {
     await neutron.listNetworks({ limit: 2, marker: 'n1' });
     await neutron.listSubnets(['n1', 'n2']);
     assert.deepEqual(seen(calls), ['neutron GET https://c/network/v2.0/networks?sort_key=id&sort_dir=asc&limit=2&marker=n1', 'neutron GET https://c/network/v2.0/subnets?network_id=n1&network_id=n2']);
+    const port = answering({ 'GET ports/p1': { port: { id: 'p1' } } });
+    assert.deepEqual(await new Neutron(port.http, 'https://c/network/v2.0', 't').getPort('p1'), { id: 'p1' });
+    assert.deepEqual(seen(port.calls), ['neutron GET https://c/network/v2.0/ports/p1']);
     const refused = new Neutron(answering({}, 400).http, 'https://c/network/v2.0', 't');
     assert.equal(await refused.getPort('p1'), undefined);
     assert.equal(await refused.getFloatingIp('f1'), undefined);
