@@ -44,6 +44,14 @@ describe('openstack keystone rules: version discovery', () => {
     assert.deepEqual(both.calls.map((c) => c.url), ['https://ks', 'https://ks/v3/auth/tokens']);
   });
 
+  it('a version is read from the URL only at its end: /v3-keystone or /v2.0-keystone is a root to discover', async () => {
+    for (const root of ['https://cloud/v3-keystone', 'https://cloud/v2.0-keystone']) {
+      const { http, calls } = recordingHttp((c: Call) => (c.url === root ? { status: 300, body: { versions: { values: [{ id: 'v3.14' }] } } } : token()));
+      await new Identity(http, { ...v3, keystoneUrl: root, version: 'auto' }).session('tok');
+      assert.deepEqual(calls.map((c) => c.url), [root, `${root}/v3/auth/tokens`], root);
+    }
+  });
+
   it('one offering neither is a 502 saying so', async () => {
     const e = await refusal(new Identity(discovering(['v5.0']).http, { ...v3, keystoneUrl: 'https://ks', version: 'auto' }).session('tok'));
     assert.equal(e.status, 502);
