@@ -131,8 +131,9 @@ describe('openstack keystone rules: v2.0 (Astakos)', () => {
   it('an answer without a tenant or a user is a 502; the user’s projects are the strings listed', async () => {
     const none = recordingHttp(() => ({ status: 200, body: { access: { token: { id: 'tok', expires: inAnHour() } } } })).http;
     assert.equal((await refusal(new Identity(none, v2).session('tok'))).message, 'keystone v2.0 answered without a tenant or user id');
-    const listed = recordingHttp(() => ({ status: 200, body: { access: { token: { id: 'tok', expires: inAnHour() }, user: { id: 'u1', projects: ['p1', 5, null, 'p2'] } } } })).http;
-    assert.deepEqual((await new Identity(listed, v2).session('tok')).projects, ['p1', 'p2']);
+    const listed = recordingHttp(() => ({ status: 200, body: { access: { token: { id: 'tok', expires: inAnHour() }, user: { id: 'u1', projects: ['p1', 5, null, 'p2'] } } } }));
+    assert.deepEqual((await new Identity(listed.http, v2).session('tok')).projects, ['p1', 'p2']);
+    assert.deepEqual(listed.calls.map((c) => `${c.service} ${c.method} ${c.url}`), ['keystone POST https://astakos/identity/v2.0/tokens']);
   });
 });
 
