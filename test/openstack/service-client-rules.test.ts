@@ -84,6 +84,9 @@ describe('openstack service client rules: paging', () => {
       await c.all('/images', 'images');
       assert.equal(calls[1]!.url, `http://host/image/${version}/images?marker=a`, version);
     }
+    const prefixed = client((x) => ({ status: 200, body: { images: [], ...(x.url.includes('marker') ? {} : { next: '/v2/images?marker=a' }) } }), 'http://host/v1/image/v2');
+    await prefixed.c.all('/images', 'images');
+    assert.equal(prefixed.calls[1]!.url, 'http://host/v1/image/v2/images?marker=a', 'only the version at the end of the endpoint is taken off');
     const { c, calls } = client((x) => ({ status: 200, body: { images: [], ...(x.url.includes('marker') ? {} : { next: 'http://glance/v2/images?marker=a' }) } }), 'http://host/image/v2');
     await c.all('/images', 'images');
     assert.equal(calls[1]!.url, 'http://glance/v2/images?marker=a');
