@@ -7,23 +7,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Identity } from '../../src/backends/openstack/clients/keystone.js';
-import { OcciError } from '../../src/errors.js';
 import { metrics } from '../../src/metrics.js';
-import { recordingHttp, type Answer, type Call } from './recording-http.js';
+import { recordingHttp, refusal, type Answer, type Call } from './recording-http.js';
 
 const inAnHour = (): string => new Date(Date.now() + 3_600_000).toISOString();
 const v3 = { keystoneUrl: 'https://ks/v3', version: 'v3' as const, scopeToProject: true, cacheSize: 10 };
 const v2 = { keystoneUrl: 'https://astakos/identity/v2.0', version: 'v2.0' as const, scopeToProject: true, cacheSize: 10 };
 const token = (more: object = {}): Answer => ({ status: 200, body: { token: { expires_at: inAnHour(), project: { id: 'p1' }, user: { id: 'u1' }, ...more } } });
-const refusal = async (p: Promise<unknown>): Promise<OcciError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof OcciError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
-};
 
 describe('openstack keystone rules: version discovery', () => {
   const discovering = (ids: (string | undefined)[]) =>

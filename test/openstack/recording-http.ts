@@ -1,6 +1,7 @@
 // A JsonHttp stand-in for the OpenStack clients' tests: it records every
 // request (with the service it was made for) and answers from a function.
 import type { JsonHttp } from '../../src/backends/openstack/clients/http.js';
+import { OcciError } from '../../src/errors.js';
 
 export type Call = { service: string; method: string; url: string; body?: unknown; headers?: Record<string, string> };
 export type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -17,4 +18,15 @@ export function recordingHttp(answer: (c: Call) => Answer): { http: JsonHttp; ca
     },
   } as unknown as JsonHttp;
   return { http, calls };
+}
+
+/** The OcciError a promise is rejected with; fails when it is fulfilled or rejected with anything else. */
+export async function refusal(p: Promise<unknown>): Promise<OcciError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof OcciError) return e;
+    throw e;
+  }
+  throw new Error('no refusal');
 }

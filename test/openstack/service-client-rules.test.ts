@@ -8,8 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ServiceClient } from '../../src/backends/openstack/clients/service-client.js';
-import { OcciError } from '../../src/errors.js';
-import { recordingHttp, type Answer, type Call } from './recording-http.js';
+import { recordingHttp, refusal, type Answer, type Call } from './recording-http.js';
 
 class Open extends ServiceClient {
   get = <T>(path: string, extra?: Record<string, string>) => this.send<T>('GET', path, undefined, undefined, extra);
@@ -21,15 +20,6 @@ class Open extends ServiceClient {
 const client = (answer: (c: Call) => Answer, base = 'https://cloud/compute/v2.1') => {
   const r = recordingHttp(answer);
   return { c: new Open(r.http, 'nova', base, 'tok', { 'OpenStack-API-Version': 'compute 2.93' }), calls: r.calls };
-};
-const refusal = async (p: Promise<unknown>): Promise<OcciError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof OcciError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
 };
 
 describe('openstack service client rules: requests', () => {
