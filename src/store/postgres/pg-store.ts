@@ -27,7 +27,7 @@ const RETRYABLE = new Set(['40P01', '40001']);
 /**
  * `once` again while PostgreSQL aborts it to break a deadlock or a serialization failure; database trouble as a 503.
  * Each retry waits a random few milliseconds, growing with the attempt: retried at once, the same writers meet in
- * the same order and deadlock again (the twelve overlapping taggings did so five times running in a loaded dry run).
+ * the same order and can deadlock again.
  */
 async function retried<T>(once: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
