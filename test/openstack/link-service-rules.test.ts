@@ -5,8 +5,11 @@
 // device given, an attachment waited for through Cinder's in-between
 // statuses, Cyclades' volume types, a delete that detaches the right volume
 // once the attachment has settled and releases our address on the right
-// port, and an update that only repeats the link. On a stand-in for the
-// cloud's Nova, Neutron and Cinder clients that keeps the links they make.
+// port, and an update that only repeats the link; and of reading links
+// (services/links-read.ts): the calls a server's body spares and the ones it
+// does not, each asked for that server only, and Synnefo's ports that hold a
+// floating IP. On a stand-in for the cloud's Nova, Neutron and Cinder clients
+// that keeps the links they make.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { OPENSTACK, SYNNEFO, type Dialect } from '../../src/backends/openstack/dialect.js';
@@ -17,6 +20,7 @@ import type { NovaServer } from '../../src/backends/openstack/clients/nova.js';
 import type { TemplateCache } from '../../src/backends/openstack/caches/template-cache.js';
 import { OWN_MARK } from '../../src/backends/openstack/services/floating-ips.js';
 import { LinkService } from '../../src/backends/openstack/services/link-service.js';
+import { assembleLinks, readLinkFacts, readServerLinks, readServerWithLinks } from '../../src/backends/openstack/services/links-read.js';
 import type { Mixin } from '../../src/model/category.js';
 import type { LinkRecord, LinkSpec, UpdateSpec } from '../../src/port/backend.js';
 import { rejectsWith } from '../backends/contract.js';
@@ -327,5 +331,81 @@ describe('openstack links: updating', () => {
   test('R61: updating a link that does not exist is a 404 naming it', async () => {
     const { cloud, links } = standIn();
     await rejectsWith(links.update(cloud, 'storagelink', 's1_v9', spec({})), 404, /^storagelink s1_v9 not found$/);
+  });
+});
+
+describe('openstack links: what reading them asks the cloud', () => {
+  type Addresses = NovaServer['addresses'];
+  const fixed = { addr: '10.0.0.5', 'OS-EXT-IPS:type': 'fixed' };
+  const floating = { addr: '203.0.113.1', 'OS-EXT-IPS:type': 'floating' };
+  const ip = { id: 'f1', floating_ip_address: '203.0.113.1', floating_network_id: 'ext', port_id: 'p1', fixed_ip_address: '10.0.0.5', description: '' } as NeutronFloatingIp;
+  /** A cloud with server s1 (whose body says `addresses`) on port p1 holding floating IP f1. */
+  function reading(addresses: Addresses | undefined, dialect: Dialect = OPENSTACK, hasNeutron = true): { cloud: Cloud; calls: Call[]; server: NovaServer } {
+    const made = standIn(dialect, { ips: [ip] });
+    const server = { id: 's1', name: 'vm', status: 'ACTIVE', ...(addresses ? { addresses } : {}) } as NovaServer;
+    made.w.server = server;
+    (made.cloud as { hasNeutron: boolean }).hasNeutron = hasNeutron;
+    return { cloud: made.cloud, calls: made.calls, server };
+  }
+  const asked = (calls: Call[], name: string): unknown[] => calls.filter((c) => c[0] === name).map((c) => c[1]);
+
+  test("R55: a server whose body shows a floating address has that port's floating IPs read, for its ports only", async () => {
+    for (const addresses of [{ priv: [floating] }, { priv: [fixed, floating] }, undefined] as (Addresses | undefined)[]) {
+      const r = reading(addresses);
+      const { links } = await readServerLinks(r.cloud, r.server);
+      assert.deepEqual(asked(r.calls, 'listFloatingIps'), [{ port_id: ['p1'] }], JSON.stringify(addresses));
+      assert.deepEqual(asked(r.calls, 'listPorts'), [{ device_id: 's1' }]);
+      assert.ok(links.some((l) => l.id === 's1_fip_f1'), JSON.stringify(addresses));
+    }
+  });
+
+  test('R55: a server whose body shows fixed addresses only has no floating IPs read, unless a link named after one is looked for', async () => {
+    const r = reading({ priv: [fixed] });
+    await readServerLinks(r.cloud, r.server);
+    assert.deepEqual(asked(r.calls, 'listFloatingIps'), []);
+    const always = reading({ priv: [fixed] });
+    const { links } = await readServerLinks(always.cloud, always.server, { floating: 'always' });
+    assert.deepEqual(asked(always.calls, 'listFloatingIps'), [{ port_id: ['p1'] }]);
+    assert.ok(links.some((l) => l.id === 's1_fip_f1'));
+    const byId = reading({ priv: [fixed] });
+    await readServerWithLinks(byId.cloud, 's1');
+    assert.deepEqual(asked(byId.calls, 'listFloatingIps'), []);
+    assert.deepEqual(asked(byId.calls, 'listPorts'), [{ device_id: 's1' }]);
+  });
+
+  test('R55: a server whose body shows no address has no ports read, unless a floating link is looked for; without Neutron none are', async () => {
+    const bare = reading({});
+    await readServerLinks(bare.cloud, bare.server);
+    assert.deepEqual(asked(bare.calls, 'listPorts'), []);
+    const always = reading({});
+    await readServerLinks(always.cloud, always.server, { floating: 'always' });
+    assert.deepEqual(asked(always.calls, 'listPorts'), [{ device_id: 's1' }]);
+    const noNeutron = reading({ priv: [fixed] }, OPENSTACK, false);
+    await readServerLinks(noNeutron.cloud, noNeutron.server);
+    await readServerLinks(noNeutron.cloud, noNeutron.server, { floating: 'always' });
+    assert.deepEqual(asked(noNeutron.calls, 'listPorts'), []);
+  });
+
+  test('R55: on Synnefo a port that holds a floating IP is that floating link only; on OpenStack the port is an interface too', async () => {
+    const synnefo = reading({ priv: [floating] }, SYNNEFO);
+    const held = (await readServerLinks(synnefo.cloud, synnefo.server)).links.map((l) => l.id);
+    assert.deepEqual(held, ['s1_fip_f1']);
+    const openstack = reading({ priv: [floating] });
+    const both = (await readServerLinks(openstack.cloud, openstack.server)).links.map((l) => l.id);
+    assert.deepEqual(both, ['s1_p1', 's1_fip_f1']);
+  });
+
+  test('R55: a listing reads the floating IPs when any one of the servers shows a floating address', async () => {
+    const r = reading({ priv: [fixed] });
+    const other = { id: 's2', name: 'vm2', status: 'ACTIVE', addresses: { priv: [floating] } } as NovaServer;
+    await readLinkFacts(r.cloud, [r.server, other]);
+    assert.equal(asked(r.calls, 'listFloatingIps').length, 1);
+  });
+
+  test('R55: a volume Nova lists on the server is its storagelink though Cinder does not show the attachment yet', async () => {
+    const r = reading({ priv: [fixed] });
+    const server = { ...r.server, 'os-extended-volumes:volumes_attached': [{ id: 'v1' }] } as NovaServer;
+    const facts = { ports: [], floatingIps: [], volumes: [], subnets: [] };
+    assert.deepEqual(assembleLinks(r.cloud, facts, [server]).get('s1')?.map((l) => l.id), ['s1_v1']);
   });
 });

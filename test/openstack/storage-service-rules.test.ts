@@ -4,7 +4,10 @@
 // asks Cinder for (size, name, snapshot, volume type) and what it refuses
 // before asking, the refusals of an update, an extend that asks for the
 // right size and waits exactly until Cinder is done, and a deletion Cinder
-// fails. On a stand-in for the cloud's Cinder client (the fake world has one
+// fails; and of reading volumes as storage (services/storage-read.ts): when
+// the cloud is asked whether it extends attached volumes, a volume that
+// still lists an attachment, the snapshots read when any volume names one.
+// On a stand-in for the cloud's Cinder client (the fake world has one
 // volume and no creates), recording what the backend asks of it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -12,6 +15,7 @@ import { OPENSTACK, SYNNEFO, synnefoDialect, type Dialect } from '../../src/back
 import type { Cloud } from '../../src/backends/openstack/cloud.js';
 import type { CinderSnapshot, CinderVolume, CinderVolumeType } from '../../src/backends/openstack/clients/cinder.js';
 import { SNAPSHOT_TPL, SnapshotIndex } from '../../src/backends/openstack/mapping/snapshots.js';
+import { storageRecords } from '../../src/backends/openstack/services/storage-read.js';
 import { createStorage, deleteStorage, sizeGB, updateStorage, type StorageDeps } from '../../src/backends/openstack/services/storage-service.js';
 import { OcciError } from '../../src/errors.js';
 import { typeId, type Mixin } from '../../src/model/category.js';
@@ -360,5 +364,40 @@ describe('openstack storage deletion', () => {
   test('R72: a deletion Cinder fails (error_deleting) is a 502 saying the status, at once, not a wait until the deadline', async () => {
     const s = standIn({ deleteFails: 'error_deleting' });
     await rejectsWith(deleteStorage(s.cloud, 'v1', deps(undefined, 3000)), 502, /^cinder failed to delete volume v1 \(status error_deleting\)$/);
+  });
+});
+
+describe('openstack storage records', () => {
+  /** A cloud that extends detached volumes only, counting how often it is asked whether it extends attached ones. */
+  function reading(dialect: Dialect): { cloud: Cloud; asked: () => number } {
+    let asked = 0;
+    return { cloud: { dialect, extendInUseMicroversion: async () => void asked++ } as unknown as Cloud, asked: () => asked };
+  }
+  const vol = (id: string, v: Partial<CinderVolume> = {}): CinderVolume => ({ id, status: 'available', size: 1, attachments: [], ...v }) as CinderVolume;
+  const attached = vol('va', { status: 'in-use', attachments: [{ server_id: 's1', device: '/dev/vdb' }] });
+
+  test('R71: the cloud is asked whether it extends attached volumes only when a volume is attached and resize is offered at all', async () => {
+    const detached = reading(OPENSTACK);
+    await storageRecords(detached.cloud, [vol('v1'), vol('v2')], deps());
+    assert.equal(detached.asked(), 0, 'detached volumes only');
+    const synnefo = reading(SYNNEFO);
+    const [r] = await storageRecords(synnefo.cloud, [attached], deps());
+    assert.equal(synnefo.asked(), 0, 'Synnefo never resizes');
+    assert.ok(r!.refused?.includes('resize'));
+    const openstack = reading(OPENSTACK);
+    await storageRecords(openstack.cloud, [vol('v1'), attached], deps());
+    assert.equal(openstack.asked(), 1);
+  });
+
+  test('R71: a volume that still lists an attachment (detaching) counts as attached: no resize where only detached volumes extend', async () => {
+    const r = reading(OPENSTACK);
+    const [detaching] = await storageRecords(r.cloud, [vol('v1', { status: 'detaching', attachments: [{ server_id: 's1', device: '/dev/vdb' }] })], deps());
+    assert.ok(detaching!.refused?.includes('resize'), JSON.stringify(detaching!.refused));
+  });
+
+  test("R56: in a listing where one volume of several was made from a snapshot, that one carries the snapshot's snapshot_tpl", async () => {
+    const [plain, copy] = await storageRecords(reading(OPENSTACK).cloud, [vol('v1'), vol('v2', { snapshot_id: 'snap1' })], deps());
+    assert.deepEqual(copy!.mixins, [typeId(nightly)]);
+    assert.deepEqual(plain!.mixins, []);
   });
 });
