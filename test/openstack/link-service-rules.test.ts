@@ -146,7 +146,7 @@ function standIn(dialect: Dialect = OPENSTACK, more: Partial<World> = {}, hasCin
     },
   } as unknown as Cloud;
   const templates = { index: async () => ({ anyFlavor: (id: string) => (id === 'f1' ? { id: 'f1', name: 'c1r1024d20', ...(w.flavorType !== undefined ? { 'SNF:volume_type': w.flavorType } : {}) } : undefined) }) } as unknown as TemplateCache;
-  return { cloud, w, calls, links: new LinkService(2000, templates) };
+  return { cloud, w, calls, links: new LinkService(5000, templates) };
 }
 
 type Spec = LinkSpec & { source: { kind: 'compute'; id: string } };
