@@ -22,7 +22,7 @@ import { DRBD, eventually, harness, type Harness } from '../synnefo/harness.js';
 type Doc = Record<string, unknown>;
 
 /** A message matched whole. */
-export const exactly = (message: string): RegExp => new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+const exactly = (message: string): RegExp => new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 /** What Nova does beyond the fake world, as it does it; `was` is the status a resize started from. */
 interface NovaExtra {
