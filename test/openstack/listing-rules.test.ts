@@ -43,6 +43,10 @@ function withServers(state: () => { world: World; twists: Twists }) {
         return json(res, 200, { networks, networks_links: [] });
       }
       if (path === '/network/v2.0/subnets' && req.method === 'GET') return json(res, 200, { subnets: [], subnets_links: [] });
+      if (path === '/compute/v2.1/servers/detail' && req.method === 'GET' && twists.ignoresPaging) {
+        const base = state().world.server!;
+        return json(res, 200, { servers: IDS.map((id, i) => ({ ...base, id, name: `vm${i}` })), servers_links: [] });
+      }
       if (path !== '/compute/v2.1/servers' || req.method !== 'GET') return cloud(req, res);
       const q = new URLSearchParams(search);
       const all = IDS.map((id, i) => ({ id, name: `vm${i}` }));
@@ -156,6 +160,14 @@ describe('openstack compute listing: a service that ignores paging', () => {
     assert.deepEqual(page, { items: SORTED.slice(2, 4).map((id) => ({ kind: 'compute', id })), more: true, next: SORTED[3] });
     const first = await list(f, { page: { limit: 3 } });
     assert.deepEqual(ids(first), SORTED.slice(0, 3));
+  });
+
+  test('R116: a page of records shows its computes in full, in id order, after the cursor, though the service answered every one its own way', async () => {
+    // compute-read.ts 708 713 714 715 717 720 721 723
+    const full = (l: { items: { id: string }[] }) => l.items.map((r) => ('attributes' in r ? r.id : `ref ${r.id}`));
+    assert.deepEqual(full(await f.backend.list(f.c, { kind: 'compute', detail: 'records', page: { limit: 2, after: SORTED[1] } })), SORTED.slice(2, 4));
+    assert.deepEqual(full(await f.backend.list(f.c, { kind: 'compute', detail: 'records', page: { limit: 2, offset: 1 } })), SORTED.slice(1, 3));
+    assert.deepEqual(full(await f.backend.list(f.c, { kind: 'compute', detail: 'records', page: { limit: 2, after: SORTED[2] } })), SORTED.slice(3, 5));
   });
 });
 
