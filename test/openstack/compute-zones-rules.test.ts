@@ -81,8 +81,8 @@ describe('openstack services: waiting backs off', () => {
     let reads = 0;
     const { settled } = await waitUntil(async () => ++reads, () => false, { deadlineMs: 400 });
     assert.equal(settled, false);
-    // 50, 75, 112, 168 ms between reads: five or six reads in 400 ms however slow the machine.
-    assert.ok(reads >= 2 && reads <= 6, `${reads} reads`);
+    // 50, 75, 112, 168 ms between reads: at most five or six in 400 ms (a slow machine reads fewer, never more).
+    assert.ok(reads >= 1 && reads <= 6, `${reads} reads`);
   });
 
   it('R72: a deletion not finished by the deadline, with nothing to describe, names what and how long', async () => {
