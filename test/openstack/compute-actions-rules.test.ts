@@ -18,7 +18,7 @@ import { rejectsWith, stateOf } from '../backends/contract.js';
 import { json, type Recorded } from './fake-cloud.js';
 import { onFakeCloud, type OnFakeCloud } from './fake-backend.js';
 import { fakeOpenStack, freshWorld, SERVER_ID, type World } from './fake-world.js';
-import { DRBD, eventually, harness, type Harness } from '../synnefo/harness.js';
+import { DRBD, harness, readsAfterAction, type Harness } from '../synnefo/harness.js';
 
 type Doc = Record<string, unknown>;
 
@@ -284,20 +284,17 @@ describe('Synnefo compute actions', () => {
 
   test('a shutdown waits until Cyclades shows the compute STOPPED, then stops asking', async () => {
     // 2
-    const vm = await h.compute({ size: DRBD });
-    await eventually(() => h.backend.get(h.alice, 'compute', vm.id), (r) => stateOf(r) === 'active');
+    const vm = await h.running({ size: DRBD });
     const from = h.standin.requests.length;
     const { entity } = await h.backend.action(h.alice, 'compute', vm.id, I.COMPUTE_STOP, {});
     assert.equal(stateOf(entity), 'inactive');
-    const action = h.standin.requests.findIndex((r, i) => i >= from && r.method === 'POST' && r.path.endsWith('/action'));
-    const polls = h.standin.requests.slice(action).filter((r) => r.method === 'GET' && r.path.split('?')[0]!.endsWith(`/servers/${vm.id}`)).length;
+    const polls = readsAfterAction(h.standin, from, vm.id);
     assert.ok(polls <= 2, `${polls} reads after the shutdown`);
   });
 
   test('R81: start on a running compute is refused listing only what Synnefo can do now (no suspend, no save)', async () => {
     // 113
-    const vm = await h.compute({ size: DRBD });
-    await eventually(() => h.backend.get(h.alice, 'compute', vm.id), (r) => stateOf(r) === 'active');
+    const vm = await h.running({ size: DRBD });
     await rejectsWith(h.backend.action(h.alice, 'compute', vm.id, I.COMPUTE_START, {}), 409, exactly(`cannot start compute ${vm.id} while it is active (ACTIVE); allowed now: stop, restart`));
   });
 });

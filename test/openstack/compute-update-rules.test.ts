@@ -17,7 +17,7 @@ import { rejectsWith, stateOf } from '../backends/contract.js';
 import { json, type Recorded } from './fake-cloud.js';
 import { onFakeCloud, type OnFakeCloud } from './fake-backend.js';
 import { fakeOpenStack, freshWorld, SERVER_ID, type World } from './fake-world.js';
-import { DRBD, eventually, harness, type Harness } from '../synnefo/harness.js';
+import { DRBD, harness, readsAfterAction, type Harness } from '../synnefo/harness.js';
 
 type Doc = Record<string, unknown>;
 
@@ -430,8 +430,7 @@ describe('Synnefo compute update: the summary item and the stopped resize', () =
     assert.equal(resized.attributes['occi.compute.cores'], 2);
     assert.ok(resized.mixins.some((m) => m.endsWith('#C2R2048D20drbd')), resized.mixins.join(', '));
     assert.equal(stateOf(resized), 'inactive');
-    const resize = h.standin.requests.findIndex((r, i) => i >= from && r.method === 'POST' && r.path.endsWith('/action'));
-    const reads = h.standin.requests.slice(resize).filter((r) => r.method === 'GET' && r.path.split('?')[0]!.endsWith(`/servers/${vm.id}`)).length;
+    const reads = readsAfterAction(h.standin, from, vm.id);
     assert.ok(reads <= 3, `${reads} reads of the compute after the resize`);
   });
 });
@@ -445,8 +444,7 @@ describe('Synnefo compute update: a resize that takes a while', () => {
 
   test('a stopped compute resized is answered once Cyclades has finished, with the new flavor', async () => {
     // 1048
-    const vm = await h.compute({ size: DRBD });
-    await eventually(() => h.backend.get(h.alice, 'compute', vm.id), (r) => stateOf(r) === 'active');
+    const vm = await h.running({ size: DRBD });
     await h.backend.action(h.alice, 'compute', vm.id, I.COMPUTE_STOP, {});
     const resized = await h.backend.update(h.alice, 'compute', vm.id, spec({}, [await h.size('C2R2048D20drbd')]));
     assert.equal(resized.attributes['occi.compute.cores'], 2);

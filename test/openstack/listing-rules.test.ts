@@ -180,10 +180,8 @@ describe('Synnefo compute listing', () => {
 
   test('a compute being deleted is not listed, though Cyclades still names it', async () => {
     // 1241
-    const vm = await h.compute();
-    await eventually(() => h.backend.get(h.alice, 'compute', vm.id), (r) => r?.attributes['occi.compute.state'] === 'active');
-    const stays = await h.compute();
-    await eventually(() => h.backend.get(h.alice, 'compute', stays.id), (r) => r?.attributes['occi.compute.state'] === 'active');
+    const vm = await h.running();
+    const stays = await h.running();
     const deleting = h.backend.delete(h.alice, 'compute', vm.id).catch(() => undefined);
     await eventually(async () => h.standin.sent('DELETE', `/servers/${vm.id}`).length, (n) => n > 0);
     const listed = await h.backend.list(h.alice, { kind: 'compute', detail: 'refs' });

@@ -123,8 +123,7 @@ for (const release of RELEASES) {
     it('deletes a compute: gone at once, then 404 (deleted servers still answer GET on Cyclades)', async () => {
       const slow = await harness(release, { world: { jobMs: 100 } });
       try {
-        const vm = await slow.compute();
-        await eventually(() => slow.backend.get(slow.alice, 'compute', vm.id), (r) => r?.attributes['occi.compute.state'] === 'active');
+        const vm = await slow.running();
         await slow.backend.delete(slow.alice, 'compute', vm.id);
         assert.equal(slow.standin.world.servers.get(Number(vm.id))!.task, 'DESTROY', 'Cyclades is still destroying it');
         assert.equal(await slow.backend.get(slow.alice, 'compute', vm.id), undefined);

@@ -6,13 +6,17 @@ import type { Mixin } from '../../src/model/category.js';
 import { startStandin, type Release, type Standin } from './standin/index.js';
 import type { WorldOptions } from './standin/world.js';
 
+type ComputeOptions = { size?: string; attributes?: Record<string, string>; links?: LinkSpec[]; c?: Credentials };
+
 export interface Harness {
   standin: Standin;
   backend: Backend;
   alice: Credentials;
   os(term: string): Promise<Mixin>;
   size(term: string): Promise<Mixin>;
-  compute(o?: { size?: string; attributes?: Record<string, string>; links?: LinkSpec[]; c?: Credentials }): Promise<ResourceRecord>;
+  compute(o?: ComputeOptions): Promise<ResourceRecord>;
+  /** A compute made as `compute` makes it (the record its create answered), once Cyclades shows it running. */
+  running(o?: ComputeOptions): Promise<ResourceRecord>;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,11 @@ export async function harness(release: Release, o: { world?: Partial<WorldOption
         attributes: { 'occi.core.title': 'vm', ...c.attributes },
         links: c.links ?? [],
       }),
+    running: async (c = {}) => {
+      const vm = await h.compute(c);
+      await eventually(() => backend.get(c.c ?? alice, 'compute', vm.id), (r) => r?.attributes['occi.compute.state'] === 'active');
+      return vm;
+    },
     close: async () => {
       await backend.close();
       await standin.close();
@@ -57,6 +66,12 @@ export const nic = (network: string, attributes: Record<string, string> = {}): L
   mixins: [],
   attributes,
 });
+
+/** How many times the server was read after the first action POSTed since request `from`: how long a wait kept asking. */
+export function readsAfterAction(standin: Standin, from: number, serverId: string): number {
+  const action = standin.requests.findIndex((r, i) => i >= from && r.method === 'POST' && r.path.endsWith('/action'));
+  return standin.requests.slice(action).filter((r) => r.method === 'GET' && r.path.split('?')[0]!.endsWith(`/servers/${serverId}`)).length;
+}
 
 /** Polls `read` until `done`, failing with the last value seen after `ms`. */
 export async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 3_000): Promise<T> {
