@@ -25,8 +25,8 @@ import { JsonHttp } from '../../src/backends/openstack/clients/http.js';
 import { Identity } from '../../src/backends/openstack/clients/keystone.js';
 import { negotiateMicroversion, Nova } from '../../src/backends/openstack/clients/nova.js';
 import { volumeMicroversion } from '../../src/backends/openstack/clients/cinder.js';
-import type { Dispatcher } from '../../src/backends/openstack/clients/tls.js';
 import { OcciError } from '../../src/errors.js';
+import { scriptedHttp, type Reply } from './scripted-http.js';
 
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 const MISSING = 'the connections to the cloud need the undici Agent bundled with Node; it was not found';
@@ -71,22 +71,8 @@ describe("openstack connections: Node's bundled undici Agent", () => {
   });
 });
 
-type Sent = Parameters<Dispatcher['request']>[0];
-type Reply = { status: number; body?: string } | Error;
-
-/** The real JsonHttp on a dispatcher answering `replies` in turn (the last one again once they run out). */
-function scripted(o: { retryDelayMs?: number }, ...replies: Reply[]): { http: JsonHttp; sent: Sent[] } {
-  const sent: Sent[] = [];
-  const dispatcher: Dispatcher = {
-    request: async (req) => {
-      const r = replies[Math.min(sent.length, replies.length - 1)]!;
-      sent.push(req);
-      if (r instanceof Error) throw r;
-      return { statusCode: r.status, headers: {}, body: { text: async () => r.body ?? '' } };
-    },
-  };
-  return { http: new JsonHttp({ timeoutMs: 5_000, challenge: 'Keystone uri="https://keystone/v2.0"', dispatcher: async () => dispatcher, ...o }), sent };
-}
+/** The real JsonHttp answering `replies` in turn, behind Keystone v2.0's challenge. */
+const scripted = (o: { retryDelayMs?: number }, ...replies: Reply[]) => scriptedHttp({ challenge: 'Keystone uri="https://keystone/v2.0"', ...o }, ...replies);
 
 const astakos = (http: JsonHttp): Identity => new Identity(http, { keystoneUrl: 'https://astakos/identity/v2.0', version: 'v2.0', scopeToProject: false, cacheSize: 10 });
 

@@ -5,26 +5,12 @@
 // each request and answers from a script: no sockets, no timing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { joinUrl, JsonHttp, query, type HttpRequest } from '../../src/backends/openstack/clients/http.js';
-import type { Dispatcher } from '../../src/backends/openstack/clients/tls.js';
+import { joinUrl, query, type HttpRequest } from '../../src/backends/openstack/clients/http.js';
 import { OcciError } from '../../src/errors.js';
+import { scriptedHttp, type Reply } from './scripted-http.js';
 
-type Sent = Parameters<Dispatcher['request']>[0];
-type Reply = { status: number; body?: string; headers?: Record<string, string | string[]> } | Error;
-
-/** A JsonHttp whose dispatcher answers `replies` in turn (the last one again once they run out). */
-function scripted(...replies: Reply[]): { http: JsonHttp; sent: Sent[] } {
-  const sent: Sent[] = [];
-  const dispatcher: Dispatcher = {
-    request: async (o) => {
-      const r = replies[Math.min(sent.length, replies.length - 1)]!;
-      sent.push(o);
-      if (r instanceof Error) throw r;
-      return { statusCode: r.status, headers: r.headers ?? {}, body: { text: async () => r.body ?? '' } };
-    },
-  };
-  return { http: new JsonHttp({ timeoutMs: 5000, challenge: 'Keystone uri="http://k"', dispatcher: async () => dispatcher, retryDelayMs: 0 }), sent };
-}
+/** A JsonHttp answering `replies` in turn, retrying at once. */
+const scripted = (...replies: Reply[]) => scriptedHttp({ retryDelayMs: 0 }, ...replies);
 
 const refused = (): Error => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8774'), { code: 'ECONNREFUSED' }) });
 const post: HttpRequest = { method: 'POST', url: 'http://nova/v2.1/servers', token: 'tok', body: { server: {} } };
