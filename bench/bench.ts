@@ -18,7 +18,7 @@
 import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
 import { startServerChild } from '../scripts/support/server-child.js';
-import { cpuMs, get, peakMiB, resetPeak, sequential, startControl, summarize, type Latency } from './measure.js';
+import { controlHeaders, cpuMs, get, peakMiB, resetPeak, sequential, startControl, summarize, type Latency } from './measure.js';
 import { compareLogLevels } from './log-levels.js';
 import { compute, computes, KIND, tagged, TAG_LOCATION } from './setup.js';
 
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     // Collections first, on a server that has done nothing else since its set-up.
     const textHeaders = { 'X-Auth-Token': TOKENS.solo, Accept: 'text/plain' };
     const reference = await get(base, '/-/', textHeaders);
-    const same = Object.fromEntries(['content-type', 'server', 'accept'].map((h) => [h, String(reference.headers[h])]));
+    const same = controlHeaders(reference);
     const textControl = await startControl(reference.body, same);
     controls.push(textControl);
     const controlBefore = await sequential(textControl.base, '/-/', textHeaders, SECONDS);
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     for (const [name, type] of Object.entries(TYPES)) {
       const headers = { 'X-Auth-Token': TOKENS.solo, Accept: type };
       const body = type === 'text/plain' ? reference : await get(base, '/-/', headers);
-      const control = type === 'text/plain' ? textControl : await startControl(body.body, Object.fromEntries(['content-type', 'server', 'accept'].map((h) => [h, String(body.headers[h])])));
+      const control = type === 'text/plain' ? textControl : await startControl(body.body, controlHeaders(body));
       controls.push(control);
       // The machine's speed drifts: control and server take turns, and each side's median counts.
       const theirs: Rate[] = [];

@@ -6,7 +6,7 @@
 // turn and as medians, requests/s and the serving process's CPU time per
 // request (from /proc: what a request costs, whoever else runs on the machine),
 // and the CPU time this process spent per request (the load generator, and
-// the reading of the server's log, which the control does not write); and the
+// the reading of the server's log with HOT_LOG=pipe); and the
 // ratio of each turn to the control's turn of the same round, their median
 // and range.
 //   HOT_COMPARE=/path/to/dist/src/cli/main.js   a second snf-occi build (e.g.
@@ -16,13 +16,18 @@
 //     (file names carry the pids printed; scripts/profile-self.mjs sums them);
 //   HOT_COMPUTES=10000   computes made first for another tenant (npm run
 //     bench's server holds 10,100: a larger heap costs every request more);
+//   HOT_LOG=pipe   the servers' log goes through a pipe this process reads
+//     (as `npm run bench` does) instead of a file: the reading then costs
+//     CPU on the same two cores, which the control's turns do not pay;
 //   HOT_NODE_ARGS='--perf-basic-prof'   more options for the servers' node
 //     (this one names JavaScript functions for `perf record -p <pid>`; the
 //     pids are printed at the start).
 import autocannon from 'autocannon';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
-import { cpuMs, get, startControl, type Control } from './measure.js';
+import { controlHeaders, cpuMs, get, startControl, type Control } from './measure.js';
 import { computes } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -31,6 +36,7 @@ const ROUNDS = Number(process.env.HOT_ROUNDS ?? 5);
 const TOKEN = 'bench-hot-path-0123456789abcdefghijklmn';
 const OTHER = 'bench-hot-other-0123456789abcdefghijklm';
 const COMPUTES = Number(process.env.HOT_COMPUTES ?? 0);
+const LOG_TO_PIPE = process.env.HOT_LOG === 'pipe';
 const TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
 
 interface Turn {
@@ -64,7 +70,9 @@ const profileArgs = (): string[] => (process.env.HOT_PROFILE ? ['--cpu-prof', '-
 
 async function server(main?: string): Promise<ServerChild> {
   const nodeArgs = [...(process.env.HOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), ...profileArgs()];
-  const s = await startServerChild({ tokens: [{ token: TOKEN, tenant: 'hot' }, { token: OTHER, tenant: 'other' }], logLevel: 'info', nodeArgs, main, env: { SNF_OCCI_BOOT_MS: '0' } });
+  const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-hot-'));
+  const logFile = LOG_TO_PIPE ? undefined : join(dataDir, 'server.log');
+  const s = await startServerChild({ dataDir, logFile, tokens: [{ token: TOKEN, tenant: 'hot' }, { token: OTHER, tenant: 'other' }], logLevel: 'info', nodeArgs, main, env: { SNF_OCCI_BOOT_MS: '0' } });
   if (COMPUTES > 0) await computes(s.base, OTHER, COMPUTES, 100);
   return s;
 }
@@ -80,7 +88,7 @@ async function main(): Promise<void> {
       const headers = { 'X-Auth-Token': TOKEN, Accept: type };
       const reference = await get(servers[0]!.base, '/-/', headers);
       if (reference.status !== 200) throw new Error(`GET /-/: ${reference.status} ${reference.body.slice(0, 200)}`);
-      const control = await startControl(reference.body, Object.fromEntries(['content-type', 'server', 'accept'].map((h) => [h, String(reference.headers[h])])), profileArgs());
+      const control = await startControl(reference.body, controlHeaders(reference), profileArgs());
       controls.push(control);
       say(`${name} control pid ${control.pid}`);
       const sides: Side[] = [

@@ -19,6 +19,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 export interface Got {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** Names as the server wrote them, each followed by its value. */
+  rawHeaders: string[];
   body: string;
 }
 
@@ -28,7 +30,7 @@ export function get(base: string, path: string, headers: Record<string, string>)
     const req = http.get(`${base}${path}`, { agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -85,6 +87,22 @@ export interface Control {
 }
 
 /** A bare node:http server in a child process answering every request with these bytes and headers; `nodeArgs` for its node (e.g. --cpu-prof). */
+/** Headers node writes on its own, whichever server answers (the control's are its own). */
+const NODE_WRITES = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+/**
+ * The headers of a reference answer for a control to send with its body, so
+ * that both answers are the same bytes but for the date: every header
+ * snf-occi wrote (its `X-Request-Id` as a constant of the same length), less
+ * those node writes on its own for both.
+ */
+export function controlHeaders(reference: Pick<Got, 'rawHeaders'>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  const raw = reference.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) if (!NODE_WRITES.has(raw[i]!.toLowerCase())) kept[raw[i]!] = raw[i + 1]!;
+  return kept;
+}
+
 export function startControl(body: string, headers: Record<string, string>, nodeArgs: string[] = []): Promise<Control> {
   const source = `
     const http = require('node:http');

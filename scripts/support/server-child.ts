@@ -3,7 +3,7 @@
 // dir with known tokens, its port read from the first log line, its log kept
 // draining (a full pipe would stall the server), its memory read from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,14 @@ export interface ServerChildOptions {
   onStderrLine?: (line: string) => void;
   /** Called with each log line the server writes to stdout once it is listening (the bench reads its timings). */
   onStdoutLine?: (line: string) => void;
+  /**
+   * The server's log (its stdout) goes to this file, as with systemd's
+   * `StandardOutput=append:`, instead of a pipe this process reads: a
+   * benchmark's load generator then spends no CPU reading it on the same
+   * cores. The port is read from the file; `errors` and `onStdoutLine` see
+   * nothing after that.
+   */
+  logFile?: string;
 }
 
 export interface ServerChild {
@@ -67,10 +75,12 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
     local: { tokens: options.tokens, ...(options.config?.local as object | undefined) },
   };
   writeFileSync(configFile, JSON.stringify(config));
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a', 0o600);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? MAIN, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
     env: { ...withoutOpenStackVariables(process.env), ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd ?? 'pipe', 'pipe'],
   });
+  if (logFd !== undefined) closeSync(logFd);
   const keep = options.keepErrors ?? 50;
   const errors: string[] = [];
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
@@ -90,7 +100,7 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
       child.kill('SIGKILL');
       reject(new Error(`server did not start within 20 s: ${stderr}`));
     }, 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    const take = (d: Buffer | string): void => {
       buffer += d.toString();
       let nl;
       while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -128,7 +138,19 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
         }
       }
       if (buffer.length > 1_000_000) buffer = '';
-    });
+    };
+    if (options.logFile === undefined) child.stdout!.on('data', take);
+    else {
+      const logFile = options.logFile;
+      let read = 0;
+      const poll = setInterval(() => {
+        const text = readFileSync(logFile, 'utf8');
+        take(text.slice(read));
+        read = text.length;
+        if (port !== 0) clearInterval(poll);
+      }, 20);
+      void exited.then(() => clearInterval(poll));
+    }
     void exited.then((code) => {
       clearTimeout(timer);
       if (port === 0) reject(new Error(`server exited with ${code} before listening: ${stderr}`));

@@ -91,10 +91,10 @@ export class RateLimiter {
     return this.buckets.enabled;
   }
 
-  /** Counts one request of `token`; throws a 429 when its bucket is empty. */
-  take(token: string): void {
+  /** Counts one request of the token whose digest (hashKey) is `tokenDigest`; throws a 429 when its bucket is empty. */
+  take(tokenDigest: string): void {
     if (!this.enabled) return;
-    const seconds = this.buckets.take(hashKey(token));
+    const seconds = this.buckets.take(tokenDigest);
     if (seconds === 0) return;
     const { perSecond, burst } = this.limit;
     throw new OcciError(

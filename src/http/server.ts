@@ -25,6 +25,7 @@ import { ConsoleSite } from './console.js';
 import { knowsCategories, knowsPath } from './catalog-recheck.js';
 import { Cors } from './cors.js';
 import { authRequest } from './credentials.js';
+import { tokenDigest } from './token-digest.js';
 import { Deadline } from './deadline.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import { Health, HEALTH_PATHS } from './health.js';
@@ -184,9 +185,10 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       if (config.maintenance) throw new OcciError(503, 'the server is in maintenance; try again later'); // R148
       const auth = authRequest(req.headers);
       who.token = auth.token;
+      if (auth.token) auth.digest = tokenDigest(req.socket, auth.token);
       const creds = authGuard.known(auth, who.client) ?? (await race(authGuard.authenticate(auth, who.client)));
       log.tenant = creds.tenant;
-      rateLimiter.take(creds.token);
+      rateLimiter.take(auth.digest!); // set: a request without a token was refused above
       let catalog = catalogs.now(creds) ?? (await race(catalogs.get(creds)));
       if (!knowsPath(catalog, path)) catalog = await race(catalogs.recheck(creds, catalog));
       let ctx: OcciContext = {

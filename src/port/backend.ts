@@ -26,6 +26,11 @@ export interface Credentials {
 export interface AuthRequest {
   token: string | undefined;
   project?: string;
+  /**
+   * quickDigest(token) (digest.ts), when the HTTP layer has it (it remembers one per connection): what a
+   * backend keys its memo of known tokens by, instead of hashing the token again.
+   */
+  digest?: string;
 }
 
 export type Attributes = Record<string, AttributeValue>;

@@ -163,7 +163,7 @@ export class LocalCloud implements Backend {
     if (req.token === undefined || req.token === '') {
       throw unauthorized('missing token: send X-Auth-Token', this.authChallenge);
     }
-    const tenant = this.tokens.tenantOf(req.token);
+    const tenant = this.tokens.tenantOf(req.token, req.digest);
     if (tenant === undefined) throw unauthorized('invalid token', this.authChallenge);
     return req.project === undefined ? { token: req.token, tenant } : { token: req.token, tenant, project: req.project };
   }

@@ -74,7 +74,7 @@ export class OpenStackBackend implements Backend {
     if (req.token === undefined || req.token === '') {
       throw unauthorized('no token: send a Keystone token in X-Auth-Token', this.authChallenge);
     }
-    const session = await this.p.identity.session(req.token, req.project);
+    const session = await this.p.identity.session(req.token, req.project, req.digest);
     this.p.dialect.checkProject(req.project, session);
     return { token: req.token, tenant: session.projectId, ...(req.project !== undefined ? { project: req.project } : {}) };
   }

@@ -64,10 +64,10 @@ export class Identity {
     this.cache = new BoundedCache(o.cacheSize, Date.now, CACHE_MAX_BYTES, 'identity');
   }
 
-  /** The validated session for a token, scoped to `project` when asked. */
-  async session(token: string, project?: string): Promise<Session> {
+  /** The validated session for a token, scoped to `project` when asked; `digest` is quickDigest(token) when the caller has it. */
+  async session(token: string, project?: string, digest?: string): Promise<Session> {
     const wanted = this.o.scopeToProject ? project : undefined;
-    const key = `${quickDigest(token)}|${wanted ?? ''}`;
+    const key = `${digest ?? quickDigest(token)}|${wanted ?? ''}`;
     const ttl = (s: Session): number => Math.min(s.expiresAt - Date.now() - 5_000, MAX_SESSION_MS);
     return this.cache.getOrLoad(key, () => this.validate(token, wanted), ttl);
   }
