@@ -105,3 +105,22 @@ test('lines one after another from the same logger, at info and at warn (a 5xx),
   );
   assert.match(fast.lines[1]!, /^\{"level":40,/, 'a 5xx is logged at warn');
 });
+
+test("each line carries the time it was written, made once per millisecond but never a millisecond old", async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 1_796_000_000_000 });
+  const out = capture();
+  const logger = pino({ level: 'info', base: { service: 'snf-occi' } }, out.out);
+  const line = (id: string): void => logRequest(logger, request, id, { status: 200, route: '/-/' }, 0.1, { client: '127.0.0.1' });
+  line('rid-a');
+  line('rid-b'); // the same millisecond
+  t.mock.timers.tick(1);
+  line('rid-c');
+  t.mock.timers.tick(2_500);
+  line('rid-d');
+  t.mock.timers.reset();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(
+    out.lines.map((l) => (JSON.parse(l) as { time: number }).time),
+    [1_796_000_000_000, 1_796_000_000_000, 1_796_000_000_001, 1_796_000_002_501],
+  );
+});

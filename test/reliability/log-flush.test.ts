@@ -9,7 +9,7 @@
 // server's own.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -26,10 +26,11 @@ interface Ended {
   lines: string[];
 }
 
-async function serveThenEnd(end: (s: ServerChild) => void, nodeArgs: string[] = []): Promise<Ended & { code: number | string }> {
-  const lines: string[] = [];
-  const server = await startServerChild({ tokens: [{ token: ALICE, tenant: 'alice' }], nodeArgs, onStdoutLine: (l) => lines.push(l), env: { SNF_OCCI_BOOT_MS: '0' } });
-  const closed = once(server.child.stdout!, 'close');
+/** `logFile`: the server's stdout is that file (as with systemd's StandardOutput=append:), read once it has ended. */
+async function serveThenEnd(end: (s: ServerChild) => void, nodeArgs: string[] = [], logFile?: string): Promise<Ended & { code: number | string }> {
+  let lines: string[] = [];
+  const server = await startServerChild({ tokens: [{ token: ALICE, tenant: 'alice' }], nodeArgs, logFile, onStdoutLine: (l) => lines.push(l), env: { SNF_OCCI_BOOT_MS: '0' } });
+  const closed = logFile === undefined ? once(server.child.stdout!, 'close') : Promise.resolve();
   for (let i = 0; i < REQUESTS; i++) {
     const r = await fetch(`${server.base}/nothing-${i}/`, { headers: { 'X-Auth-Token': ALICE, Connection: 'close' } });
     await r.text();
@@ -38,6 +39,7 @@ async function serveThenEnd(end: (s: ServerChild) => void, nodeArgs: string[] = 
   end(server);
   const code = await server.exited;
   await closed;
+  if (logFile !== undefined) lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
   rmSync(server.dataDir, { recursive: true, force: true });
   return { server, lines, code };
 }
@@ -63,6 +65,14 @@ describe('the batched access log loses no line when the server ends', () => {
   test('SIGTERM: every request answered before it has its access line, then "stopped"', async () => {
     const { lines, code } = await serveThenEnd((s) => s.child.kill('SIGTERM'));
     assert.equal(code, 0, `exit code; last lines: ${lines.slice(-3).join('\n')}`);
+    assert.deepEqual(missing(lines), [], 'requests without an access line');
+    assert.ok(lines.some((l) => l.includes('"msg":"stopped"')), `no "stopped" line; last lines: ${lines.slice(-3).join('\n')}`);
+  });
+
+  test('SIGTERM with the log going to a file: every access line is in the file', async () => {
+    const { lines, code } = await serveThenEnd((s) => s.child.kill('SIGTERM'), [], join(dir, 'server.log'));
+    assert.equal(code, 0, `exit code; last lines: ${lines.slice(-3).join('\n')}`);
+    assert.ok(lines.some((l) => l.includes('"port":')), 'the line that gave the port is in the file');
     assert.deepEqual(missing(lines), [], 'requests without an access line');
     assert.ok(lines.some((l) => l.includes('"msg":"stopped"')), `no "stopped" line; last lines: ${lines.slice(-3).join('\n')}`);
   });
