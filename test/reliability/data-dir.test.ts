@@ -142,8 +142,9 @@ describe('data directory', () => {
     const sha = createHash('sha256').update(demo).digest('hex');
     const db = new Database(join(dataDir, 'cloud.sqlite'));
     assert.equal(db.prepare('SELECT count(*) FROM tokens WHERE hash = ?').pluck().get(sha), 0, 'not stored as a plain hash');
-    // Back to the previous schema: unkeyed SHA-256 rows, no key.
-    db.exec('DROP TABLE secrets; ALTER TABLE tokens DROP COLUMN keyed; UPDATE schema_version SET version = 2; DELETE FROM tokens');
+    // Back to the previous schema: unkeyed SHA-256 rows, no key (and no quota counts, which came after).
+    for (const trigger of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all()) db.exec(`DROP TRIGGER ${String(trigger)}`);
+    db.exec('DROP TABLE quota_counts; DROP TABLE secrets; ALTER TABLE tokens DROP COLUMN keyed; UPDATE schema_version SET version = 2; DELETE FROM tokens');
     db.prepare('INSERT INTO tokens (hash, tenant) VALUES (?, ?)').run(sha, 'demo');
     db.close();
     rmSync(join(dataDir, 'token')); // even without the token file

@@ -170,6 +170,57 @@ CREATE TABLE secrets (
 );
 `;
 
+// 4: what each tenant holds of each kind, kept by triggers, so a quota check
+// reads one row instead of counting the tenant's rows (issue 7). Rows of tenant
+// NULL (the shared public network) are counted for nobody. Deletes made by
+// ON DELETE CASCADE (a compute's links) fire the triggers too. No statement
+// changes a row's tenant or an interface's network, so inserts and deletes
+// are all there is to follow, but for one count: 'sharedaddress', the
+// addresses a tenant's interfaces hold on networks of tenant NULL (what
+// quotas.sharedAddresses limits), which also moves when an interface's
+// address is written. A later migration that rebuilds one of these tables
+// (CREATE ... _2 / DROP / RENAME, as 2 does) drops its triggers with it and
+// must create them again.
+const COUNTED: ReadonlyArray<[table: string, kind: string]> = [
+  ['computes', 'compute'],
+  ['storages', 'storage'],
+  ['networks', 'network'],
+  ['network_interfaces', 'networkinterface'],
+  ['storage_links', 'storagelink'],
+];
+const add = (tenant: string, kind: string, n: number): string =>
+  `INSERT INTO quota_counts (tenant, kind, count) VALUES (${tenant}, '${kind}', ${n})
+     ON CONFLICT (tenant, kind) DO UPDATE SET count = count + excluded.count;`;
+const shared = (ni: 'NEW' | 'OLD'): string =>
+  `${ni}.address IS NOT NULL AND EXISTS (SELECT 1 FROM networks WHERE id = ${ni}.network_id AND tenant IS NULL)`;
+const SHARED_HELD = `SELECT ni.tenant, 'sharedaddress', count(*) FROM network_interfaces ni JOIN networks n ON n.id = ni.network_id
+  WHERE n.tenant IS NULL AND ni.address IS NOT NULL GROUP BY ni.tenant`;
+const SCHEMA_4 = `
+CREATE TABLE quota_counts (
+  tenant TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (tenant, kind)
+) WITHOUT ROWID;
+${COUNTED.map(
+  ([table, kind]) => `
+INSERT INTO quota_counts (tenant, kind, count) SELECT tenant, '${kind}', count(*) FROM ${table} WHERE tenant IS NOT NULL GROUP BY tenant;
+CREATE TRIGGER ${table}_counted AFTER INSERT ON ${table} WHEN NEW.tenant IS NOT NULL
+BEGIN ${add('NEW.tenant', kind, 1)} END;
+CREATE TRIGGER ${table}_uncounted AFTER DELETE ON ${table} WHEN OLD.tenant IS NOT NULL
+BEGIN ${add('OLD.tenant', kind, -1)} END;`,
+).join('\n')}
+INSERT INTO quota_counts (tenant, kind, count) ${SHARED_HELD};
+CREATE TRIGGER shared_address_taken AFTER INSERT ON network_interfaces WHEN ${shared('NEW')}
+BEGIN ${add('NEW.tenant', 'sharedaddress', 1)} END;
+CREATE TRIGGER shared_address_freed AFTER DELETE ON network_interfaces WHEN ${shared('OLD')}
+BEGIN ${add('OLD.tenant', 'sharedaddress', -1)} END;
+CREATE TRIGGER shared_address_rewritten_old AFTER UPDATE OF address ON network_interfaces WHEN ${shared('OLD')}
+BEGIN ${add('OLD.tenant', 'sharedaddress', -1)} END;
+CREATE TRIGGER shared_address_rewritten_new AFTER UPDATE OF address ON network_interfaces WHEN ${shared('NEW')}
+BEGIN ${add('NEW.tenant', 'sharedaddress', 1)} END;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.exec(SCHEMA_1);
@@ -177,6 +228,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   (db) => db.exec(SCHEMA_2),
   (db) => db.exec(SCHEMA_3),
+  (db) => db.exec(SCHEMA_4),
 ];
 
 /** Applies the migrations the database has not seen yet. */

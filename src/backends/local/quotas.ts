@@ -1,7 +1,9 @@
-// Per-tenant quotas of the embedded cloud, counted from its own database in
+// Per-tenant quotas of the embedded cloud, checked against its own database in
 // the transaction of the call that would go past them: a refused call leaves
 // nothing behind (a compute whose inline links are over a quota is not made
-// either). Limits not given are not enforced.
+// either). What a tenant holds of each kind is one row of quota_counts, kept
+// by the database's triggers (migration 4), so a check costs the same at 10
+// computes and at 50,000 (issue 7). Limits not given are not enforced.
 import { overQuota } from '../../errors.js';
 import type { EntityKindTerm, LinkSpec, ResourceSpec } from '../../port/backend.js';
 import type { Db } from './database.js';
@@ -22,14 +24,6 @@ export interface LocalQuotas {
   savedImages: number;
 }
 
-const TABLES: Record<EntityKindTerm, string> = {
-  compute: 'computes',
-  network: 'networks',
-  storage: 'storages',
-  networkinterface: 'network_interfaces',
-  storagelink: 'storage_links',
-};
-
 const PLURAL: Record<EntityKindTerm, string> = {
   compute: 'computes',
   network: 'networks',
@@ -41,9 +35,9 @@ const PLURAL: Record<EntityKindTerm, string> = {
 type Count = { get(...args: unknown[]): unknown };
 
 export class QuotaGuard {
-  private readonly owned: Record<EntityKindTerm, Count>;
+  /** What a tenant holds of a kind (an entity kind, or 'sharedaddress'). */
+  private readonly held: Count;
   private readonly linksOf: Count;
-  private readonly sharedHeld: Count;
   private readonly sharedRanged: Count;
   private readonly saved: Count;
 
@@ -52,15 +46,9 @@ export class QuotaGuard {
     private readonly q: Partial<LocalQuotas>,
   ) {
     const count = (sql: string): Count => db.prepare(sql).pluck();
-    this.owned = Object.fromEntries(
-      Object.entries(TABLES).map(([kind, table]) => [kind, count(`SELECT count(*) FROM ${table} WHERE tenant = ?`)]),
-    ) as Record<EntityKindTerm, Count>;
+    this.held = count('SELECT count FROM quota_counts WHERE tenant = ? AND kind = ?');
     this.linksOf = count(
       'SELECT (SELECT count(*) FROM network_interfaces WHERE compute_id = ?) + (SELECT count(*) FROM storage_links WHERE compute_id = ?)',
-    );
-    this.sharedHeld = count(
-      `SELECT count(*) FROM network_interfaces ni JOIN networks n ON n.id = ni.network_id
-       WHERE ni.tenant = ? AND n.tenant IS NULL AND ni.address IS NOT NULL`,
     );
     this.sharedRanged = count('SELECT count(*) FROM networks WHERE id = ? AND tenant IS NULL AND address IS NOT NULL');
     this.saved = count('SELECT count(*) FROM images WHERE tenant = ?');
@@ -91,7 +79,7 @@ export class QuotaGuard {
     if (shared !== undefined) {
       const adds = links.filter((l) => l.kind === 'networkinterface' && Number(this.sharedRanged.get(l.target.id)) > 0).length;
       if (adds > 0) {
-        const held = Number(this.sharedHeld.get(tenant));
+        const held = this.has(tenant, 'sharedaddress');
         if (held + adds > shared) {
           throw overQuota(
             `a tenant may hold at most ${shared} addresses on networks shared by every tenant (such as public); it holds ${held} and this request takes ${adds}`,
@@ -114,10 +102,15 @@ export class QuotaGuard {
   private kind(tenant: string, kind: EntityKindTerm, adding: number): void {
     const max = this.q[kind];
     if (max === undefined) return;
-    const has = Number(this.owned[kind].get(tenant));
+    const has = this.has(tenant, kind);
     if (has + adding > max) {
       const adds = adding === 1 ? '' : ` and this request adds ${adding}`;
       throw overQuota(`a tenant may have at most ${max} ${PLURAL[kind]}, it has ${has}${adds}`, `quotas.${kind}`, 'delete some');
     }
+  }
+
+  /** A tenant that never held any of a kind has no row. */
+  private has(tenant: string, kind: EntityKindTerm | 'sharedaddress'): number {
+    return Number(this.held.get(tenant, kind) ?? 0);
   }
 }
