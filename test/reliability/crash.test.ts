@@ -116,6 +116,7 @@ describe('crash safety: SIGKILL in the middle of writes (SQLite WAL, one transac
         // Whatever was cut short is either absent or whole: no link without its compute, no orphan tag.
         assert.deepEqual(brokenInvariants(dataDir).danglingLinks, []);
         assert.deepEqual(brokenInvariants(dataDir).orphanMembers, []);
+        assert.deepEqual(brokenInvariants(dataDir).wrongCounts, [], 'quota counts as the rows count');
         // And the server works normally.
         const fresh = await call(server, 'POST', '/compute/', `Category: ${COMPUTE_KIND}\n`);
         assert.equal(fresh.status, 201, fresh.text);
