@@ -102,6 +102,15 @@ describe('local cloud: quota counts kept by the database', () => {
     await h.cloud.close();
   });
 
+  it('names the kind of link that went over its quota in words: network interfaces', async () => {
+    const h = await onFile({ networkinterface: 1 });
+    const vm = await h.cloud.createResource(h.alice, spec('compute'));
+    await h.cloud.createLink(h.alice, linkFrom(vm.id, 'networkinterface', PUBLIC_NETWORK.id));
+    await rejectsWith(h.cloud.createLink(h.alice, linkFrom(vm.id, 'networkinterface', PUBLIC_NETWORK.id)), 403, /at most 1 network interfaces, it has 1 \(/);
+    assertHeld(h.dir, 'alice', { compute: 1, networkinterface: 1, sharedaddress: 1 }, 'after a refusal over quotas.networkinterface');
+    await h.cloud.close();
+  });
+
   it("never counts one tenant's entities for another", async () => {
     const h = await onFile({ compute: 1, sharedAddresses: 1 });
     await h.cloud.createResource(h.alice, spec('compute', {}, [], [nic('public')]));

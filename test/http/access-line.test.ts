@@ -124,3 +124,11 @@ test("each line carries the time it was written, made once per millisecond but n
     [1_796_000_000_000, 1_796_000_000_000, 1_796_000_000_001, 1_796_000_002_501],
   );
 });
+
+test('a logger configured with another time format keeps it in its access lines', async () => {
+  const fast = capture();
+  const logger = pino({ level: 'info', base: { service: 'snf-occi' }, timestamp: pino.stdTimeFunctions.isoTime }, fast.out);
+  logRequest(logger, request, 'rid-iso', { status: 200, route: '/-/' }, 0.1, { client: '127.0.0.1' });
+  await new Promise((r) => setImmediate(r));
+  assert.match(fast.lines[0]!, /^\{"level":30,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","service":"snf-occi","reqId":"rid-iso",/);
+});
