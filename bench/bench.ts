@@ -16,9 +16,7 @@
 //     same server build at warn (log-levels.ts).
 //   BENCH_SECONDS (default 5) per scenario, BENCH_CONNECTIONS (default 16).
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { startServerChild } from '../scripts/support/server-child.js';
 import { controlHeaders, cpuMs, get, peakMiB, resetPeak, sequential, startControl, summarize, type Latency } from './measure.js';
 import { compareLogLevels } from './log-levels.js';
@@ -113,8 +111,7 @@ async function healthzUnderLoad(base: string): Promise<{ health: Latency; listin
 async function main(): Promise<void> {
   const tokens = Object.entries(TOKENS).map(([tenant, token]) => ({ token, tenant }));
   // The server's log goes to a file, as with systemd's StandardOutput=append: (hot-path.ts says why).
-  const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-bench-'));
-  const server = await startServerChild({ dataDir, logFile: join(dataDir, 'server.log'), tokens, logLevel: 'info', env: { SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' } });
+  const server = await startServerChild({ logToFile: true, tokens, logLevel: 'info', env: { SNF_OCCI_BOOT_MS: '0', SNF_OCCI_ACTION_MS: '0' } });
   const base = server.base;
   const controls: Array<{ stop(): void }> = [];
   try {

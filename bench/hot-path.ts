@@ -23,9 +23,7 @@
 //     (this one names JavaScript functions for `perf record -p <pid>`; the
 //     pids are printed at the start).
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
 import { controlHeaders, cpuMs, get, startControl, type Control } from './measure.js';
 import { computes } from './setup.js';
@@ -70,9 +68,7 @@ const profileArgs = (): string[] => (process.env.HOT_PROFILE ? ['--cpu-prof', '-
 
 async function server(main?: string): Promise<ServerChild> {
   const nodeArgs = [...(process.env.HOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), ...profileArgs()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-hot-'));
-  const logFile = LOG_TO_PIPE ? undefined : join(dataDir, 'server.log');
-  const s = await startServerChild({ dataDir, logFile, tokens: [{ token: TOKEN, tenant: 'hot' }, { token: OTHER, tenant: 'other' }], logLevel: 'info', nodeArgs, main, env: { SNF_OCCI_BOOT_MS: '0' } });
+  const s = await startServerChild({ logToFile: !LOG_TO_PIPE, tokens: [{ token: TOKEN, tenant: 'hot' }, { token: OTHER, tenant: 'other' }], logLevel: 'info', nodeArgs, main, env: { SNF_OCCI_BOOT_MS: '0' } });
   if (COMPUTES > 0) await computes(s.base, OTHER, COMPUTES, 100);
   return s;
 }

@@ -86,7 +86,6 @@ export interface Control {
   stop(): void;
 }
 
-/** A bare node:http server in a child process answering every request with these bytes and headers; `nodeArgs` for its node (e.g. --cpu-prof). */
 /** Headers node writes on its own, whichever server answers (the control's are its own). */
 const NODE_WRITES = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
@@ -103,6 +102,7 @@ export function controlHeaders(reference: Pick<Got, 'rawHeaders'>): Record<strin
   return kept;
 }
 
+/** A bare node:http server in a child process answering every request with these bytes and headers; `nodeArgs` for its node (e.g. --cpu-prof). */
 export function startControl(body: string, headers: Record<string, string>, nodeArgs: string[] = []): Promise<Control> {
   const source = `
     const http = require('node:http');

@@ -30,13 +30,13 @@ export interface ServerChildOptions {
   /** Called with each log line the server writes to stdout once it is listening (the bench reads its timings). */
   onStdoutLine?: (line: string) => void;
   /**
-   * The server's log (its stdout) goes to this file, as with systemd's
-   * `StandardOutput=append:`, instead of a pipe this process reads: a
-   * benchmark's load generator then spends no CPU reading it on the same
+   * The server's log (its stdout) goes to `<dataDir>/server.log`, as with
+   * systemd's `StandardOutput=append:`, instead of a pipe this process reads:
+   * a benchmark's load generator then spends no CPU reading it on the same
    * cores. The port is read from the file; `errors` and `onStdoutLine` see
    * nothing after that.
    */
-  logFile?: string;
+  logToFile?: boolean;
 }
 
 export interface ServerChild {
@@ -45,6 +45,8 @@ export interface ServerChild {
   port: number;
   base: string;
   dataDir: string;
+  /** Where the log goes with `logToFile`. */
+  logFile?: string;
   /** The server's error-level log lines seen so far (bounded). */
   errors: string[];
   /** Resolves with the exit code (or the signal name) once the process has gone. */
@@ -75,7 +77,8 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
     local: { tokens: options.tokens, ...(options.config?.local as object | undefined) },
   };
   writeFileSync(configFile, JSON.stringify(config));
-  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a', 0o600);
+  const logFile = options.logToFile ? join(dataDir, 'server.log') : undefined;
+  const logFd = logFile === undefined ? undefined : openSync(logFile, 'a', 0o600);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? MAIN, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
     env: { ...withoutOpenStackVariables(process.env), ...options.env },
     stdio: ['ignore', logFd ?? 'pipe', 'pipe'],
@@ -130,6 +133,7 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
             port,
             base: `http://127.0.0.1:${port}`,
             dataDir,
+            logFile,
             errors,
             exited,
             stop: (graceMs = 15_000) => kill('SIGTERM', graceMs),
@@ -139,9 +143,8 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
       }
       if (buffer.length > 1_000_000) buffer = '';
     };
-    if (options.logFile === undefined) child.stdout!.on('data', take);
+    if (logFile === undefined) child.stdout!.on('data', take);
     else {
-      const logFile = options.logFile;
       let read = 0;
       const poll = setInterval(() => {
         const text = readFileSync(logFile, 'utf8');

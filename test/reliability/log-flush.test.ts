@@ -26,11 +26,11 @@ interface Ended {
   lines: string[];
 }
 
-/** `logFile`: the server's stdout is that file (as with systemd's StandardOutput=append:), read once it has ended. */
-async function serveThenEnd(end: (s: ServerChild) => void, nodeArgs: string[] = [], logFile?: string): Promise<Ended & { code: number | string }> {
+/** `logToFile`: the server's stdout is a file (as with systemd's StandardOutput=append:), read once it has ended. */
+async function serveThenEnd(end: (s: ServerChild) => void, nodeArgs: string[] = [], logToFile = false): Promise<Ended & { code: number | string }> {
   let lines: string[] = [];
-  const server = await startServerChild({ tokens: [{ token: ALICE, tenant: 'alice' }], nodeArgs, logFile, onStdoutLine: (l) => lines.push(l), env: { SNF_OCCI_BOOT_MS: '0' } });
-  const closed = logFile === undefined ? once(server.child.stdout!, 'close') : Promise.resolve();
+  const server = await startServerChild({ tokens: [{ token: ALICE, tenant: 'alice' }], nodeArgs, logToFile, onStdoutLine: (l) => lines.push(l), env: { SNF_OCCI_BOOT_MS: '0' } });
+  const closed = server.logFile === undefined ? once(server.child.stdout!, 'close') : Promise.resolve();
   for (let i = 0; i < REQUESTS; i++) {
     const r = await fetch(`${server.base}/nothing-${i}/`, { headers: { 'X-Auth-Token': ALICE, Connection: 'close' } });
     await r.text();
@@ -39,7 +39,7 @@ async function serveThenEnd(end: (s: ServerChild) => void, nodeArgs: string[] = 
   end(server);
   const code = await server.exited;
   await closed;
-  if (logFile !== undefined) lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+  if (server.logFile !== undefined) lines = readFileSync(server.logFile, 'utf8').split('\n').filter(Boolean);
   rmSync(server.dataDir, { recursive: true, force: true });
   return { server, lines, code };
 }
@@ -70,7 +70,7 @@ describe('the batched access log loses no line when the server ends', () => {
   });
 
   test('SIGTERM with the log going to a file: every access line is in the file', async () => {
-    const { lines, code } = await serveThenEnd((s) => s.child.kill('SIGTERM'), [], join(dir, 'server.log'));
+    const { lines, code } = await serveThenEnd((s) => s.child.kill('SIGTERM'), [], true);
     assert.equal(code, 0, `exit code; last lines: ${lines.slice(-3).join('\n')}`);
     assert.ok(lines.some((l) => l.includes('"port":')), 'the line that gave the port is in the file');
     assert.deepEqual(missing(lines), [], 'requests without an access line');
