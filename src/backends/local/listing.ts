@@ -100,8 +100,13 @@ export class Lister {
       this.landmarks.note(numbered, page!.offset ?? 0, positions[0]!);
       this.landmarks.note(numbered, (page!.offset ?? 0) + positions.length - 1, positions[positions.length - 1]!);
     };
+    if (q.detail === 'refs' && !page) {
+      // The ids alone, as strings: an array per row (rowid and id) cost a listing of 10,000 more than twice as much.
+      const ids = this.statement(`SELECT ${a}.id FROM ${spec.table} ${order}`).pluck().all(params) as string[];
+      return finish(ids.map((id) => ({ kind: spec.kind, id })), false, undefined, ids.length);
+    }
     if (q.detail === 'refs') {
-      // Rowids and ids alone, as arrays: the cheapest read there is.
+      // A page: rowids and ids alone, as arrays (the rowids place the page's landmarks and cursor).
       const found = this.statement(`SELECT ${a}.rowid, ${a}.id FROM ${spec.table} ${order}`).raw(true).all(params) as Array<[number, string]>;
       const more = page !== undefined && found.length > page.limit;
       if (more) found.pop();

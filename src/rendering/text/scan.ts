@@ -132,12 +132,17 @@ export function splitPair(text: string): { name: string; value: string } | null 
   return { name: text.slice(0, eq).trim(), value: text.slice(eq + 1).trim() };
 }
 
+/** What uriText encodes: controls, space, DEL, `"`, `<`, `>`. */
+const NOT_IN_URI = /[\x00-\x20\x7f"<>]/;
+
 /**
  * A URL as written bare (inside `<…>` or as an X-OCCI-Location): characters that
  * can never appear in a URI and would break the syntax (controls, space, `"`,
  * `<`, `>`) are percent-encoded, so no raw CR/LF ever reaches the output.
  */
 export function uriText(url: string): string {
+  // Nearly every URL needs nothing: one native scan says so, where the loop below cost a listing of 10,000 a few ms.
+  if (!NOT_IN_URI.test(url)) return url;
   let out = '';
   let from = 0;
   for (let i = 0; i < url.length; i++) {

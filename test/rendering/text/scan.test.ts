@@ -5,7 +5,7 @@
 // whole structures; mutation testing showed edges they left unstated.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { quote, readQuoted, splitOutside, splitPair, unquoteValue, words } from '../../../src/rendering/text/scan.js';
+import { quote, readQuoted, splitOutside, splitPair, unquoteValue, uriText, words } from '../../../src/rendering/text/scan.js';
 
 describe('splitOutside: separators inside quotes and <targets> do not split', () => {
   const cases: Array<[string, ',' | ';', string[]]> = [
@@ -124,5 +124,23 @@ describe('words and splitPair', () => {
     assert.deepEqual(splitPair(' a = b=c '), { name: 'a', value: 'b=c' });
     assert.deepEqual(splitPair('=x'), { name: '', value: 'x' });
     assert.equal(splitPair('abc'), null);
+  });
+});
+
+describe('uriText: exactly the characters a URI never holds are percent-encoded (R129)', () => {
+  const never = (code: number): boolean => code <= 0x20 || code === 0x7f || code === 0x22 || code === 0x3c || code === 0x3e;
+
+  test('each ASCII character, alone in a URL, is encoded or kept as this rule says', () => {
+    for (let code = 0; code <= 0x7f; code++) {
+      const ch = String.fromCharCode(code);
+      const expected = never(code) ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : ch;
+      assert.equal(uriText(`http://h/c/a${ch}b`), `http://h/c/a${expected}b`, `character ${code}`);
+    }
+  });
+
+  test('a URL that needs nothing comes back as it is; one that does has every such character encoded', () => {
+    assert.equal(uriText('http://h/compute/6f1c2a9e-0d1b-4c55-9a0e-1d2b3c4d5e6f?x=1&y=%41'), 'http://h/compute/6f1c2a9e-0d1b-4c55-9a0e-1d2b3c4d5e6f?x=1&y=%41');
+    assert.equal(uriText('\r\n<a b>"\u007f'), '%0D%0A%3Ca%20b%3E%22%7F');
+    assert.equal(uriText('é/ü'), 'é/ü'); // not ASCII: left to the rendering's encoding
   });
 });
