@@ -10,7 +10,8 @@
 // ratio of each turn to the control's turn of the same round, their median
 // and range.
 //   HOT_COMPARE=/path/to/dist/src/cli/main.js   a second snf-occi build (e.g.
-//     main's) taking the same turns, to show a change side by side;
+//     main's) taking the same turns, to show a change side by side (several,
+//     comma-separated, each named by its path in the table);
 //   HOT_PROFILE=dir   the server(s) and the controls write a V8 CPU profile
 //     there on exit (node --cpu-prof), to see where the microseconds go
 //     (file names carry the pids printed; scripts/profile-self.mjs sums them);
@@ -19,6 +20,7 @@
 //   HOT_LOG=pipe   the servers' log goes through a pipe this process reads
 //     (as `npm run bench` does) instead of a file: the reading then costs
 //     CPU on the same two cores, which the control's turns do not pay;
+//   HOT_TYPES=text   only these renderings (comma-separated: text, json);
 //   HOT_NODE_ARGS='--perf-basic-prof'   more options for the servers' node
 //     (this one names JavaScript functions for `perf record -p <pid>`; the
 //     pids are printed at the start).
@@ -35,7 +37,9 @@ const TOKEN = 'bench-hot-path-0123456789abcdefghijklmn';
 const OTHER = 'bench-hot-other-0123456789abcdefghijklm';
 const COMPUTES = Number(process.env.HOT_COMPUTES ?? 0);
 const LOG_TO_PIPE = process.env.HOT_LOG === 'pipe';
-const TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
+const ALL_TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
+const wanted = (process.env.HOT_TYPES ?? 'text,json').split(',');
+const TYPES = Object.fromEntries(Object.entries(ALL_TYPES).filter(([name]) => wanted.includes(name)));
 
 interface Turn {
   rps: number;
@@ -75,7 +79,8 @@ async function server(main?: string): Promise<ServerChild> {
 
 async function main(): Promise<void> {
   const servers = [await server()];
-  if (process.env.HOT_COMPARE) servers.push(await server(process.env.HOT_COMPARE));
+  const compared = (process.env.HOT_COMPARE ?? '').split(',').filter((path) => path !== '');
+  for (const main of compared) servers.push(await server(main));
   const controls: Control[] = [];
   try {
     say(`GET /-/ against a bare node:http control: ${ROUNDS} turns of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}`);
@@ -89,7 +94,7 @@ async function main(): Promise<void> {
       say(`${name} control pid ${control.pid}`);
       const sides: Side[] = [
         { name: 'control', base: control.base, pid: control.pid, turns: [] },
-        ...servers.map((s, i) => ({ name: i === 0 ? 'this build' : 'compared build', base: s.base, pid: s.pid, turns: [] })),
+        ...servers.map((s, i) => ({ name: i === 0 ? 'this build' : compared.length === 1 ? 'compared build' : compared[i - 1]!, base: s.base, pid: s.pid, turns: [] })),
       ];
       for (const side of sides) await turn(side, headers, 1); // warm-up: JIT, caches
       for (let round = 0; round < ROUNDS; round++) for (const side of sides) side.turns.push(await turn(side, headers, SECONDS));

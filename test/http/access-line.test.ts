@@ -132,3 +132,17 @@ test('a logger configured with another time format keeps it in its access lines'
   await new Promise((r) => setImmediate(r));
   assert.match(fast.lines[0]!, /^\{"level":30,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","service":"snf-occi","reqId":"rid-iso",/);
 });
+
+test('every string field is escaped as pino escapes it, whichever field holds the quote, backslash or control character', async () => {
+  const odd = 'a"b\\c\u0001d\u00e9\ud800';
+  const strange = { method: `GET${odd}`, url: `/x${odd}`, headers: { 'user-agent': `ua${odd}` } } as unknown as IncomingMessage;
+  const fast = capture();
+  logRequest(pino({ level: 'info', base: { service: 'snf-occi' } }, fast.out), strange, `rid${odd}`, { status: 400, route: `r${odd}`, tenant: `t${odd}`, message: `m${odd}` }, 2, { client: `c${odd}` });
+  const slow = capture();
+  pino({ level: 'info', base: { service: 'snf-occi' } }, slow.out).info(
+    { reqId: `rid${odd}`, method: `GET${odd}`, path: `/x${odd}`, route: `r${odd}`, status: 400, ms: 2, tenant: `t${odd}`, client: `c${odd}`, agent: `ua${odd}`, error: `m${odd}` },
+    'request',
+  );
+  await new Promise((r) => setImmediate(r));
+  assert.equal(fast.lines[0]!.replace(/"time":\d+/, ''), slow.lines[0]!.replace(/"time":\d+/, ''));
+});
