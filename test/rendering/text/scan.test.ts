@@ -142,5 +142,7 @@ describe('uriText: exactly the characters a URI never holds are percent-encoded 
     assert.equal(uriText('http://h/compute/6f1c2a9e-0d1b-4c55-9a0e-1d2b3c4d5e6f?x=1&y=%41'), 'http://h/compute/6f1c2a9e-0d1b-4c55-9a0e-1d2b3c4d5e6f?x=1&y=%41');
     assert.equal(uriText('\r\n<a b>"\u007f'), '%0D%0A%3Ca%20b%3E%22%7F');
     assert.equal(uriText('é/ü'), 'é/ü'); // not ASCII: left to the rendering's encoding
+    assert.equal(uriText('\r\n'), '%0D%0A', 'nothing but such characters');
+    assert.equal(uriText(''), '');
   });
 });
