@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { stdTimeFunctions, symbols, type Logger } from 'pino';
 import { metrics } from '../metrics.js';
 import { redactTarget } from '../redact.js';
+import { unquoted } from '../rendering/json/quote.js';
 
 /** What the access line says of a request besides what the request itself says. */
 export interface RequestLog {
@@ -78,15 +79,6 @@ function withoutUndefined(fields: AccessFields): Record<string, unknown> {
   return out;
 }
 
-/** Printable ASCII but for `"` and backslash: such a string is its own JSON text between quotes. */
-const PLAIN_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/**
- * A string as JSON text without its quotes (the line's constant parts hold them): most of the access line's
- * strings need no escaping, and a test says so cheaper than JSON.stringify.
- */
-const inner = (s: string): string => (PLAIN_TEXT.test(s) ? s : JSON.stringify(s).slice(1, -1));
-
 /**
  * The access line as JSON.stringify would write its fields (same order, undefined left out), made field by
  * field: JSON.stringify of the object walks its properties generically and cost a cached GET /-/ about a
@@ -96,11 +88,11 @@ const inner = (s: string): string => (PLAIN_TEXT.test(s) ? s : JSON.stringify(s)
  * instead, which gives one flat string at once, cost more than it saved later.
  */
 function accessLine(p: LineParts, level: 'info' | 'warn', f: AccessFields): string {
-  let text = `${p.start[level]}${p.time()}${p.bindings},"reqId":"${inner(f.reqId)}","method":"${inner(f.method)}","path":"${inner(f.path)}","route":"${inner(f.route)}","status":${f.status},"ms":${Number.isFinite(f.ms) ? f.ms : 'null'}`;
-  if (f.tenant !== undefined) text += `,"tenant":"${inner(f.tenant)}"`;
-  text += `,"client":"${inner(f.client)}"`;
-  if (f.agent !== undefined) text += `,"agent":"${inner(f.agent)}"`;
-  if (f.error !== undefined) text += `,"error":"${inner(f.error)}"`;
+  let text = `${p.start[level]}${p.time()}${p.bindings},"reqId":"${unquoted(f.reqId)}","method":"${unquoted(f.method)}","path":"${unquoted(f.path)}","route":"${unquoted(f.route)}","status":${f.status},"ms":${Number.isFinite(f.ms) ? f.ms : 'null'}`;
+  if (f.tenant !== undefined) text += `,"tenant":"${unquoted(f.tenant)}"`;
+  text += `,"client":"${unquoted(f.client)}"`;
+  if (f.agent !== undefined) text += `,"agent":"${unquoted(f.agent)}"`;
+  if (f.error !== undefined) text += `,"error":"${unquoted(f.error)}"`;
   return text + p.end;
 }
 

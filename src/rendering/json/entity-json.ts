@@ -32,12 +32,12 @@ export interface LinkJson extends EntityJsonBase {
   target?: EndpointJson;
 }
 
-const ID = 'occi.core.id';
-const TITLE = 'occi.core.title';
-const SUMMARY = 'occi.core.summary';
-const SOURCE = 'occi.core.source';
-const TARGET = 'occi.core.target';
-const TARGET_KIND = 'occi.core.target.kind';
+export const ID = 'occi.core.id';
+export const TITLE = 'occi.core.title';
+export const SUMMARY = 'occi.core.summary';
+export const SOURCE = 'occi.core.source';
+export const TARGET = 'occi.core.target';
+export const TARGET_KIND = 'occi.core.target.kind';
 
 const isCoreLink = (k: Kind): boolean => k.scheme === CORE && k.term === 'link';
 
@@ -49,7 +49,7 @@ export function isLinkView(view: EntityView): boolean {
 const asString = (v: AttributeValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** A link end from the view, else from the occi.core.* attributes (kept consistent by the view's builder). */
-function endpoint(end: KindedLocation | undefined, location?: string, kind?: string): EndpointJson | undefined {
+export function endpoint(end: KindedLocation | undefined, location?: string, kind?: string): EndpointJson | undefined {
   const loc = end?.location ?? location;
   if (loc === undefined) return undefined;
   const k = end?.kind ? typeId(end.kind) : kind;

@@ -3,7 +3,8 @@
 // string renders to well-formed JSON.
 import type { CategoryView, CollectionWriter, EntityView, Rendered, Renderer } from '../document.js';
 import { categoriesJson } from './category-json.js';
-import { entityJson, isLinkView } from './entity-json.js';
+import { isLinkView } from './entity-json.js';
+import { entityText } from './entity-text.js';
 
 export { attributeDescription, JSON_SCHEMA_DRAFT4 } from './attribute-json.js';
 export { actionJson, categoriesJson, kindJson, mixinJson } from './category-json.js';
@@ -18,7 +19,7 @@ type Which = 'resources' | 'links' | 'mixed';
  * A collection object written member by member: `resources`, `links`, or
  * both for a mixed collection (a mixin collection may hold both, R139), each
  * array present even when empty. Entities must come resources first. Each is
- * rendered by entityJson, as a single entity is.
+ * written by entityText (entityJson's object as text), as a single entity is.
  */
 export function collectionWriter(which: Which, headers: Record<string, string> = {}): CollectionWriter {
   const members: Array<'resources' | 'links'> = which === 'mixed' ? ['resources', 'links'] : [which];
@@ -38,7 +39,7 @@ export function collectionWriter(which: Which, headers: Record<string, string> =
     entity(view: EntityView): string {
       const head = moveTo(isLinkView(view) ? 'links' : 'resources') + (empty ? '' : ',');
       empty = false;
-      return head + JSON.stringify(entityJson(view));
+      return head + entityText(view);
     },
     end: () => `${moveTo(members[members.length - 1]!)}]}`,
   };
@@ -55,7 +56,7 @@ function makeRenderer(mediaType: string): Renderer {
     mediaType,
     listing: 'entities',
     categories: (list: CategoryView[]) => rendered(categoriesJson(list)),
-    entity: (view: EntityView) => rendered(entityJson(view)),
+    entity: (view: EntityView) => ({ headers: { ...headers }, body: entityText(view) }),
     collection(views: EntityView[], which: Which) {
       const writer = collectionWriter(which, headers);
       const ordered = [...views.filter((v) => !isLinkView(v)), ...views.filter(isLinkView)];
