@@ -3,7 +3,7 @@
 // target only in `source`/`target` (D26, R109). Nothing else: the rendering's
 // schema allows no other member, so an entity's URL is not written out; it
 // follows from its kind and id (docs/decisions.md: kind location + id).
-import { kindChain, typeId, type AttributeValue, type Kind } from '../../model/category.js';
+import { typeId, type AttributeValue, type Kind } from '../../model/category.js';
 import { CORE } from '../../model/schemes.js';
 import type { EntityView, KindedLocation } from '../document.js';
 import { ownObject } from './own.js';
@@ -43,7 +43,10 @@ const isCoreLink = (k: Kind): boolean => k.scheme === CORE && k.term === 'link';
 
 /** Whether a view is a link (its kind derives from core#link, or it has ends). */
 export function isLinkView(view: EntityView): boolean {
-  return view.source !== undefined || view.target !== undefined || kindChain(view.kind).some(isCoreLink);
+  if (view.source !== undefined || view.target !== undefined) return true;
+  // Up the parents without kindChain's array: this runs twice for each member of a listing.
+  for (let k: Kind | undefined = view.kind; k; k = k.parent) if (isCoreLink(k)) return true;
+  return false;
 }
 
 const asString = (v: AttributeValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -5,7 +5,9 @@
 // filled name by name, they are slow-shaped) and another tenth building them.
 // Whatever an object would write otherwise than in the view's order is left to
 // entityJson: a repeated name (held once, last value at the first place) and
-// a name that may be an array index (written before the others).
+// a name that may be an array index (written before the others). The text of
+// category identifiers and attribute names is kept once made: building it again
+// for every entity cost as much as the rest of the text.
 import { typeId, type AttributeValue } from '../../model/category.js';
 import type { EntityView } from '../document.js';
 import { endpoint, entityJson, ID, isLinkView, SOURCE, SUMMARY, TARGET, TARGET_KIND, TITLE, type EndpointJson } from './entity-json.js';
@@ -13,6 +15,31 @@ import { quote } from './quote.js';
 
 /** Attributes past this many go to entityJson: the test for repeated names compares every pair. */
 const MAX_PAIRWISE = 32;
+/** Attribute names whose text is kept: a backend has a few dozen; the bound is a safeguard. */
+const MAX_NAMES = 1024;
+
+const categoryTexts = new WeakMap<object, string>();
+const nameTexts = new Map<string, string>();
+
+/** A kind's, mixin's or action's type identifier as JSON text. */
+function categoryText(c: { scheme: string; term: string }): string {
+  let text = categoryTexts.get(c);
+  if (text === undefined) {
+    text = quote(typeId(c));
+    categoryTexts.set(c, text);
+  }
+  return text;
+}
+
+/** An attribute name as the start of an object member: `"name":`. */
+function nameText(name: string): string {
+  let text = nameTexts.get(name);
+  if (text === undefined) {
+    text = `${quote(name)}:`;
+    if (nameTexts.size < MAX_NAMES) nameTexts.set(name, text);
+  }
+  return text;
+}
 
 /** A member's value as JSON.stringify writes it; undefined where it would leave the member out. */
 function valueText(v: AttributeValue): string | undefined {
@@ -30,7 +57,7 @@ function valueText(v: AttributeValue): string | undefined {
 
 const categoriesText = (list: ReadonlyArray<{ scheme: string; term: string }>): string => {
   let out = '';
-  for (const c of list) out += `${out === '' ? '' : ','}${quote(typeId(c))}`;
+  for (const c of list) out += `${out === '' ? '' : ','}${categoryText(c)}`;
   return `[${out}]`;
 };
 
@@ -70,10 +97,10 @@ export function entityText(view: EntityView): string {
     } else {
       const text = valueText(value);
       if (text === undefined) return JSON.stringify(entityJson(view));
-      members += `${members === '' ? '' : ','}${quote(name)}:${text}`;
+      members += `${members === '' ? '' : ','}${nameText(name)}${text}`;
     }
   }
-  let out = `{"kind":${quote(typeId(view.kind))}`;
+  let out = `{"kind":${categoryText(view.kind)}`;
   if (view.mixins.length > 0) out += `,"mixins":${categoriesText(view.mixins)}`;
   out += `,"id":${quote(view.id)}`;
   if (title !== undefined) out += `,"title":${quote(title)}`;
