@@ -1,6 +1,7 @@
 // npm run bench:listing — a whole listing of one tenant's 10,000 computes
 // (GET /compute/, issue 7), this build beside another, in JSON and text:
-// each server gets the same computes on a data dir of its own, then they take
+// each server gets the same computes on a data dir of its own (one in ten
+// tagged with a user mixin, as in `npm run bench`), then they take
 // turns of LIST_REQUESTS (default 10) sequential listings, LIST_ROUNDS
 // (default 5) turns each per media type after a warm-up. It prints per turn
 // and as medians the p50 latency and the server's CPU time per listing (from
@@ -14,7 +15,7 @@
 import { rmSync } from 'node:fs';
 import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
 import { cpuMs, get } from './measure.js';
-import { computes } from './setup.js';
+import { computes, tagged } from './setup.js';
 
 const REQUESTS = Number(process.env.LIST_REQUESTS ?? 10);
 const ROUNDS = Number(process.env.LIST_ROUNDS ?? 5);
@@ -55,6 +56,7 @@ async function server(main?: string): Promise<ServerChild> {
   const nodeArgs = process.env.LIST_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.LIST_PROFILE] : [];
   const s = await startServerChild({ logToFile: true, tokens: [{ token: TOKEN, tenant: 'lister' }], nodeArgs, main, env: { SNF_OCCI_BOOT_MS: '0' } });
   await computes(s.base, TOKEN, COMPUTES, 100);
+  await tagged(s.base, TOKEN, 10, 100);
   return s;
 }
 
