@@ -14,23 +14,31 @@ export function coreId(id: string): string {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? `urn:uuid:${id}` : id;
 }
 
-function mixinsOf(ctx: OcciContext, ids: readonly string[]): Mixin[] {
+/** The mixins of a record (its own type ids, then its user mixins'), each once. */
+function mixinsOf(ctx: OcciContext, own: readonly string[], user: readonly string[] = []): Mixin[] {
   const out: Mixin[] = [];
-  for (const id of ids) {
+  const add = (id: string): void => {
     const m = ctx.catalog.mixinById(id);
     if (m && !out.includes(m)) out.push(m);
-  }
+  };
+  own.forEach(add);
+  user.forEach(add);
   return out;
 }
 
-/** `id` is the occi.core.id value (coreId). */
+/**
+ * `id` is the occi.core.id value (coreId). Object.entries' own pairs are the
+ * view's (no copy of each): this runs for every member of a listing.
+ */
 function orderedAttributes(ctx: OcciContext, id: string, attributes: Record<string, AttributeValue>, head: Array<[string, AttributeValue]> = []): Array<[string, AttributeValue]> {
-  const out: Array<[string, AttributeValue]> = [['occi.core.id', id], ...head];
+  const out: Array<[string, AttributeValue]> = [['occi.core.id', id]];
+  for (const h of head) out.push(h);
   for (const name of CORE_FIRST) if (attributes[name] !== undefined) out.push([name, attributes[name]]);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || CORE_FIRST.includes(name) || name === 'occi.core.id') continue;
+  for (const entry of Object.entries(attributes)) {
+    const [name, value] = entry;
+    if (value === undefined || name === CORE_FIRST[0] || name === CORE_FIRST[1] || name === 'occi.core.id') continue;
     // Clients that speak only OCCI/1.1 know no error state.
-    out.push([name, ctx.occi11 ? (occi11Value(name, value) as AttributeValue) : value]);
+    out.push(ctx.occi11 ? [name, occi11Value(name, value) as AttributeValue] : entry);
   }
   return out;
 }
@@ -49,7 +57,7 @@ function linkView(ctx: OcciContext, link: LinkRecord, userMixins: readonly strin
   const id = coreId(link.id);
   return {
     kind,
-    mixins: mixinsOf(ctx, [...link.mixins, ...userMixins]),
+    mixins: mixinsOf(ctx, link.mixins, userMixins),
     location: absolute(ctx, entityPath(link.kind, link.id)),
     id,
     attributes: orderedAttributes(ctx, id, link.attributes, head),
@@ -91,7 +99,7 @@ function resourceView(ctx: OcciContext, r: ResourceRecord, memberships: Readonly
   const id = coreId(r.id);
   return {
     kind,
-    mixins: mixinsOf(ctx, [...r.mixins, ...(memberships.get(`${r.kind}/${r.id}`) ?? [])]),
+    mixins: mixinsOf(ctx, r.mixins, memberships.get(`${r.kind}/${r.id}`)),
     location,
     id,
     attributes: orderedAttributes(ctx, id, withDefaults(r, ctx.computeDefaults)),
