@@ -11,7 +11,7 @@
 import { typeId, type AttributeValue } from '../../model/category.js';
 import type { EntityView } from '../document.js';
 import { endpoint, entityJson, ID, isLinkView, SOURCE, SUMMARY, TARGET, TARGET_KIND, TITLE, type EndpointJson } from './entity-json.js';
-import { quote } from './quote.js';
+import { unquoted } from './quote.js';
 
 /** Attributes past this many go to entityJson: the test for repeated names compares every pair. */
 const MAX_PAIRWISE = 32;
@@ -25,7 +25,7 @@ const nameTexts = new Map<string, string>();
 function categoryText(c: { scheme: string; term: string }): string {
   let text = categoryTexts.get(c);
   if (text === undefined) {
-    text = quote(typeId(c));
+    text = `"${unquoted(typeId(c))}"`;
     categoryTexts.set(c, text);
   }
   return text;
@@ -35,7 +35,7 @@ function categoryText(c: { scheme: string; term: string }): string {
 function nameText(name: string): string {
   let text = nameTexts.get(name);
   if (text === undefined) {
-    text = `${quote(name)}:`;
+    text = `"${unquoted(name)}":`;
     if (nameTexts.size < MAX_NAMES) nameTexts.set(name, text);
   }
   return text;
@@ -45,7 +45,7 @@ function nameText(name: string): string {
 function valueText(v: AttributeValue): string | undefined {
   switch (typeof v) {
     case 'string':
-      return quote(v);
+      return `"${unquoted(v)}"`;
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
     case 'boolean':
@@ -61,7 +61,7 @@ const categoriesText = (list: ReadonlyArray<{ scheme: string; term: string }>): 
   return `[${out}]`;
 };
 
-const endpointText = (e: EndpointJson): string => `{"location":${quote(e.location)}${e.kind === undefined ? '' : `,"kind":${quote(e.kind)}`}}`;
+const endpointText = (e: EndpointJson): string => `{"location":"${unquoted(e.location)}"${e.kind === undefined ? '' : `,"kind":"${unquoted(e.kind)}"`}}`;
 
 /** Whether `name` is one an object would not keep in place: a digit first (maybe an array index), or a name met before. */
 function displaced(attrs: EntityView['attributes'], i: number, name: string): boolean {
@@ -102,9 +102,9 @@ export function entityText(view: EntityView): string {
   }
   let out = `{"kind":${categoryText(view.kind)}`;
   if (view.mixins.length > 0) out += `,"mixins":${categoriesText(view.mixins)}`;
-  out += `,"id":${quote(view.id)}`;
-  if (title !== undefined) out += `,"title":${quote(title)}`;
-  if (summary !== undefined) out += `,"summary":${quote(summary)}`;
+  out += `,"id":"${unquoted(view.id)}"`;
+  if (title !== undefined) out += `,"title":"${unquoted(title)}"`;
+  if (summary !== undefined) out += `,"summary":"${unquoted(summary)}"`;
   out += `,"attributes":{${members}}`;
   if (view.actions.length > 0) out += `,"actions":${categoriesText(view.actions)}`;
   if (link) {

@@ -12,5 +12,3 @@ const PLAIN_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
  * text, one more piece to walk when it is written out).
  */
 export const unquoted = (s: string): string => (PLAIN_TEXT.test(s) ? s : JSON.stringify(s).slice(1, -1));
-
-export const quote = (s: string): string => `"${unquoted(s)}"`;
