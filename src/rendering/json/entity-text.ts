@@ -21,21 +21,25 @@ const MAX_NAMES = 1024;
 const categoryTexts = new WeakMap<object, string>();
 const nameTexts = new Map<string, string>();
 
-/** A kind's, mixin's or action's type identifier as JSON text. */
+/**
+ * A kind's, mixin's or action's type identifier as JSON text after a comma,
+ * `,"<type id>"`, as a list's items after the first are written; the first
+ * and a kind are its slice (which copies nothing). One piece per item, not two.
+ */
 function categoryText(c: { scheme: string; term: string }): string {
   let text = categoryTexts.get(c);
   if (text === undefined) {
-    text = `"${unquoted(typeId(c))}"`;
+    text = `,"${unquoted(typeId(c))}"`;
     categoryTexts.set(c, text);
   }
   return text;
 }
 
-/** An attribute name as the start of an object member: `"name":`. */
+/** An attribute name as the start of an object member after a comma: `,"name":` (as categoryText). */
 function nameText(name: string): string {
   let text = nameTexts.get(name);
   if (text === undefined) {
-    text = `"${unquoted(name)}":`;
+    text = `,"${unquoted(name)}":`;
     if (nameTexts.size < MAX_NAMES) nameTexts.set(name, text);
   }
   return text;
@@ -57,7 +61,7 @@ function valueText(v: AttributeValue): string | undefined {
 
 const categoriesText = (list: ReadonlyArray<{ scheme: string; term: string }>): string => {
   let out = '';
-  for (const c of list) out += `${out === '' ? '' : ','}${categoryText(c)}`;
+  for (const c of list) out += out === '' ? categoryText(c).slice(1) : categoryText(c);
   return `[${out}]`;
 };
 
@@ -97,10 +101,10 @@ export function entityText(view: EntityView): string {
     } else {
       const text = valueText(value);
       if (text === undefined) return JSON.stringify(entityJson(view));
-      members += `${members === '' ? '' : ','}${nameText(name)}${text}`;
+      members += `${members === '' ? nameText(name).slice(1) : nameText(name)}${text}`;
     }
   }
-  let out = `{"kind":${categoryText(view.kind)}`;
+  let out = `{"kind":${categoryText(view.kind).slice(1)}`;
   if (view.mixins.length > 0) out += `,"mixins":${categoriesText(view.mixins)}`;
   out += `,"id":"${unquoted(view.id)}"`;
   if (title !== undefined) out += `,"title":"${unquoted(title)}"`;
