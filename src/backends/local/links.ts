@@ -27,13 +27,17 @@ export class Links {
   ofComputes(tenant: string, computeIds: readonly string[]): Map<string, LinkRecord[]> {
     const out = new Map<string, LinkRecord[]>();
     if (computeIds.length === 0) return out;
+    const interfaces = this.interfaces.hasAny(tenant);
+    const storageLinks = this.storageLinks.hasAny(tenant);
+    // A listing asks for 200 computes at a time: no ids written out for a tenant without links.
+    if (!interfaces && !storageLinks) return out;
     const ids = JSON.stringify(computeIds);
-    const interfaces = this.interfaces.hasAny(tenant) ? this.interfaces.ofComputes(ids) : [];
-    const storageLinks = this.storageLinks.hasAny(tenant) ? this.storageLinks.ofComputes(ids) : [];
-    for (const link of [...interfaces, ...storageLinks]) {
-      const list = out.get(link.source.id);
-      if (list) list.push(link);
-      else out.set(link.source.id, [link]);
+    for (const links of [interfaces ? this.interfaces.ofComputes(ids) : [], storageLinks ? this.storageLinks.ofComputes(ids) : []]) {
+      for (const link of links) {
+        const list = out.get(link.source.id);
+        if (list) list.push(link);
+        else out.set(link.source.id, [link]);
+      }
     }
     return out;
   }
