@@ -81,14 +81,20 @@ export function shownOtherwise(ctx: OcciContext, name: string): boolean {
   return (name === 'occi.compute.hostname' && d?.hostnamePattern !== undefined) || (name === 'occi.compute.architecture' && d?.architecture !== undefined);
 }
 
-/** A compute's host name and architecture from the settings, where the cloud gave none (the cloud's and the client's win). */
+/**
+ * A compute's host name and architecture from the settings, where the cloud gave none (the cloud's and the
+ * client's win). The record's own attributes when there is nothing to add: the server always has settings,
+ * mostly unset, and a copy for every member of a listing cost it as much as the rest of its view.
+ */
 function withDefaults(r: ResourceRecord, d: ComputeDefaults | undefined): ResourceRecord['attributes'] {
   if (r.kind !== 'compute' || d === undefined) return r.attributes;
-  const out = { ...r.attributes };
-  if (d.hostnamePattern !== undefined && (out['occi.compute.hostname'] === undefined || out['occi.compute.hostname'] === '')) {
-    out['occi.compute.hostname'] = d.hostnamePattern.split('{id}').join(r.id);
-  }
-  if (d.architecture !== undefined && out['occi.compute.architecture'] === undefined) out['occi.compute.architecture'] = d.architecture;
+  const a = r.attributes;
+  const hostname = d.hostnamePattern !== undefined && (a['occi.compute.hostname'] === undefined || a['occi.compute.hostname'] === '');
+  const architecture = d.architecture !== undefined && a['occi.compute.architecture'] === undefined;
+  if (!hostname && !architecture) return a;
+  const out = { ...a };
+  if (hostname) out['occi.compute.hostname'] = d.hostnamePattern!.split('{id}').join(r.id);
+  if (architecture) out['occi.compute.architecture'] = d.architecture!;
   return out;
 }
 
