@@ -29,7 +29,7 @@ const CORE_NAMES = ['occi.core.id', 'occi.core.title', 'occi.core.summary', 'occ
 const name = fc.oneof(
   text,
   fc.constantFrom(...CORE_NAMES),
-  fc.constantFrom('__proto__', 'constructor', 'toString', '0', '1', '42', '01', '4294967295', '-1', 'occi.compute.cores'),
+  fc.constantFrom('__proto__', 'constructor', 'toString', '0', '1', '9', '42', '01', '4294967295', '-1', 'occi.compute.cores'),
 );
 /** Core attributes with string values often, so titles, summaries and link ends are lifted. */
 const attribute = fc.oneof(fc.tuple(fc.constantFrom(...CORE_NAMES), text), fc.tuple(name, value));
@@ -101,6 +101,10 @@ describe('entityText', () => {
     const v = withAttributes([['b', 1], ['1', 2], ['0', 3], ['b', 4], ['01', 5]]);
     assert.equal(entityText(v), expected(v));
     assert.match(entityText(v), /"attributes":\{"0":3,"1":2,.*"b":4,"01":5\}/);
+    // Every digit may begin an index: the last one too.
+    const nine = withAttributes([['b', 1], ['9', 2]]);
+    assert.equal(entityText(nine), expected(nine));
+    assert.match(entityText(nine), /"attributes":\{"9":2,.*"b":1\}/);
   });
 
   it('lifts a string title and summary only, and keeps any other value among the attributes', () => {
