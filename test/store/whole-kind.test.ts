@@ -67,6 +67,23 @@ describe('SQLite store, user mixins of a listing batch', () => {
     await store.close();
   });
 
+  it('keeps what it read whole apart by tenant and by kind', async () => {
+    const store = new UserMixinStore(undefined);
+    const [t1, t2] = [freshTenant(), freshTenant()];
+    await store.add(t1, [row('a')]);
+    await store.add(t2, [row('b')]);
+    // The same ids and the same number of changes for both tenants, of both kinds for the first.
+    await store.associate(t1, typeIdOf('a'), computes(150));
+    await store.associate(t2, typeIdOf('b'), computes(150));
+    const storages = computes(150).map((m) => ({ ...m, kind: 'storage' }));
+    assert.deepEqual((await store.mixinsOfEach(t1, computes(150))).get('compute/c7'), [typeIdOf('a')]);
+    assert.deepEqual((await store.mixinsOfEach(t2, computes(150))).get('compute/c7'), [typeIdOf('b')]);
+    assert.equal((await store.mixinsOfEach(t1, storages)).size, 0, 'no storage of the first tenant is tagged');
+    await assertSame(store, t1, computes(150));
+    await assertSame(store, t2, computes(150));
+    await store.close();
+  });
+
   it('probes each entity when the kind has more memberships than it keeps for the batch', async () => {
     const store = new UserMixinStore(undefined);
     const t = freshTenant();
