@@ -208,9 +208,14 @@ async function main(): Promise<void> {
   // Apart from the server above, so that neither is measured while the other runs.
   const logs = await compareLogLevels(SECONDS, CONNECTIONS);
   process.stdout.write(
-    `Access log cost, GET /-/ (text), ${logs.rounds} turns of ${SECONDS} s each, ${CONNECTIONS} connections: ` +
-      `log level warn ${logs.warn} requests/s, info ${logs.info} requests/s: info is ${Math.round(logs.ratio * 1000) / 10}% of warn (target ≥ 90%)\n`,
+    `Access log cost, GET /-/ (text), ${logs.rounds} turns of ${SECONDS} s at each level, ${CONNECTIONS} connections: ` +
+      `log level warn ${logs.warn} requests/s (${logs.cpuUs.warn.toFixed(1)} µs of server CPU a request), info ${logs.info} (${logs.cpuUs.info.toFixed(1)} µs): ` +
+      `info is ${percent(logs.ratio)} of warn turn by turn (median; each turn ${logs.ratios.map(percent).join(', ')}; target ≥ 90%)\n`,
   );
+}
+
+function percent(ratio: number): string {
+  return `${Math.round(ratio * 1000) / 10}%`;
 }
 
 main().catch((err: unknown) => {
