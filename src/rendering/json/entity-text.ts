@@ -45,8 +45,8 @@ function nameText(name: string): string {
   return text;
 }
 
-/** A member's value as JSON.stringify writes it; undefined where it would leave the member out. */
-function valueText(v: AttributeValue): string | undefined {
+/** A member's value as JSON.stringify writes it (every AttributeValue has a JSON text). */
+function valueText(v: AttributeValue): string {
   switch (typeof v) {
     case 'string':
       return `"${unquoted(v)}"`;
@@ -99,9 +99,7 @@ export function entityText(view: EntityView): string {
       else if (name === TARGET) target = s;
       else targetKind = s;
     } else {
-      const text = valueText(value);
-      if (text === undefined) return JSON.stringify(entityJson(view));
-      members += `${members === '' ? nameText(name).slice(1) : nameText(name)}${text}`;
+      members += `${members === '' ? nameText(name).slice(1) : nameText(name)}${valueText(value)}`;
     }
   }
   let out = `{"kind":${categoryText(view.kind).slice(1)}`;
