@@ -36,7 +36,7 @@ function orderedAttributes(ctx: OcciContext, id: string, attributes: Record<stri
   for (const name of CORE_FIRST) if (attributes[name] !== undefined) out.push([name, attributes[name]]);
   for (const entry of Object.entries(attributes)) {
     const [name, value] = entry;
-    if (value === undefined || name === CORE_FIRST[0] || name === CORE_FIRST[1] || name === 'occi.core.id') continue;
+    if (value === undefined || CORE_FIRST.includes(name) || name === 'occi.core.id') continue;
     // Clients that speak only OCCI/1.1 know no error state.
     out.push(ctx.occi11 ? [name, occi11Value(name, value) as AttributeValue] : entry);
   }
