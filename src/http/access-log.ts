@@ -42,8 +42,13 @@ export function logRequest(
   metrics.request(method, route, status, ms / 1000);
   const level = status >= 500 ? 'warn' : 'info';
   if (!logger.isLevelEnabled(log.err ? 'error' : level)) return;
+  if (!log.err) {
+    let parts = plainLoggers.get(logger);
+    if (parts === undefined) plainLoggers.set(logger, (parts = lineParts(logger)));
+    if (parts) return parts.stream.write(accessLine(parts, level, req, requestId, log, ms, who));
+  }
   const agent = req.headers['user-agent'];
-  const line: AccessFields = {
+  const fields = {
     reqId: requestId,
     method,
     path: redactTarget(req.url ?? '', [who.token]),
@@ -52,48 +57,84 @@ export function logRequest(
     ms: Math.round(ms * 100) / 100,
     tenant: log.tenant,
     client: who.client,
-    agent: agent && agent.length > MAX_AGENT ? `${agent.slice(0, MAX_AGENT)}…` : agent,
-    error: log.message !== undefined && who.token && who.token.length >= 8 ? log.message.split(who.token).join('***') : log.message,
+    agent: agent === undefined ? undefined : shortAgent(agent),
+    error: errorText(log.message, who.token),
   };
-  if (log.err) logger.error({ ...withoutUndefined(line), err: log.err }, 'request failed');
-  else writeLine(logger, level, line);
+  if (log.err) logger.error({ ...withoutUndefined(fields), err: log.err }, 'request failed');
+  else logger[level](withoutUndefined(fields), ACCESS_MSG);
 }
 
-/** The access line's fields, in the order they are written (a field left undefined is left out, as JSON.stringify does). */
-interface AccessFields {
-  reqId: string;
-  method: string;
-  path: string;
-  route: string;
-  status: number;
-  ms: number;
-  tenant: string | undefined;
-  client: string;
-  agent: string | undefined;
-  error: string | undefined;
-}
+const shortAgent = (agent: string): string => (agent.length > MAX_AGENT ? `${agent.slice(0, MAX_AGENT)}…` : agent);
 
-function withoutUndefined(fields: AccessFields): Record<string, unknown> {
+/** The message the client was sent, the request's token masked in it. */
+const errorText = (message: string | undefined, token: string | undefined): string | undefined =>
+  message !== undefined && token && token.length >= 8 ? message.split(token).join('***') : message;
+
+function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = v;
   return out;
 }
 
 /**
- * The access line as JSON.stringify would write its fields (same order, undefined left out), made field by
- * field: JSON.stringify of the object walks its properties generically and cost a cached GET /-/ about a
- * microsecond more. Each quote is part of the text around a value rather than added to the value: every
- * piece joined is a string made, and so the line is a third fewer of them. `ms` is a finite number, written
- * as JSON writes it (JSON.stringify of a number is a call into C++). Joining the pieces from an array
- * instead, which gives one flat string at once, cost more than it saved later.
+ * The access line as pino writes it (the same fields in the same order, undefined ones left out), made here:
+ * pino looks every field up among its serializers and escapes every key again, which cost a cached GET /-/
+ * about a tenth of its time. The text from the method to the status, and the one from the tenant to the
+ * line's end, are kept from the line before: the next request is most often the same again (a client
+ * polling, the connections of one client), whose line differs only in its time, id and duration, and
+ * making those texts (masking the path, checking each value for characters JSON escapes) was most of a
+ * line's cost. Each quote is part of the text around a value rather than added to the value: every piece
+ * joined is a string made, and one more to walk when the batch is written out.
  */
-function accessLine(p: LineParts, level: 'info' | 'warn', f: AccessFields): string {
-  let text = `${p.start[level]}${p.time()}${p.bindings},"reqId":"${unquoted(f.reqId)}","method":"${unquoted(f.method)}","path":"${unquoted(f.path)}","route":"${unquoted(f.route)}","status":${f.status},"ms":${Number.isFinite(f.ms) ? f.ms : 'null'}`;
-  if (f.tenant !== undefined) text += `,"tenant":"${unquoted(f.tenant)}"`;
-  text += `,"client":"${unquoted(f.client)}"`;
-  if (f.agent !== undefined) text += `,"agent":"${unquoted(f.agent)}"`;
-  if (f.error !== undefined) text += `,"error":"${unquoted(f.error)}"`;
-  return text + p.end;
+function accessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMessage, requestId: string, log: RequestLog, ms: number, who: { client: string; token?: string }): string {
+  const k = p.kept;
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '';
+  const route = log.route ?? 'other';
+  const status = log.status ?? 0;
+  if (url !== k.url || method !== k.method || route !== k.route || status !== k.status || who.token !== k.token) {
+    k.url = url;
+    k.method = method;
+    k.route = route;
+    k.status = status;
+    k.token = who.token;
+    k.middle = `","method":"${unquoted(method)}","path":"${unquoted(redactTarget(url, [who.token]))}","route":"${unquoted(route)}","status":${status},"ms":`;
+  }
+  const agent = req.headers['user-agent'];
+  let end: string;
+  if (log.message !== undefined) end = tailText(log.tenant, who.client, agent, errorText(log.message, who.token)) + p.end;
+  else {
+    if (log.tenant !== k.tenant || who.client !== k.client || agent !== k.agent || k.tail === '') {
+      k.tenant = log.tenant;
+      k.client = who.client;
+      k.agent = agent;
+      k.tail = tailText(log.tenant, who.client, agent, undefined) + p.end;
+    }
+    end = k.tail;
+  }
+  return `${p.start[level]}${p.time()}${p.bindings},"reqId":"${unquoted(requestId)}${k.middle}${msText(ms)}${end}`;
+}
+
+function tailText(tenant: string | undefined, client: string, agent: string | undefined, error: string | undefined): string {
+  let text = tenant === undefined ? '' : `,"tenant":"${unquoted(tenant)}"`;
+  text += `,"client":"${unquoted(client)}"`;
+  if (agent !== undefined) text += `,"agent":"${unquoted(shortAgent(agent))}"`;
+  if (error !== undefined) text += `,"error":"${unquoted(error)}"`;
+  return text;
+}
+
+/**
+ * A duration in milliseconds to two decimals, as JSON writes Math.round(ms * 100) / 100: written from its
+ * whole hundredths, as small integers (whose text V8 keeps), rather than as a fraction (a call into C++).
+ */
+export function msText(ms: number): string {
+  const h = Math.round(ms * 100);
+  if (!(h >= 0 && h < 0x40000000)) return Number.isFinite(h) ? String(h / 100) : 'null';
+  const whole = (h / 100) | 0;
+  const part = h - whole * 100;
+  if (part === 0) return `${whole}`;
+  if (part % 10 === 0) return `${whole}.${part / 10}`;
+  return part < 10 ? `${whole}.0${part}` : `${whole}.${part}`;
 }
 
 type Internals = Record<symbol, unknown>;
@@ -112,6 +153,23 @@ interface LineParts {
   /** After the fields: the message and the line's end. */
   end: string;
   stream: { write(line: string): void };
+  /** What the last line was made of, and its texts (accessLine). */
+  kept: Kept;
+}
+
+interface Kept {
+  url: string | undefined;
+  method: string | undefined;
+  route: string | undefined;
+  status: number;
+  token: string | undefined;
+  /** From the method to `"ms":`. */
+  middle: string;
+  tenant: string | undefined;
+  client: string | undefined;
+  agent: string | undefined;
+  /** From the tenant to the line's end, for a line without an error; '' until made. */
+  tail: string;
 }
 
 /** A logger's line parts, or false when it does something of its own to a line (worked out once per logger). */
@@ -144,6 +202,7 @@ function lineParts(logger: Logger): LineParts | false {
     bindings: l[symbols.chindingsSym] as string,
     end: `,"msg":"${ACCESS_MSG}"${l[symbols.endSym] as string}`,
     stream: stream as unknown as LineParts['stream'],
+    kept: { url: undefined, method: undefined, route: undefined, status: -1, token: undefined, middle: '', tenant: undefined, client: undefined, agent: undefined, tail: '' },
   };
 }
 
@@ -164,19 +223,6 @@ function timeOncePerMillisecond(time: () => string): () => string {
     }
     return text;
   };
-}
-
-/**
- * The line pino would write, made here (accessJson): pino looks every field up among its serializers and
- * escapes every key again, which cost a cached GET /-/ about a tenth of its time. Only for a logger that does
- * nothing of its own to a line (no mixin, formatter, hook, redaction, prefix or multistream); any other gets
- * its line from pino.
- */
-function writeLine(logger: Logger, level: 'info' | 'warn', fields: AccessFields): void {
-  let parts = plainLoggers.get(logger);
-  if (parts === undefined) plainLoggers.set(logger, (parts = lineParts(logger)));
-  if (!parts) return logger[level](withoutUndefined(fields), ACCESS_MSG);
-  parts.stream.write(accessLine(parts, level, fields));
 }
 
 /** A request node:http answered by itself (malformed, too large headers, too slow, CONNECT). */

@@ -2,7 +2,7 @@
 // 415 for what we do not speak, D10).
 import type { IncomingMessage } from 'node:http';
 import { badRequest, OcciError, tooLarge, unsupportedMediaType } from '../errors.js';
-import { emptyPayload, type Payload } from '../rendering/document.js';
+import { NO_PAYLOAD, type Payload } from '../rendering/document.js';
 import { parseJsonBody } from '../rendering/json/parse.js';
 import { requestMediaType } from '../rendering/negotiate.js';
 import { parseTextBody, parseTextHeaders, parseUriList } from '../rendering/text/parse.js';
@@ -83,5 +83,5 @@ export function parsePayload(contentType: string | undefined, body: string, head
 
 export function filterPayload(headers: Headers): Payload {
   const hasFilter = headers['category'] || headers['x-occi-category'] || headers['x-occi-attribute'] || headers['x-occi-location'];
-  return hasFilter ? parseTextHeaders(headers) : emptyPayload();
+  return hasFilter ? parseTextHeaders(headers) : NO_PAYLOAD;
 }

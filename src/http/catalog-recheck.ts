@@ -7,16 +7,18 @@
 // every replica. Requests naming only known things cost nothing more.
 import type { Catalog } from '../operations/catalog.js';
 import type { CategoryRef, Payload } from '../rendering/document.js';
-import { route } from './router.js';
+import { route, type Route } from './router.js';
 
-export function knowsPath(catalog: Catalog, path: string): boolean {
+/** The path's route in this catalogue, or undefined when it names nothing the catalogue knows. */
+export function knownRoute(catalog: Catalog, path: string): Route | undefined {
   try {
-    route(catalog, path);
-    return true;
+    return route(catalog, path);
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+export const knowsPath = (catalog: Catalog, path: string): boolean => knownRoute(catalog, path) !== undefined;
 
 export function knowsCategories(catalog: Catalog, payload: Payload): boolean {
   if (payload.categories.length === 0 && payload.entities.length === 0) return true; // the usual request names none

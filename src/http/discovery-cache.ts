@@ -55,6 +55,8 @@ function sizeOf(t: Template): number {
 
 export class DiscoveryCache {
   private readonly templates: Lru<Template>;
+  /** The last key made, and what it was made of: the next request is most often the same tenant's again. */
+  private last = { tenant: '', mediaType: '', key: '' };
 
   constructor(bounds = DISCOVERY_CACHE_BOUNDS) {
     this.templates = new Lru<Template>({ ...bounds, sizeOf, name: 'discovery' });
@@ -63,7 +65,7 @@ export class DiscoveryCache {
   /** The response for an unfiltered GET/HEAD of the query interface; undefined for any other request. */
   lookup(ctx: OcciContext, renderer: Renderer, call: Call): Response | undefined {
     if (call.route.type !== 'query' || (call.method !== 'GET' && call.method !== 'HEAD') || !call.payload.empty) return undefined;
-    const key = `${ctx.creds.tenant}\u0000${renderer.mediaType}`;
+    const key = this.keyOf(ctx.creds.tenant, renderer.mediaType);
     let template = this.templates.get(key);
     // Only a plain base is ever kept: the usual answer is found before the base is looked at.
     const ready = template?.catalog === ctx.catalog ? template.made.get(ctx.base) : undefined;
@@ -83,6 +85,16 @@ export class DiscoveryCache {
     const made = answer(template, ctx.base);
     this.templates.set(key, template); // counted again, with the answer it now keeps
     return made;
+  }
+
+  /**
+   * The template's key: the one made last when it is the same, so that the LRU finds it without hashing a
+   * new string, and the youngest entry is known as such without comparing two strings character by character.
+   */
+  private keyOf(tenant: string, mediaType: string): string {
+    const last = this.last;
+    if (tenant !== last.tenant || mediaType !== last.mediaType) this.last = { tenant, mediaType, key: `${tenant}\u0000${mediaType}` };
+    return this.last.key;
   }
 
   /** Templates held and their estimated bytes. */

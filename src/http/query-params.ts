@@ -8,7 +8,7 @@
 import { badRequest } from '../errors.js';
 import { isScheme, isTerm, splitTypeId } from '../model/category.js';
 import { didYouMean } from '../model/closest.js';
-import { emptyPayload, type CategoryRef, type Payload } from '../rendering/document.js';
+import { emptyPayload, NO_PAYLOAD, type CategoryRef, type Payload } from '../rendering/document.js';
 import { parseAttributePair } from '../rendering/text/attribute-value.js';
 import type { Route } from './router.js';
 
@@ -38,7 +38,7 @@ function categoryRef(value: string): CategoryRef {
  * their operations are.
  */
 export function queryFilter(route: Route, method: string, query: URLSearchParams): Payload {
-  if (query.size === 0) return emptyPayload(); // the usual request: no parameters to check
+  if (query.size === 0) return NO_PAYLOAD; // the usual request: no parameters to check
   const allowed = accepted(route, method);
   const categories: CategoryRef[] = [];
   const attributes: Payload['attributes'] = {};
@@ -58,7 +58,7 @@ export function queryFilter(route: Route, method: string, query: URLSearchParams
       attributes[attr] = v;
     }
   }
-  if (categories.length === 0 && Object.keys(attributes).length === 0) return emptyPayload();
+  if (categories.length === 0 && Object.keys(attributes).length === 0) return NO_PAYLOAD;
   return { ...emptyPayload(), categories, attributes, empty: false };
 }
 

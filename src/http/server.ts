@@ -22,7 +22,7 @@ import { dispatch } from './dispatch.js';
 import { cacheGauges } from './cache-gauges.js';
 import { settleRefusedBody } from './connection-edges.js';
 import { ConsoleSite } from './console.js';
-import { knowsCategories, knowsPath } from './catalog-recheck.js';
+import { knowsCategories, knownRoute } from './catalog-recheck.js';
 import { Cors } from './cors.js';
 import { authRequest } from './credentials.js';
 import { tokenDigest } from './token-digest.js';
@@ -190,7 +190,11 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       log.tenant = creds.tenant;
       rateLimiter.take(auth.digest!); // set: a request without a token was refused above
       let catalog = catalogs.now(creds) ?? (await race(catalogs.get(creds)));
-      if (!knowsPath(catalog, path)) catalog = await race(catalogs.recheck(creds, catalog));
+      let r = knownRoute(catalog, path);
+      if (r === undefined) {
+        catalog = await race(catalogs.recheck(creds, catalog));
+        r = route(catalog, path); // 404 when it still names nothing
+      }
       let ctx: OcciContext = {
         backend,
         store,
@@ -205,7 +209,6 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
         computeDefaults,
         quotas: config.quotas,
       };
-      let r = route(catalog, path);
       log.route = routeTemplate(r, path);
       if (method === 'OPTIONS') {
         res.setHeader('Allow', allowedMethods(r, config.allowNamespaceDelete).join(', '));

@@ -69,6 +69,18 @@ export function emptyPayload(): Payload {
   return { categories: [], attributes: {}, entities: [], locations: [], empty: true };
 }
 
+/**
+ * The payload of a request that sends none (the usual GET): one for all, frozen, since every request shares
+ * it; an operation that builds on a payload makes its own (emptyPayload).
+ */
+export const NO_PAYLOAD: Payload = Object.freeze({
+  categories: Object.freeze([]) as unknown as CategoryRef[],
+  attributes: Object.freeze({}),
+  entities: Object.freeze([]) as unknown as EntityInput[],
+  locations: Object.freeze([]) as unknown as string[],
+  empty: true,
+});
+
 // ---- Views for rendering. Locations are absolute URLs. ----
 
 export interface KindedLocation {

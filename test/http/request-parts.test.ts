@@ -11,7 +11,8 @@ import { queryFilter, withQueryFilter } from '../../src/http/query-params.js';
 import type { Route } from '../../src/http/router.js';
 import { parseTarget } from '../../src/http/target.js';
 import { requestedOcciVersion } from '../../src/http/version-check.js';
-import { emptyPayload } from '../../src/rendering/document.js';
+import { emptyPayload, NO_PAYLOAD } from '../../src/rendering/document.js';
+import { filterPayload } from '../../src/http/body.js';
 import { badRequestMessage } from '../helpers/bad-request.js';
 
 const SMUGGLED = 'encoded slashes, dots, backslashes and NUL are not allowed in paths';
@@ -27,6 +28,16 @@ describe('the request target', () => {
     assert.equal(badRequestMessage(() => parseTarget(`${edge}a`)), 'request target missing or too long');
     assert.equal(badRequestMessage(() => parseTarget('')), 'request target missing or too long');
     assert.equal(badRequestMessage(() => parseTarget(undefined)), 'request target missing or too long');
+  });
+
+  test('targets without a query share one empty query, which cannot be changed; a "?" alone is no query either', () => {
+    const a = parseTarget('/-/').query;
+    assert.equal(parseTarget('/compute/').query, a, 'made once');
+    assert.equal(parseTarget('/compute/?').query, a);
+    for (const change of [() => a.append('x', '1'), () => a.set('x', '1'), () => a.delete('x'), () => a.sort()]) assert.throws(change, TypeError);
+    assert.equal(a.size, 0);
+    assert.equal(a.get('page'), null);
+    assert.notEqual(parseTarget('/-/?page=1').query, a);
   });
 
   test('only a path on this server: an absolute URL or a "*" is refused', () => {
@@ -149,6 +160,16 @@ const ENTITY = { type: 'entity', loc: { kindPath: '/compute/', id: 'x' } } as un
 const q = (s: string): URLSearchParams => new URLSearchParams(s);
 
 describe('query-string filters', () => {
+  test('no filter, in the query or in the headers, is the one payload every such request shares: frozen all through', () => {
+    assert.equal(queryFilter(COLLECTION, 'GET', q('')), NO_PAYLOAD);
+    assert.equal(queryFilter(COLLECTION, 'GET', q('page=1')), NO_PAYLOAD);
+    assert.equal(filterPayload({}), NO_PAYLOAD);
+    assert.equal(withQueryFilter(filterPayload({}), queryFilter(COLLECTION, 'GET', q(''))), NO_PAYLOAD);
+    for (const part of [NO_PAYLOAD, NO_PAYLOAD.categories, NO_PAYLOAD.attributes, NO_PAYLOAD.entities, NO_PAYLOAD.locations]) assert.ok(Object.isFrozen(part));
+    assert.throws(() => NO_PAYLOAD.categories.push({ scheme: '', term: 'x' }), TypeError);
+    assert.deepEqual({ ...NO_PAYLOAD }, emptyPayload());
+  });
+
   test('a collection takes category and attribute as a filter, and page and number', () => {
     const f = queryFilter(COLLECTION, 'GET', q('category=compute&attribute=occi.core.title="a b"&page=1&number=2'));
     assert.deepEqual(f.categories, [{ scheme: '', term: 'compute' }]);
