@@ -8,7 +8,10 @@
 // and the CPU time this process spent per request (the load generator, and
 // the reading of the server's log with HOT_LOG=pipe); and the
 // ratio of each turn to the control's turn of the same round, their median
-// and range.
+// and range. A second control takes the same turns writing an access line
+// per request (snf-occi's fields, through snf-occi's own log writer, to a
+// file): what logging each request costs any server, beside what snf-occi
+// costs in all.
 //   HOT_COMPARE=/path/to/dist/src/cli/main.js   a second snf-occi build (e.g.
 //     main's) taking the same turns, to show a change side by side (several,
 //     comma-separated, each named by its path in the table);
@@ -25,7 +28,9 @@
 //     (this one names JavaScript functions for `perf record -p <pid>`; the
 //     pids are printed at the start).
 import autocannon from 'autocannon';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
 import { controlHeaders, cpuMs, get, startControl, type Control } from './measure.js';
 import { computes } from './setup.js';
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
   const compared = (process.env.HOT_COMPARE ?? '').split(',').filter((path) => path !== '');
   for (const main of compared) servers.push(await server(main));
   const controls: Control[] = [];
+  const logDir = mkdtempSync(join(tmpdir(), 'hot-path-'));
   try {
     say(`GET /-/ against a bare node:http control: ${ROUNDS} turns of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}`);
     say(`server pid ${servers.map((s) => s.pid).join(', ')}; ${COMPUTES} computes of another tenant`);
@@ -90,10 +96,12 @@ async function main(): Promise<void> {
       const reference = await get(servers[0]!.base, '/-/', headers);
       if (reference.status !== 200) throw new Error(`GET /-/: ${reference.status} ${reference.body.slice(0, 200)}`);
       const control = await startControl(reference.body, controlHeaders(reference), profileArgs());
-      controls.push(control);
-      say(`${name} control pid ${control.pid}`);
+      const logging = await startControl(reference.body, controlHeaders(reference), profileArgs(), join(logDir, `control-${name}.log`));
+      controls.push(control, logging);
+      say(`${name} control pid ${control.pid}, control with an access line pid ${logging.pid}`);
       const sides: Side[] = [
         { name: 'control', base: control.base, pid: control.pid, turns: [] },
+        { name: '+ access line', base: logging.base, pid: logging.pid, turns: [] },
         ...servers.map((s, i) => ({ name: i === 0 ? 'this build' : compared.length === 1 ? 'compared build' : compared[i - 1]!, base: s.base, pid: s.pid, turns: [] })),
       ];
       for (const side of sides) await turn(side, headers, 1); // warm-up: JIT, caches
@@ -116,6 +124,7 @@ async function main(): Promise<void> {
     }
   } finally {
     controls.forEach((c) => c.stop());
+    rmSync(logDir, { recursive: true, force: true });
     for (const s of servers) {
       await s.stop();
       rmSync(s.dataDir, { recursive: true, force: true });

@@ -4,7 +4,11 @@
 // so both run in the same process tree on the same machine at the same time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 export interface Latency {
   n: number;
@@ -103,23 +107,46 @@ export function controlHeaders(reference: Pick<Got, 'rawHeaders'>): Record<strin
 }
 
 /** A bare node:http server in a child process answering every request with these bytes and headers; `nodeArgs` for its node (e.g. --cpu-prof). */
-export function startControl(body: string, headers: Record<string, string>, nodeArgs: string[] = []): Promise<Control> {
+export function startControl(body: string, headers: Record<string, string>, nodeArgs: string[] = [], logFile?: string): Promise<Control> {
+  // With `logFile`, the control also writes an access line per request, as snf-occi's fields, through
+  // snf-occi's own log writer (log.ts) to that file: what logging each request costs any server.
+  const log = logFile === undefined ? '' : `
+    const log = import(${JSON.stringify(pathToFileURL(join(HERE, '../src/log.js')).href)}).then((m) => m.createServerLog({ logLevel: 'info', logFormat: 'json' }));
+    let line = () => undefined;
+    let n = 0;
+    log.then((l) => {
+      const stream = l.logger[Object.getOwnPropertySymbols(l.logger).find((s) => String(s) === 'Symbol(pino.stream)')];
+      line = (req, ms) => stream.write(\`{"level":30,"time":\${Date.now()},"service":"snf-occi","reqId":"\${ID}\${(n++ & 0xfffffff).toString(16).padStart(7, '0')}","method":"\${req.method}","path":"\${req.url}","route":"/-/","status":200,"ms":\${Math.round(ms * 100) / 100},"tenant":"bench","client":"\${req.socket.remoteAddress}","agent":"\${req.headers['user-agent']}","msg":"request"}\\n\`);
+      process.on('exit', () => l.flushSync());
+    });
+    const ID = require('node:crypto').randomUUID().slice(0, 29);
+  `;
   const source = `
     const http = require('node:http');
     const body = Buffer.from(${JSON.stringify(body)});
-    const headers = ${JSON.stringify(headers)};
+    const headers = ${JSON.stringify(headers)};${log}
     const server = http.createServer((req, res) => {
+      ${logFile === undefined ? '' : 'const started = performance.now();'}
       res.writeHead(200, { ...headers, 'Content-Length': body.length });
       res.end(body);
+      ${logFile === undefined ? '' : 'line(req, performance.now() - started);'}
     });
-    server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+    server.listen(0, '127.0.0.1', () => process.stderr.write('port ' + server.address().port + '\\n'));
     process.on('SIGTERM', () => process.exit(0)); // an exit of its own, so that --cpu-prof writes its profile
   `;
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = logFile === undefined ? 'ignore' : openSync(logFile, 'a');
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-e', source], { stdio: ['ignore', out, 'pipe'] });
+  if (typeof out === 'number') closeSync(out);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`control server exited with ${code}`)));
-    child.stdout!.once('data', (d: Buffer) =>
-      resolve({ base: `http://127.0.0.1:${String(d).trim()}`, pid: child.pid!, stop: () => child.kill() }),
-    );
+    let seen = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      seen += String(d);
+      const port = /port (\d+)/.exec(seen)?.[1];
+      if (port === undefined) return;
+      child.stderr!.removeAllListeners('data');
+      child.stderr!.pipe(process.stderr);
+      resolve({ base: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill() });
+    });
   });
 }
