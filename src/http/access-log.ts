@@ -81,24 +81,30 @@ function withoutUndefined(fields: Record<string, unknown>): Record<string, unkno
  * pino looks every field up among its serializers and escapes every key again, which cost a cached GET /-/
  * about a tenth of its time. The text from the method to the status, and the one from the tenant to the
  * line's end, are kept from the line before: the next request is most often the same again (a client
- * polling, the connections of one client), whose line differs only in its time, id and duration, and
- * making those texts (masking the path, checking each value for characters JSON escapes) was most of a
- * line's cost. Each quote is part of the text around a value rather than added to the value: every piece
+ * polling, the connections of one client), whose line differs only in its time, id and duration, and making
+ * those texts (masking the path, checking each value for characters JSON escapes) was most of a line's
+ * cost. A path with a query, or holding the request's token, is masked anew each time. Each quote is part of the text around a value rather than added to the value: every piece
  * joined is a string made, and one more to walk when the batch is written out.
  */
 function accessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMessage, requestId: string, log: RequestLog, ms: number, who: { client: string; token?: string }): string {
   const k = p.kept;
   const method = req.method ?? 'GET';
-  const url = req.url ?? '';
+  const target = req.url ?? '';
   const route = log.route ?? 'other';
   const status = log.status ?? 0;
-  if (url !== k.url || method !== k.method || route !== k.route || status !== k.status || who.token !== k.token) {
-    k.url = url;
-    k.method = method;
-    k.route = route;
-    k.status = status;
-    k.token = who.token;
-    k.middle = `","method":"${unquoted(method)}","path":"${unquoted(redactTarget(url, [who.token]))}","route":"${unquoted(route)}","status":${status},"ms":`;
+  let middle: string;
+  // Kept only for a path whose masked text cannot depend on the request's token (no query, and the token
+  // nowhere in it), so that no token is kept here, nor compared with another request's.
+  if (target.includes('?') || (who.token !== undefined && who.token !== '' && target.includes(who.token))) middle = middleText(method, redactTarget(target, [who.token]), route, status);
+  else {
+    if (target !== k.target || method !== k.method || route !== k.route || status !== k.status) {
+      k.target = target;
+      k.method = method;
+      k.route = route;
+      k.status = status;
+      k.middle = middleText(method, redactTarget(target), route, status);
+    }
+    middle = k.middle;
   }
   const agent = req.headers['user-agent'];
   let end: string;
@@ -112,8 +118,12 @@ function accessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMessage, 
     }
     end = k.tail;
   }
-  return `${p.start[level]}${p.time()}${p.bindings},"reqId":"${unquoted(requestId)}${k.middle}${msText(ms)}${end}`;
+  return `${p.start[level]}${p.time()}${p.bindings},"reqId":"${unquoted(requestId)}${middle}${msText(ms)}${end}`;
 }
+
+/** From the end of the request id to `"ms":`. */
+const middleText = (method: string, path: string, route: string, status: number): string =>
+  `","method":"${unquoted(method)}","path":"${unquoted(path)}","route":"${unquoted(route)}","status":${status},"ms":`;
 
 function tailText(tenant: string | undefined, client: string, agent: string | undefined, error: string | undefined): string {
   let text = tenant === undefined ? '' : `,"tenant":"${unquoted(tenant)}"`;
@@ -158,11 +168,10 @@ interface LineParts {
 }
 
 interface Kept {
-  url: string | undefined;
+  target: string | undefined;
   method: string | undefined;
   route: string | undefined;
   status: number;
-  token: string | undefined;
   /** From the method to `"ms":`. */
   middle: string;
   tenant: string | undefined;
@@ -202,7 +211,7 @@ function lineParts(logger: Logger): LineParts | false {
     bindings: l[symbols.chindingsSym] as string,
     end: `,"msg":"${ACCESS_MSG}"${l[symbols.endSym] as string}`,
     stream: stream as unknown as LineParts['stream'],
-    kept: { url: undefined, method: undefined, route: undefined, status: -1, token: undefined, middle: '', tenant: undefined, client: undefined, agent: undefined, tail: '' },
+    kept: { target: undefined, method: undefined, route: undefined, status: -1, middle: '', tenant: undefined, client: undefined, agent: undefined, tail: '' },
   };
 }
 

@@ -57,6 +57,9 @@ const steps: Step[] = [
   { ...first, id: 'r15', log: { ...first.log, status: 503 } },
   { ...first, id: 'r16', who: { client: '10.0.0.1' } },
   { ...first, id: 'r17' },
+  { ...first, id: 'r18', url: `/compute/${TOKEN}` },
+  { ...first, id: 'r19', url: `/compute/${TOKEN}`, who: { client: '10.0.0.1', token: 'other-token-9876543210' } },
+  { ...first, id: 'r20', url: `/compute/${TOKEN}` },
 ];
 
 const request = (s: Step): IncomingMessage => ({ method: s.method, url: s.url, headers: s.agent === undefined ? {} : { 'user-agent': s.agent } }) as unknown as IncomingMessage;
@@ -77,6 +80,10 @@ test('each line of a row of requests is the one pino writes for that request, wh
   assert.match(fast.lines[2]!, /"path":"\/compute\/\*\*\*\?x=1"/);
   assert.match(fast.lines[3]!, /"path":"\/compute\/tok-0123456789abcdef\?x=1"/);
   assert.match(fast.lines[12]!, /"error":"busy: \*\*\* \\"x\\""/);
+  // The same without a query.
+  assert.match(fast.lines[18]!, /"path":"\/compute\/\*\*\*"/);
+  assert.match(fast.lines[19]!, /"path":"\/compute\/tok-0123456789abcdef"/);
+  assert.match(fast.lines[20]!, /"path":"\/compute\/\*\*\*"/);
 });
 
 test("a line's duration is what JSON writes for it rounded to two decimals", () => {
