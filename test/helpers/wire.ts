@@ -28,6 +28,18 @@ export async function untilState(s: TestServer, what: string, check: (st: { inFl
   }
 }
 
+/** A destination for a pino logger: each line it writes, as written, in `lines`. */
+export function textLines(): { out: Writable; lines: string[] } {
+  const lines: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { out, lines };
+}
+
 /** A destination for a pino logger: each line it writes, parsed, in `lines`. */
 export function jsonLines(): { out: Writable; lines: Array<Record<string, any>> } {
   const lines: Array<Record<string, any>> = [];

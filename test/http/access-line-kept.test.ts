@@ -6,23 +6,12 @@
 // must be what JSON writes for it.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { pino } from 'pino';
+import { textLines } from '../helpers/wire.js';
 import { logRequest, msText } from '../../src/http/access-log.js';
 import type { RequestLog } from '../../src/http/access-log.js';
-
-function capture(): { out: Writable; lines: string[] } {
-  const lines: string[] = [];
-  const out = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { out, lines };
-}
 
 interface Step {
   method: string;
@@ -65,11 +54,11 @@ const steps: Step[] = [
 const request = (s: Step): IncomingMessage => ({ method: s.method, url: s.url, headers: s.agent === undefined ? {} : { 'user-agent': s.agent } }) as unknown as IncomingMessage;
 
 test('each line of a row of requests is the one pino writes for that request, whatever changed from the line before', async () => {
-  const fast = capture();
+  const fast = textLines();
   const logger = pino({ level: 'info', base: { service: 'snf-occi' } }, fast.out);
   for (const s of steps) logRequest(logger, request(s), s.id, { ...s.log }, s.ms, s.who);
   // The reference: pino's own line, from a logger that makes it (a mixin turns the fast path off).
-  const slow = capture();
+  const slow = textLines();
   const reference = pino({ level: 'info', base: { service: 'snf-occi' }, mixin: () => ({}) }, slow.out);
   for (const s of steps) logRequest(reference, request(s), s.id, { ...s.log }, s.ms, s.who);
   await new Promise((r) => setImmediate(r));

@@ -4,21 +4,10 @@
 // something of its own (here a mixin) must still get its line from pino.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
+import { textLines } from '../helpers/wire.js';
 import { logRequest } from '../../src/http/access-log.js';
-
-function capture(): { out: Writable; lines: string[] } {
-  const lines: string[] = [];
-  const out = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { out, lines };
-}
 
 const request = {
   method: 'GET',
@@ -33,10 +22,10 @@ const without = (line: Record<string, unknown>): Record<string, unknown> => {
 };
 
 test('the access line is what pino writes, for a plain logger (fields, order, escaping)', async () => {
-  const fast = capture();
+  const fast = textLines();
   const logger = pino({ level: 'info', base: { service: 'snf-occi' } }, fast.out);
   logRequest(logger, request, 'rid-1', { status: 404, route: '/{path}/', tenant: 'alice', message: 'nothing at "/x" \n' }, 1.234567, { client: '127.0.0.1' });
-  const slow = capture();
+  const slow = textLines();
   const reference = pino({ level: 'info', base: { service: 'snf-occi' } }, slow.out);
   reference.info(
     { reqId: 'rid-1', method: 'GET', path: '/compute/?category=compute&X-Auth-Token=***', route: '/{path}/', status: 404, ms: 1.23, tenant: 'alice', client: '127.0.0.1', agent: request.headers['user-agent'], error: 'nothing at "/x" \n' },
@@ -51,16 +40,16 @@ test('the access line is what pino writes, for a plain logger (fields, order, es
 
 test('fields a request lacks (tenant, agent, error) are left out, as pino leaves out undefined', async () => {
   const bare = { method: 'HEAD', url: '/-/', headers: {} } as unknown as IncomingMessage;
-  const fast = capture();
+  const fast = textLines();
   logRequest(pino({ level: 'info', base: { service: 'snf-occi' } }, fast.out), bare, 'rid-4', { status: 200, route: '/-/' }, 0.1, { client: '::ffff:127.0.0.1' });
-  const slow = capture();
+  const slow = textLines();
   pino({ level: 'info', base: { service: 'snf-occi' } }, slow.out).info({ reqId: 'rid-4', method: 'HEAD', path: '/-/', route: '/-/', status: 200, ms: 0.1, client: '::ffff:127.0.0.1' }, 'request');
   await new Promise((r) => setImmediate(r));
   assert.equal(fast.lines[0]!.replace(/"time":\d+/, ''), slow.lines[0]!.replace(/"time":\d+/, ''));
 });
 
 test('a logger that adds to each line (a mixin) still gets the access line from pino', async () => {
-  const { out, lines } = capture();
+  const { out, lines } = textLines();
   const logger = pino({ level: 'info', mixin: () => ({ node: 'n1' }) }, out);
   logRequest(logger, request, 'rid-2', { status: 200, route: '/-/' }, 0.5, { client: '::1' });
   await new Promise((r) => setImmediate(r));
@@ -72,7 +61,7 @@ test('a logger that adds to each line (a mixin) still gets the access line from 
 });
 
 test('a line at a level that is off is not written', async () => {
-  const { out, lines } = capture();
+  const { out, lines } = textLines();
   const logger = pino({ level: 'warn' }, out);
   logRequest(logger, request, 'rid-3', { status: 200, route: '/-/' }, 0.5, { client: '::1' });
   await new Promise((r) => setImmediate(r));
@@ -81,8 +70,8 @@ test('a line at a level that is off is not written', async () => {
 
 test('lines one after another from the same logger, at info and at warn (a 5xx), are each what pino writes', async () => {
   // The plain logger's parts (level, bindings, message) are read from pino once, at its first line.
-  const fast = capture();
-  const slow = capture();
+  const fast = textLines();
+  const slow = textLines();
   const logger = pino({ level: 'info', base: { service: 'snf-occi', node: 'n1' } }, fast.out);
   const reference = pino({ level: 'info', base: { service: 'snf-occi', node: 'n1' } }, slow.out);
   const bare = { method: 'GET', url: '/-/', headers: {} } as unknown as IncomingMessage;
@@ -108,7 +97,7 @@ test('lines one after another from the same logger, at info and at warn (a 5xx),
 
 test("each line carries the time it was written, made once per millisecond but never a millisecond old", async (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: 1_796_000_000_000 });
-  const out = capture();
+  const out = textLines();
   const logger = pino({ level: 'info', base: { service: 'snf-occi' } }, out.out);
   const line = (id: string): void => logRequest(logger, request, id, { status: 200, route: '/-/' }, 0.1, { client: '127.0.0.1' });
   line('rid-a');
@@ -126,7 +115,7 @@ test("each line carries the time it was written, made once per millisecond but n
 });
 
 test('a logger configured with another time format keeps it in its access lines', async () => {
-  const fast = capture();
+  const fast = textLines();
   const logger = pino({ level: 'info', base: { service: 'snf-occi' }, timestamp: pino.stdTimeFunctions.isoTime }, fast.out);
   logRequest(logger, request, 'rid-iso', { status: 200, route: '/-/' }, 0.1, { client: '127.0.0.1' });
   await new Promise((r) => setImmediate(r));
@@ -136,9 +125,9 @@ test('a logger configured with another time format keeps it in its access lines'
 test('every string field is escaped as pino escapes it, whichever field holds the quote, backslash or control character', async () => {
   const odd = 'a"b\\c\u0001d\u00e9\ud800';
   const strange = { method: `GET${odd}`, url: `/x${odd}`, headers: { 'user-agent': `ua${odd}` } } as unknown as IncomingMessage;
-  const fast = capture();
+  const fast = textLines();
   logRequest(pino({ level: 'info', base: { service: 'snf-occi' } }, fast.out), strange, `rid${odd}`, { status: 400, route: `r${odd}`, tenant: `t${odd}`, message: `m${odd}` }, 2, { client: `c${odd}` });
-  const slow = capture();
+  const slow = textLines();
   pino({ level: 'info', base: { service: 'snf-occi' } }, slow.out).info(
     { reqId: `rid${odd}`, method: `GET${odd}`, path: `/x${odd}`, route: `r${odd}`, status: 400, ms: 2, tenant: `t${odd}`, client: `c${odd}`, agent: `ua${odd}`, error: `m${odd}` },
     'request',
