@@ -83,8 +83,9 @@ function withoutUndefined(fields: Record<string, unknown>): Record<string, unkno
  * line's end, are kept from the line before: the next request is most often the same again (a client
  * polling, the connections of one client), whose line differs only in its time, id and duration, and making
  * those texts (masking the path, checking each value for characters JSON escapes) was most of a line's
- * cost. A path with a query, or holding the request's token, is masked anew each time. Each quote is part of the text around a value rather than added to the value: every piece
- * joined is a string made, and one more to walk when the batch is written out.
+ * cost. A path with a query, or holding the request's token, is masked anew each time. Each quote is part
+ * of the text around a value rather than added to the value: every piece joined is a string made, and one
+ * more to walk when the batch is written out.
  */
 function accessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMessage, requestId: string, log: RequestLog, ms: number, who: { client: string; token?: string }): string {
   const k = p.kept;
