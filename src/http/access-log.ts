@@ -111,7 +111,7 @@ function accessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMessage, 
   let end: string;
   if (log.message !== undefined) end = tailText(log.tenant, who.client, agent, errorText(log.message, who.token)) + p.end;
   else {
-    if (log.tenant !== k.tenant || who.client !== k.client || agent !== k.agent || k.tail === '') {
+    if (log.tenant !== k.tenant || who.client !== k.client || agent !== k.agent) {
       k.tenant = log.tenant;
       k.client = who.client;
       k.agent = agent;
@@ -178,7 +178,7 @@ interface Kept {
   tenant: string | undefined;
   client: string | undefined;
   agent: string | undefined;
-  /** From the tenant to the line's end, for a line without an error; '' until made. */
+  /** From the tenant to the line's end, for a line without an error (made with the first line: a client is always some text). */
   tail: string;
 }
 
