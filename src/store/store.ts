@@ -66,6 +66,13 @@ export function memberKey(kind: string, id: string): string {
   return `${kind}/${id}`;
 }
 
+/** Adds `value` to the list kept under `key`, which the first value makes (how a store groups rows by member). */
+export function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+}
+
 /** What a store logs (the server's pino logger fits). */
 export interface StoreLog {
   info(fields: object, message: string): void;

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { conflict } from '../errors.js';
 import { Lru } from '../lru.js';
-import { memberKey, type Member, type Store, type UserMixinRow } from './store.js';
+import { memberKey, pushTo, type Member, type Store, type UserMixinRow } from './store.js';
 import { databaseError } from '../data-dir/storage-errors.js';
 import { Versions } from './versions.js';
 
@@ -199,26 +199,19 @@ export class UserMixinStore implements Store {
     return settled(() => {
       const out = new Map<string, string[]>();
       const byKind = new Map<string, string[]>();
-      for (const e of entities) {
-        const ids = byKind.get(e.kind);
-        if (ids) ids.push(e.id);
-        else byKind.set(e.kind, [e.id]);
-      }
-      const add = (key: string, mixins: string[]): void => {
-        const list = out.get(key);
-        if (list) list.push(...mixins);
-        else out.set(key, [...mixins]);
-      };
+      for (const e of entities) pushTo(byKind, e.kind, e.id);
       for (const [kind, ids] of byKind) {
         const whole = ids.length >= WHOLE_READ ? this.wholeKind(tenant, kind, ids.length) : undefined;
         if (whole) {
           for (const id of ids) {
             const mixins = whole.get(id);
-            if (mixins) add(memberKey(kind, id), mixins);
+            if (mixins === undefined) continue;
+            const key = memberKey(kind, id);
+            for (const mixin of mixins) pushTo(out, key, mixin);
           }
           continue;
         }
-        for (const r of this.q.mixinsOfEach.all({ tenant, kind, ids: JSON.stringify(ids) })) add(memberKey(kind, r.id), [r.mixin]);
+        for (const r of this.q.mixinsOfEach.all({ tenant, kind, ids: JSON.stringify(ids) })) pushTo(out, memberKey(kind, r.id), r.mixin);
       }
       return out;
     });
@@ -235,9 +228,7 @@ export class UserMixinStore implements Store {
       if (count <= asked * WHOLE_RATIO) {
         kept.byId = new Map();
         for (const r of this.q.ofKind.all(tenant, kind)) {
-          const list = kept.byId.get(r.id);
-          if (list) list.push(r.mixin);
-          else kept.byId.set(r.id, [r.mixin]);
+          pushTo(kept.byId, r.id, r.mixin);
           kept.bytes += 2 * (r.id.length + r.mixin.length) + 96;
         }
       }

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { conflict } from '../../errors.js';
-import { memberKey, type Member, type Store, type StoreLog, type StoreSettings, type UserMixinRow } from '../store.js';
+import { memberKey, pushTo, type Member, type Store, type StoreLog, type StoreSettings, type UserMixinRow } from '../store.js';
 import { Versions } from '../versions.js';
 import { ChangeFeed, CHANNEL, notice } from './changes.js';
 import { clientConfig, describeTarget, poolConfig } from './connection.js';
@@ -242,10 +242,7 @@ export class PostgresStore implements Store {
     const out = new Map<string, string[]>();
     if (entities.length === 0) return out;
     for (const r of await this.query<{ kind: string; id: string; mixin: string }>(Q.mixinsOfEach, [tenant, kinds(entities), ids(entities)])) {
-      const key = memberKey(r.kind, r.id);
-      const list = out.get(key);
-      if (list) list.push(r.mixin);
-      else out.set(key, [r.mixin]);
+      pushTo(out, memberKey(r.kind, r.id), r.mixin);
     }
     return out;
   }
