@@ -18,8 +18,6 @@ export function knownRoute(catalog: Catalog, path: string): Route | undefined {
   }
 }
 
-export const knowsPath = (catalog: Catalog, path: string): boolean => knownRoute(catalog, path) !== undefined;
-
 export function knowsCategories(catalog: Catalog, payload: Payload): boolean {
   if (payload.categories.length === 0 && payload.entities.length === 0) return true; // the usual request names none
   const known = (ref: CategoryRef): boolean => {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, test } from 'node:test';
-import { knowsCategories, knowsPath } from '../../src/http/catalog-recheck.js';
+import { knowsCategories, knownRoute } from '../../src/http/catalog-recheck.js';
 import { PipelineGuard } from '../../src/http/connection-edges.js';
 import type { Catalog } from '../../src/operations/catalog.js';
 import { emptyPayload, type CategoryRef, type Payload } from '../../src/rendering/document.js';
@@ -127,9 +127,9 @@ describe('what sends the server back to the store', () => {
     assert.equal(knowsCategories(catalog, payload(['compute'], ['newtag'])), false, 'an entity naming an unknown mixin');
   });
 
-  test('a path the catalogue routes is known; one it does not is not', () => {
-    assert.equal(knowsPath(catalog, '/-/'), true);
-    assert.equal(knowsPath(catalog, '/compute/'), true);
-    assert.equal(knowsPath(catalog, '/newtag/'), false);
+  test('a path the catalogue routes is known, with its route; one it does not is not', () => {
+    assert.equal(knownRoute(catalog, '/-/')?.type, 'query');
+    assert.equal(knownRoute(catalog, '/compute/')?.type, 'collection');
+    assert.equal(knownRoute(catalog, '/newtag/'), undefined);
   });
 });
