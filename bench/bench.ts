@@ -18,7 +18,7 @@
 import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
 import { startServerChild } from '../scripts/support/server-child.js';
-import { controlHeaders, cpuMs, get, peakMiB, resetPeak, sequential, startControl, summarize, type Latency } from './measure.js';
+import { controlHeaders, cpuMs, get, middle, peakMiB, resetPeak, sequential, startControl, summarize, type Latency } from './measure.js';
 import { compareLogLevels } from './log-levels.js';
 import { compute, computes, KIND, tagged, TAG_LOCATION } from './setup.js';
 
@@ -50,7 +50,6 @@ interface Rate {
 
 /** The run with the median requests/s. */
 const median = (runs: Rate[]): Rate => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
-const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** autocannon against the process `pid` serves from. */
 async function rate(pid: number, opts: autocannon.Options): Promise<Rate> {

@@ -16,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { middle } from './measure.js';
 
 const ROUNDS = Number(process.env.HANDLER_ROUNDS ?? 15);
 const REQUESTS = Number(process.env.HANDLER_REQUESTS ?? 100_000);
@@ -94,8 +95,6 @@ async function turn(handler: Handler, n: number): Promise<number> {
   }
   return ((performance.now() - started) * 1e6) / n;
 }
-
-const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
   const compared = (process.env.HANDLER_COMPARE ?? '').split(',').filter((d) => d !== '');

@@ -32,7 +32,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
-import { controlHeaders, cpuMs, get, startControl, type Control } from './measure.js';
+import { controlHeaders, cpuMs, get, middle, startControl, type Control } from './measure.js';
 import { computes } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -60,7 +60,6 @@ interface Side {
   turns: Turn[];
 }
 
-const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const say = (text: string): boolean => process.stdout.write(`${text}\n`);
 
 async function turn(side: Side, headers: Record<string, string>, seconds: number): Promise<Turn> {

@@ -14,7 +14,7 @@
 //     (file names carry the pids printed; scripts/profile-self.mjs sums them).
 import { rmSync } from 'node:fs';
 import { startServerChild, type ServerChild } from '../scripts/support/server-child.js';
-import { cpuMs, get } from './measure.js';
+import { cpuMs, get, middle } from './measure.js';
 import { computes, tagged } from './setup.js';
 
 const REQUESTS = Number(process.env.LIST_REQUESTS ?? 10);
@@ -34,7 +34,6 @@ interface Side {
   turns: Turn[];
 }
 
-const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const say = (text: string): boolean => process.stdout.write(`${text}\n`);
 
 /** `n` listings one after another: their p50 and the server's CPU per listing. */

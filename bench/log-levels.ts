@@ -14,7 +14,7 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN } from '../scripts/support/server-child.js';
-import { cpuMs } from './measure.js';
+import { cpuMs, middle } from './measure.js';
 
 export interface LogLevelFigures {
   /** Median requests/s of each level's turns. */
@@ -73,8 +73,6 @@ async function turn(server: Server, seconds: number, connections: number): Promi
   return { rps: r.requests.average, cpuUs: ((cpuMs(server.child.pid!) - cpu) * 1000) / Math.max(1, r.requests.total) };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-
 export async function compareLogLevels(seconds: number, connections: number, rounds = 5): Promise<LogLevelFigures> {
   const servers: Record<'warn' | 'info', Server> = { warn: await start('warn'), info: await start('info') };
   try {
@@ -84,11 +82,11 @@ export async function compareLogLevels(seconds: number, connections: number, rou
     for (let i = 0; i < rounds; i++) for (const level of ['warn', 'info'] as const) turns[level].push(await turn(servers[level], seconds, connections));
     const ratios = turns.info.map((t, i) => t.rps / turns.warn[i]!.rps);
     return {
-      warn: Math.round(median(turns.warn.map((t) => t.rps))),
-      info: Math.round(median(turns.info.map((t) => t.rps))),
-      ratio: median(ratios),
+      warn: Math.round(middle(turns.warn.map((t) => t.rps))),
+      info: Math.round(middle(turns.info.map((t) => t.rps))),
+      ratio: middle(ratios),
       ratios,
-      cpuUs: { warn: median(turns.warn.map((t) => t.cpuUs)), info: median(turns.info.map((t) => t.cpuUs)) },
+      cpuUs: { warn: middle(turns.warn.map((t) => t.cpuUs)), info: middle(turns.info.map((t) => t.cpuUs)) },
       rounds,
     };
   } finally {

@@ -5,10 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** The median of some figures (the upper of the two middle ones for an even count): what each bench reports of its turns. */
+export const middle = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export interface Latency {
   n: number;
@@ -112,10 +116,11 @@ export function startControl(body: string, headers: Record<string, string>, node
   // snf-occi's own log writer (log.ts) to that file: what logging each request costs any server.
   const log = logFile === undefined ? '' : `
     const log = import(${JSON.stringify(pathToFileURL(join(HERE, '../src/log.js')).href)}).then((m) => m.createServerLog({ logLevel: 'info', logFormat: 'json' }));
+    const pino = import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('pino')).href)});
     let line = () => undefined;
     let n = 0;
-    log.then((l) => {
-      const stream = l.logger[Object.getOwnPropertySymbols(l.logger).find((s) => String(s) === 'Symbol(pino.stream)')];
+    Promise.all([log, pino]).then(([l, { symbols }]) => {
+      const stream = l.logger[symbols.streamSym]; // what access-log.ts writes its lines to
       line = (req, ms) => stream.write(\`{"level":30,"time":\${Date.now()},"service":"snf-occi","reqId":"\${ID}\${(n++ & 0xfffffff).toString(16).padStart(7, '0')}","method":"\${req.method}","path":"\${req.url}","route":"/-/","status":200,"ms":\${Math.round(ms * 100) / 100},"tenant":"bench","client":"\${req.socket.remoteAddress}","agent":"\${req.headers['user-agent']}","msg":"request"}\\n\`);
       process.on('exit', () => l.flushSync());
     });
