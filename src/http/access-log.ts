@@ -11,6 +11,7 @@ import { stdTimeFunctions, symbols, type Logger } from 'pino';
 import { metrics } from '../metrics.js';
 import { redactTarget } from '../redact.js';
 import { unquoted } from '../rendering/json/quote.js';
+import type { LineLater, LineOutput } from '../log.js';
 
 /** What the access line says of a request besides what the request itself says. */
 export interface RequestLog {
@@ -45,7 +46,7 @@ export function logRequest(
   if (!log.err) {
     let parts = plainLoggers.get(logger);
     if (parts === undefined) plainLoggers.set(logger, (parts = lineParts(logger)));
-    if (parts) return parts.stream.write(accessLine(parts, level, req, requestId, log, ms, who));
+    if (parts) return writeAccessLine(parts, level, req, requestId, log, ms, who);
   }
   const agent = req.headers['user-agent'];
   const fields = {
@@ -79,47 +80,72 @@ function withoutUndefined(fields: Record<string, unknown>): Record<string, unkno
 /**
  * The access line as pino writes it (the same fields in the same order, undefined ones left out), made here:
  * pino looks every field up among its serializers and escapes every key again, which cost a cached GET /-/
- * about a tenth of its time. The text from the method to the status, and the one from the tenant to the
- * line's end, are kept from the line before: the next request is most often the same again (a client
- * polling, the connections of one client), whose line differs only in its time, id and duration, and making
- * those texts (masking the path, checking each value for characters JSON escapes) was most of a line's
- * cost. A path with a query, or holding the request's token, is masked anew each time. Each quote is part
- * of the text around a value rather than added to the value: every piece joined is a string made, and one
- * more to walk when the batch is written out.
+ * about a tenth of its time. A line that needs nothing of the request's token (no query or token in its
+ * path, no error message) is made when its batch is written (log.ts, LineLater), where the output batches.
  */
-function accessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMessage, requestId: string, log: RequestLog, ms: number, who: { client: string; token?: string }): string {
-  const k = p.kept;
-  const method = req.method ?? 'GET';
+function writeAccessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMessage, requestId: string, log: RequestLog, ms: number, who: { client: string; token?: string }): void {
   const target = req.url ?? '';
-  const route = log.route ?? 'other';
-  const status = log.status ?? 0;
-  let middle: string;
-  // Kept only for a path whose masked text cannot depend on the request's token (no query, and the token
-  // nowhere in it), so that no token is kept here, nor compared with another request's.
-  if (target.includes('?') || (who.token !== undefined && who.token !== '' && target.includes(who.token))) middle = middleText(method, redactTarget(target, [who.token]), route, status);
-  else {
-    if (target !== k.target || method !== k.method || route !== k.route || status !== k.status) {
-      k.target = target;
-      k.method = method;
-      k.route = route;
-      k.status = status;
-      k.middle = middleText(method, redactTarget(target), route, status);
+  const line = new AccessLine(p, level, p.time(), requestId, req.method ?? 'GET', target, log.route ?? 'other', log.status ?? 0, ms, log.tenant, who.client, req.headers['user-agent']);
+  if (p.stream.writeLater !== undefined && log.message === undefined && !target.includes('?') && !(who.token && target.includes(who.token))) p.stream.writeLater(line);
+  else p.stream.write(line.text(log.message, who.token));
+}
+
+/**
+ * What an access line says, and its text. The text from the method to the status, and the one from the
+ * tenant to the line's end, are kept from the line made before: the next request is most often the same
+ * again (a client polling, the connections of one client), whose line differs only in its time, id and
+ * duration, and making those texts (masking the path, checking each value for characters JSON escapes) was
+ * most of a line's cost. A path with a query, or holding the request's token, is masked anew each time. Each
+ * quote is part of the text around a value rather than added to the value: every piece joined is a string
+ * made, and one more to walk when the batch is written out.
+ */
+class AccessLine implements LineLater {
+  constructor(
+    private readonly p: LineParts,
+    private readonly level: 'info' | 'warn',
+    private readonly time: string,
+    private readonly requestId: string,
+    private readonly method: string,
+    private readonly target: string,
+    private readonly route: string,
+    private readonly status: number,
+    private readonly ms: number,
+    private readonly tenant: string | undefined,
+    private readonly client: string,
+    private readonly agent: string | undefined,
+  ) {}
+
+  /** With the error message the client was sent, and the request's token to mask in it and in the path. */
+  text(message?: string, token?: string): string {
+    const { p, method, target, route, status, tenant, client, agent } = this;
+    const k = p.kept;
+    let middle: string;
+    // Kept only for a path whose masked text cannot depend on the request's token (no query, and the token
+    // nowhere in it), so that no token is kept here, nor compared with another request's.
+    if (target.includes('?') || (token !== undefined && token !== '' && target.includes(token))) middle = middleText(method, redactTarget(target, [token]), route, status);
+    else {
+      if (target !== k.target || method !== k.method || route !== k.route || status !== k.status) {
+        k.target = target;
+        k.method = method;
+        k.route = route;
+        k.status = status;
+        k.middle = middleText(method, redactTarget(target), route, status);
+      }
+      middle = k.middle;
     }
-    middle = k.middle;
-  }
-  const agent = req.headers['user-agent'];
-  let end: string;
-  if (log.message !== undefined) end = tailText(log.tenant, who.client, agent, errorText(log.message, who.token)) + p.end;
-  else {
-    if (log.tenant !== k.tenant || who.client !== k.client || agent !== k.agent) {
-      k.tenant = log.tenant;
-      k.client = who.client;
-      k.agent = agent;
-      k.tail = tailText(log.tenant, who.client, agent, undefined) + p.end;
+    let end: string;
+    if (message !== undefined) end = tailText(tenant, client, agent, errorText(message, token)) + p.end;
+    else {
+      if (tenant !== k.tenant || client !== k.client || agent !== k.agent) {
+        k.tenant = tenant;
+        k.client = client;
+        k.agent = agent;
+        k.tail = tailText(tenant, client, agent, undefined) + p.end;
+      }
+      end = k.tail;
     }
-    end = k.tail;
+    return `${p.start[this.level]}${this.time}${p.bindings},"reqId":"${unquoted(this.requestId)}${middle}${msText(this.ms)}${end}`;
   }
-  return `${p.start[level]}${p.time()}${p.bindings},"reqId":"${unquoted(requestId)}${middle}${msText(ms)}${end}`;
 }
 
 /** From the end of the request id to `"ms":`. */
@@ -163,8 +189,8 @@ interface LineParts {
   bindings: string;
   /** After the fields: the message and the line's end. */
   end: string;
-  stream: { write(line: string): void };
-  /** What the last line was made of, and its texts (accessLine). */
+  stream: LineOutput;
+  /** What the last line made was made of, and its texts (AccessLine). */
   kept: Kept;
 }
 
@@ -216,17 +242,30 @@ function lineParts(logger: Logger): LineParts | false {
   };
 }
 
+/** How often the wall clock is read for the access lines' time (ms): in between, the monotonic clock counts on from it. */
+const WALL_CLOCK_EVERY_MS = 1000;
+
 /**
  * pino's default time (`,"time":` and the epoch in milliseconds) made once per millisecond: writing a
  * 13-digit number out cost each access line most of a microsecond, and a busy server writes many lines a
- * millisecond. Any other time function is called for every line.
+ * millisecond. The milliseconds are counted from the wall clock read once a second, on the monotonic clock
+ * (a call JavaScript makes directly, where Date.now() is a call out of it): the time may lag the wall clock
+ * by under a millisecond, and follows any change to it within a second. Any other time function is called
+ * for every line.
  */
-function timeOncePerMillisecond(time: () => string): () => string {
+export function timeOncePerMillisecond(time: () => string, monotonic: () => number = () => performance.now(), wall: () => number = Date.now): () => string {
   if (time !== stdTimeFunctions.epochTime) return time;
+  let read = -Infinity;
+  let offset = 0;
   let ms = -1;
   let text = '';
   return () => {
-    const now = Date.now();
+    const at = monotonic();
+    if (at - read >= WALL_CLOCK_EVERY_MS) {
+      read = at;
+      offset = wall() - at;
+    }
+    const now = Math.floor(offset + at);
     if (now !== ms) {
       ms = now;
       text = `,"time":${now}`;

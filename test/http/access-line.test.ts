@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { textLines } from '../helpers/wire.js';
-import { logRequest } from '../../src/http/access-log.js';
+import { logRequest, timeOncePerMillisecond } from '../../src/http/access-log.js';
 
 const request = {
   method: 'GET',
@@ -95,23 +95,41 @@ test('lines one after another from the same logger, at info and at warn (a 5xx),
   assert.match(fast.lines[1]!, /^\{"level":40,/, 'a 5xx is logged at warn');
 });
 
-test("each line carries the time it was written, made once per millisecond but never a millisecond old", async (t) => {
-  t.mock.timers.enable({ apis: ['Date'], now: 1_796_000_000_000 });
+test("each line carries the time it was written: the wall clock's milliseconds, read once a second and counted on by the monotonic clock", () => {
+  let mono = 5_000.25; // performance.now()
+  let wall = 1_796_000_000_000; // Date.now()
+  let wallReads = 0;
+  const time = timeOncePerMillisecond(pino.stdTimeFunctions.epochTime, () => mono, () => (wallReads++, wall));
+  const at = (): number => Number(time().slice(',"time":'.length));
+  assert.equal(time(), pino.stdTimeFunctions.epochTime().replace(/\d+$/, String(wall)), "pino's own text");
+  mono += 0.5; // the same millisecond
+  assert.equal(at(), 1_796_000_000_000);
+  mono += 0.5;
+  assert.equal(at(), 1_796_000_000_001);
+  mono += 998;
+  wall += 999;
+  assert.equal(at(), 1_796_000_000_999);
+  assert.equal(wallReads, 1, 'the wall clock is read once a second');
+  // The wall clock set back by a minute: followed within a second.
+  mono += 1.25;
+  wall = 1_795_999_940_000;
+  assert.equal(at(), 1_795_999_940_000);
+  assert.equal(wallReads, 2);
+  mono += 3;
+  assert.equal(at(), 1_795_999_940_003);
+});
+
+test('through a logger, the time of each line is the wall clock at most a millisecond behind', async () => {
   const out = textLines();
   const logger = pino({ level: 'info', base: { service: 'snf-occi' } }, out.out);
-  const line = (id: string): void => logRequest(logger, request, id, { status: 200, route: '/-/' }, 0.1, { client: '127.0.0.1' });
-  line('rid-a');
-  line('rid-b'); // the same millisecond
-  t.mock.timers.tick(1);
-  line('rid-c');
-  t.mock.timers.tick(2_500);
-  line('rid-d');
-  t.mock.timers.reset();
+  const before = Date.now();
+  for (let i = 0; i < 50; i++) logRequest(logger, request, `rid-${i}`, { status: 200, route: '/-/' }, 0.1, { client: '127.0.0.1' });
+  const after = Date.now();
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(
-    out.lines.map((l) => (JSON.parse(l) as { time: number }).time),
-    [1_796_000_000_000, 1_796_000_000_000, 1_796_000_000_001, 1_796_000_002_501],
-  );
+  for (const line of out.lines) {
+    const { time } = JSON.parse(line) as { time: number };
+    assert.ok(time >= before - 1 && time <= after, `${time} within ${before - 1}…${after}`);
+  }
 });
 
 test('a logger configured with another time format keeps it in its access lines', async () => {

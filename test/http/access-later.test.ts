@@ -1,0 +1,88 @@
+// An access line is made when its batch is written (log.ts lineBatch,
+// LineLater): a request only notes what its line will say. The lines must be
+// the ones made at once, in the order the requests came, among the server's
+// other lines; a line that needs the request's token (a query or the token in
+// its path, an error message) is made at once and keeps its place too.
+import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
+import { test } from 'node:test';
+import { pino, type Logger } from 'pino';
+import { logRequest } from '../../src/http/access-log.js';
+import { lineBatch, type LineOutput } from '../../src/log.js';
+import { textLines } from '../helpers/wire.js';
+
+const TOKEN = 'tok-0123456789abcdef-later';
+const request = (url: string, agent = 'occi/1'): IncomingMessage => ({ method: 'GET', url, headers: { 'user-agent': agent } }) as unknown as IncomingMessage;
+const withoutTime = (line: string): string => line.replace(/"time":\d+,/, '');
+
+/** A pino logger over a lineBatch, and what the batch handed over, line by line. */
+function batched(): { logger: Logger; later: string[]; handOver: () => void; made: () => number } {
+  const written: string[] = [];
+  const batch = lineBatch((text) => written.push(...text.split('\n').filter(Boolean)));
+  let made = 0;
+  const counting: LineOutput = {
+    write: batch.write,
+    writeLater: (line) =>
+      batch.writeLater({
+        text: () => {
+          made++;
+          return line.text();
+        },
+      }),
+  };
+  return { logger: pino({ level: 'info', base: { service: 'snf-occi' } }, counting), later: written, handOver: batch.handOver, made: () => made };
+}
+
+test('lines made when their batch is written are the lines made at once, in order, among the logger\'s other lines', async () => {
+  const b = batched();
+  const now = textLines();
+  const atOnce = pino({ level: 'info', base: { service: 'snf-occi' } }, now.out);
+  const rows: Array<[string, IncomingMessage, Parameters<typeof logRequest>[3], { client: string; token?: string }]> = [
+    ['r0', request('/-/'), { status: 200, route: '/-/', tenant: 'alice' }, { client: '10.0.0.1', token: TOKEN }],
+    ['r1', request('/-/'), { status: 200, route: '/-/', tenant: 'alice' }, { client: '10.0.0.1', token: TOKEN }],
+    ['r2', request(`/compute/${TOKEN}`), { status: 404, route: 'other', tenant: 'alice' }, { client: '10.0.0.1', token: TOKEN }],
+    ['r3', request('/compute/?x=1'), { status: 200, route: '/compute/', tenant: 'alice' }, { client: '10.0.0.1', token: TOKEN }],
+    ['r4', request('/-/', 'other "agent"'), { status: 409, route: '/-/', tenant: 'bob', message: `busy ${TOKEN}` }, { client: '10.0.0.2', token: TOKEN }],
+    ['r5', request('/-/', 'other "agent"'), { status: 503, route: '/-/', tenant: 'bob' }, { client: '10.0.0.2', token: TOKEN }],
+    ['r6', request('/compute/'), { status: 200, route: '/compute/' }, { client: '10.0.0.2' }],
+  ];
+  for (const [i, [id, req, log, who]] of rows.entries()) {
+    logRequest(b.logger, req, id, { ...log }, i + 0.5, who);
+    logRequest(atOnce, req, id, { ...log }, i + 0.5, who);
+    if (i === 1) {
+      b.logger.warn({ n: 1 }, 'something else');
+      atOnce.warn({ n: 1 }, 'something else');
+    }
+  }
+  // Lines 0, 1, 5 and 6 wait to be made; 2, 3 (the token or a query in the path) and 4 (a message) were made at once.
+  assert.equal(b.made(), 0, 'nothing made before the hand-over');
+  assert.equal(b.later.length, 0, 'nothing written before the hand-over');
+  b.handOver();
+  assert.equal(b.made(), 4);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(b.later.length, rows.length + 1);
+  assert.deepEqual(b.later.map(withoutTime), now.lines.map(withoutTime));
+  assert.ok(!b.later.join('\n').includes(TOKEN), 'the token is masked wherever it was');
+  assert.match(b.later[2]!, /"msg":"something else"/, 'the other line keeps its place');
+});
+
+test('a batch is handed over once its lines reach 32 KiB, lines not yet made counting as an access line each, or 100 ms after its first line', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const handed: string[] = [];
+  const batch = lineBatch((text) => handed.push(text));
+  batch.writeLater({ text: () => 'a\n' });
+  batch.write('b\n');
+  t.mock.timers.tick(99);
+  assert.equal(handed.length, 0);
+  t.mock.timers.tick(1);
+  assert.deepEqual(handed, ['a\nb\n']);
+  // 109 lines not yet made (300 characters each, as counted) stay; the 110th hands the batch over.
+  for (let i = 0; i < 109; i++) batch.writeLater({ text: () => `${i}\n` });
+  assert.equal(handed.length, 1);
+  batch.writeLater({ text: () => 'last\n' });
+  assert.equal(handed.length, 2);
+  assert.equal(handed[1]!.split('\n').filter(Boolean).length, 110);
+  assert.ok(handed[1]!.endsWith('108\nlast\n'));
+  t.mock.timers.tick(100);
+  assert.equal(handed.length, 2, 'nothing left to hand over: no empty write');
+});
