@@ -153,6 +153,13 @@ describe('R1: the headers of every answer', () => {
     assert.notEqual(a, b);
     assert.equal(a.slice(0, 29), b.slice(0, 29));
     assert.equal(parseInt(b.slice(29), 16), parseInt(a.slice(29), 16) + 1);
+    // Made 64 at a time: across several blocks, still one more each time, and each the same shape.
+    const many = Array.from({ length: 200 }, () => nextRequestId());
+    assert.equal(new Set(many).size, 200);
+    for (let i = 1; i < many.length; i++) {
+      assert.match(many[i]!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(parseInt(many[i]!.slice(29), 16), parseInt(many[i - 1]!.slice(29), 16) + 1, `id ${i}`);
+    }
   });
 });
 
