@@ -27,6 +27,8 @@ export interface ServerLog {
  */
 export interface LineLater {
   text(): string;
+  /** About how long its text will be: what it counts for towards its batch's size. */
+  readonly chars: number;
 }
 
 /** Where pino's lines go; `writeLater` for a line made when it is written (keeping its place among the others). */
@@ -45,8 +47,6 @@ interface Output extends LineOutput {
  * access lines' worth of it at this size, where at 4 KiB it was a tenth of every cached GET /-/'s time.
  */
 const BATCH_CHARS = 32 * 1024;
-/** What a line not yet made counts for towards BATCH_CHARS: about an access line. */
-const LATER_CHARS = 300;
 /** Longest a gathered line waits to be written (ms). */
 const BATCH_MS = 100;
 
@@ -79,7 +79,7 @@ export function lineBatch(write: (text: string) => void): LineBatch {
     if (chars >= BATCH_CHARS) handOver();
     else timer ??= setTimeout(handOver, BATCH_MS).unref();
   };
-  return { write: (line) => add(line, line.length), writeLater: (line) => add(line, LATER_CHARS), handOver };
+  return { write: (line) => add(line, line.length), writeLater: (line) => add(line, line.chars), handOver };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface RequestLog {
 }
 
 const MAX_AGENT = 200;
+/** About what an access line holds besides its path and user agent (characters), for its batch's size (log.ts). */
+const LINE_CHARS = 250;
 /** The access line's message. */
 const ACCESS_MSG = 'request';
 
@@ -100,6 +102,8 @@ function writeAccessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMess
  * made, and one more to walk when the batch is written out.
  */
 class AccessLine implements LineLater {
+  readonly chars: number;
+
   constructor(
     private readonly p: LineParts,
     private readonly level: 'info' | 'warn',
@@ -113,7 +117,9 @@ class AccessLine implements LineLater {
     private readonly tenant: string | undefined,
     private readonly client: string,
     private readonly agent: string | undefined,
-  ) {}
+  ) {
+    this.chars = LINE_CHARS + target.length + (agent === undefined ? 0 : agent.length);
+  }
 
   /** With the error message the client was sent, and the request's token to mask in it and in the path. */
   text(message?: string, token?: string): string {

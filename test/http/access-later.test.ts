@@ -24,6 +24,7 @@ function batched(): { logger: Logger; later: string[]; handOver: () => void; mad
     write: batch.write,
     writeLater: (line) =>
       batch.writeLater({
+        chars: line.chars,
         text: () => {
           made++;
           return line.text();
@@ -66,23 +67,37 @@ test('lines made when their batch is written are the lines made at once, in orde
   assert.match(b.later[2]!, /"msg":"something else"/, 'the other line keeps its place');
 });
 
-test('a batch is handed over once its lines reach 32 KiB, lines not yet made counting as an access line each, or 100 ms after its first line', async (t) => {
+test('a batch is handed over once its lines reach 32 KiB, a line not yet made counting for the length it gives, or 100 ms after its first line', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const handed: string[] = [];
   const batch = lineBatch((text) => handed.push(text));
-  batch.writeLater({ text: () => 'a\n' });
+  batch.writeLater({ chars: 300, text: () => 'a\n' });
   batch.write('b\n');
   t.mock.timers.tick(99);
   assert.equal(handed.length, 0);
   t.mock.timers.tick(1);
   assert.deepEqual(handed, ['a\nb\n']);
-  // 109 lines not yet made (300 characters each, as counted) stay; the 110th hands the batch over.
-  for (let i = 0; i < 109; i++) batch.writeLater({ text: () => `${i}\n` });
+  // 109 lines not yet made of 300 characters each (as they say) stay; the 110th hands the batch over.
+  for (let i = 0; i < 109; i++) batch.writeLater({ chars: 300, text: () => `${i}\n` });
   assert.equal(handed.length, 1);
-  batch.writeLater({ text: () => 'last\n' });
+  batch.writeLater({ chars: 300, text: () => 'last\n' });
   assert.equal(handed.length, 2);
   assert.equal(handed[1]!.split('\n').filter(Boolean).length, 110);
   assert.ok(handed[1]!.endsWith('108\nlast\n'));
   t.mock.timers.tick(100);
   assert.equal(handed.length, 2, 'nothing left to hand over: no empty write');
+});
+
+test('an access line not yet made counts for its path and user agent: four with paths of 8,000 characters fill a batch', () => {
+  const b = batched();
+  const long = request(`/compute/${'a'.repeat(8_000)}`);
+  for (let i = 0; i < 3; i++) logRequest(b.logger, long, `long-${i}`, { status: 404, route: 'other' }, 1, { client: '10.0.0.1' });
+  // A 404 with no message is made later; three of them stay gathered.
+  assert.equal(b.later.length, 0);
+  logRequest(b.logger, long, 'long-3', { status: 404, route: 'other' }, 1, { client: '10.0.0.1' });
+  assert.equal(b.later.length, 4, 'handed over once they pass 32 KiB');
+  assert.deepEqual(
+    b.later.map((l) => (JSON.parse(l) as { reqId: string }).reqId),
+    ['long-0', 'long-1', 'long-2', 'long-3'],
+  );
 });
