@@ -26,8 +26,9 @@ export interface ServerLog {
  * cached GET /-/'s access line cost over loopback about three times what it cost made in a row.
  */
 export interface LineLater {
+  /** Made when the batch is handed over: in a timer, in another line's write, at exit. */
   text(): string;
-  /** About how long its text will be: what it counts for towards its batch's size. */
+  /** What it counts for towards its batch's size: about what it holds until it is made (characters). */
   readonly chars: number;
 }
 
@@ -55,6 +56,15 @@ export interface LineBatch extends Required<LineOutput> {
   handOver(): void;
 }
 
+/** A line's text; one that cannot be made must not lose the batch, nor throw into a timer or another line's write. */
+function made(line: LineLater): string {
+  try {
+    return line.text();
+  } catch (err) {
+    return `${JSON.stringify({ level: 50, time: Date.now(), service: 'snf-occi', msg: 'a log line could not be made', error: err instanceof Error ? err.message : 'not an Error' })}\n`;
+  }
+}
+
 /** Lines gathered into batches of BATCH_CHARS, handed to `write` when full or BATCH_MS after the first. */
 export function lineBatch(write: (text: string) => void): LineBatch {
   let batch: Array<string | LineLater> = [];
@@ -68,7 +78,7 @@ export function lineBatch(write: (text: string) => void): LineBatch {
     chars = 0;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
-      if (typeof line !== 'string') lines[i] = line.text();
+      if (typeof line !== 'string') lines[i] = made(line);
     }
     const text = lines.join('');
     if (text !== '') write(text);

@@ -14,7 +14,13 @@ const MAX_TARGET = 500;
 /** `/compute/?action=stop&X-Auth-Token=abc` → `/compute/?action=stop&X-Auth-Token=***`. */
 export function redactTarget(target: string, secrets: readonly (string | undefined)[] = []): string {
   const q = target.indexOf('?');
-  let out = target;
+  let path = q >= 0 ? target.slice(0, q) : target;
+  // A secret percent-encoded in the path is found, and masked, in the path decoded.
+  if (path.includes('%')) {
+    const decoded = decodedPath(path);
+    if (secrets.some((s) => s !== undefined && s.length >= 8 && decoded.includes(s))) path = decoded;
+  }
+  let out = path;
   if (q >= 0) {
     const parts = target
       .slice(q + 1)
@@ -27,7 +33,7 @@ export function redactTarget(target: string, secrets: readonly (string | undefin
         if (eq >= 0 && (SECRET_NAME.test(safeDecode(name)) || isSecret(safeDecode(value), secrets))) return `${name}=${MASK}`;
         return isSecret(safeDecode(name), secrets) ? MASK : part;
       });
-    out = `${target.slice(0, q)}?${parts.join('')}`;
+    out = `${path}?${parts.join('')}`;
   }
   for (const s of secrets) if (s && s.length >= 8 && out.includes(s)) out = out.split(s).join(MASK);
   return out.length > MAX_TARGET ? `${out.slice(0, MAX_TARGET)}…` : out;
@@ -37,6 +43,14 @@ function isSecret(value: string, secrets: readonly (string | undefined)[]): bool
   if (value === '') return false;
   if (TOKEN_LIKE.test(value) && !UUID.test(value)) return true;
   return secrets.some((s) => s !== undefined && s !== '' && value === s);
+}
+
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function safeDecode(s: string): string {

@@ -26,7 +26,7 @@ export interface RequestLog {
 }
 
 const MAX_AGENT = 200;
-/** About what an access line holds besides its path and user agent (characters), for its batch's size (log.ts). */
+/** About what an access line holds besides its path and user agent (characters): what it counts for in its batch (log.ts) until made. */
 const LINE_CHARS = 250;
 /** The access line's message. */
 const ACCESS_MSG = 'request';
@@ -60,8 +60,8 @@ export function logRequest(
     ms: Math.round(ms * 100) / 100,
     tenant: log.tenant,
     client: who.client,
-    agent: agent === undefined ? undefined : shortAgent(agent),
-    error: errorText(log.message, who.token),
+    agent: agent === undefined ? undefined : shortAgent(withoutToken(agent, who.token)),
+    error: log.message === undefined ? undefined : withoutToken(log.message, who.token),
   };
   if (log.err) logger.error({ ...withoutUndefined(fields), err: log.err }, 'request failed');
   else logger[level](withoutUndefined(fields), ACCESS_MSG);
@@ -69,9 +69,18 @@ export function logRequest(
 
 const shortAgent = (agent: string): string => (agent.length > MAX_AGENT ? `${agent.slice(0, MAX_AGENT)}…` : agent);
 
-/** The message the client was sent, the request's token masked in it. */
-const errorText = (message: string | undefined, token: string | undefined): string | undefined =>
-  message !== undefined && token && token.length >= 8 ? message.split(token).join('***') : message;
+/** A text (the message the client was sent, the user agent) with the request's token masked in it. */
+const withoutToken = (text: string, token: string | undefined): string => (token && token.length >= 8 ? text.split(token).join('***') : text);
+
+/**
+ * Whether the path's text in the log depends on the request's token: a query (whose values are masked when
+ * they equal it, decoded), the token in the path, or a path percent-encoded (where it may be, encoded).
+ */
+const pathNeedsToken = (target: string, token: string | undefined): boolean =>
+  target.includes('?') || (token !== undefined && token !== '' && (target.includes(token) || target.includes('%')));
+
+/** Whether the user agent holds the request's token (to be masked there). */
+const agentHoldsToken = (agent: string | undefined, token: string | undefined): boolean => agent !== undefined && token !== undefined && token !== '' && agent.includes(token);
 
 function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -82,14 +91,16 @@ function withoutUndefined(fields: Record<string, unknown>): Record<string, unkno
 /**
  * The access line as pino writes it (the same fields in the same order, undefined ones left out), made here:
  * pino looks every field up among its serializers and escapes every key again, which cost a cached GET /-/
- * about a tenth of its time. A line that needs nothing of the request's token (no query or token in its
- * path, no error message) is made when its batch is written (log.ts, LineLater), where the output batches.
+ * about a tenth of its time. A line whose text needs nothing of the request's token (no error message, and
+ * neither its path nor its user agent depends on the token) is made when its batch is written (log.ts,
+ * LineLater), where the output batches: made without the token, it is the same line, and no token waits.
  */
 function writeAccessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMessage, requestId: string, log: RequestLog, ms: number, who: { client: string; token?: string }): void {
   const target = req.url ?? '';
-  const line = new AccessLine(p, level, p.time(), requestId, req.method ?? 'GET', target, log.route ?? 'other', log.status ?? 0, ms, log.tenant, who.client, req.headers['user-agent']);
-  if (p.stream.writeLater !== undefined && log.message === undefined && !target.includes('?') && !(who.token && target.includes(who.token))) p.stream.writeLater(line);
-  else p.stream.write(line.text(log.message, who.token));
+  const agent = req.headers['user-agent'];
+  const line = new AccessLine(p, level, p.time(), requestId, req.method ?? 'GET', target, log.route ?? 'other', log.status ?? 0, ms, log.tenant, who.client, agent);
+  if (p.stream.writeLater !== undefined && log.message === undefined && !pathNeedsToken(target, who.token) && !agentHoldsToken(agent, who.token)) p.stream.writeLater(line);
+  else p.stream.write(line.textWith(log.message, who.token));
 }
 
 /**
@@ -97,7 +108,7 @@ function writeAccessLine(p: LineParts, level: 'info' | 'warn', req: IncomingMess
  * tenant to the line's end, are kept from the line made before: the next request is most often the same
  * again (a client polling, the connections of one client), whose line differs only in its time, id and
  * duration, and making those texts (masking the path, checking each value for characters JSON escapes) was
- * most of a line's cost. A path with a query, or holding the request's token, is masked anew each time. Each
+ * most of a line's cost. A path or user agent that depends on the request's token is masked anew each time. Each
  * quote is part of the text around a value rather than added to the value: every piece joined is a string
  * made, and one more to walk when the batch is written out.
  */
@@ -121,14 +132,19 @@ class AccessLine implements LineLater {
     this.chars = LINE_CHARS + target.length + (agent === undefined ? 0 : agent.length);
   }
 
-  /** With the error message the client was sent, and the request's token to mask in it and in the path. */
-  text(message?: string, token?: string): string {
+  /** The line of a request whose text needs nothing of its token, made when its batch is written. */
+  text(): string {
+    return this.textWith(undefined, undefined);
+  }
+
+  /** With the error message the client was sent, and the request's token to mask in it, the path and the user agent. */
+  textWith(message: string | undefined, token: string | undefined): string {
     const { p, method, target, route, status, tenant, client, agent } = this;
     const k = p.kept;
     let middle: string;
-    // Kept only for a path whose masked text cannot depend on the request's token (no query, and the token
-    // nowhere in it), so that no token is kept here, nor compared with another request's.
-    if (target.includes('?') || (token !== undefined && token !== '' && target.includes(token))) middle = middleText(method, redactTarget(target, [token]), route, status);
+    // Kept only for a path whose masked text cannot depend on the request's token, so that no token is kept
+    // here, nor compared with another request's.
+    if (pathNeedsToken(target, token)) middle = middleText(method, redactTarget(target, [token]), route, status);
     else {
       if (target !== k.target || method !== k.method || route !== k.route || status !== k.status) {
         k.target = target;
@@ -140,7 +156,7 @@ class AccessLine implements LineLater {
       middle = k.middle;
     }
     let end: string;
-    if (message !== undefined) end = tailText(tenant, client, agent, errorText(message, token)) + p.end;
+    if (message !== undefined || agentHoldsToken(agent, token)) end = tailText(tenant, client, agent === undefined ? undefined : withoutToken(agent, token), message === undefined ? undefined : withoutToken(message, token)) + p.end;
     else {
       if (tenant !== k.tenant || client !== k.client || agent !== k.agent) {
         k.tenant = tenant;
@@ -254,22 +270,25 @@ const WALL_CLOCK_EVERY_MS = 1000;
 /**
  * pino's default time (`,"time":` and the epoch in milliseconds) made once per millisecond: writing a
  * 13-digit number out cost each access line most of a microsecond, and a busy server writes many lines a
- * millisecond. The milliseconds are counted from the wall clock read once a second, on the monotonic clock
- * (a call JavaScript makes directly, where Date.now() is a call out of it): the time may lag the wall clock
- * by under a millisecond, and follows any change to it within a second. Any other time function is called
- * for every line.
+ * millisecond. The milliseconds are counted on the monotonic clock from the wall clock, read once a second:
+ * performance.now() cost a line less than Date.now(), which V8 answers in its runtime. Date.now() leaves out
+ * the fraction of its millisecond, so the largest offset read is the one least behind, and is kept; one
+ * smaller by more than a millisecond is the wall clock set back. A line's time is thus at most a millisecond
+ * behind Date.now(), and follows a change of the wall clock within a second. Any other time function is
+ * called for every line.
  */
 export function timeOncePerMillisecond(time: () => string, monotonic: () => number = () => performance.now(), wall: () => number = Date.now): () => string {
   if (time !== stdTimeFunctions.epochTime) return time;
-  let read = -Infinity;
-  let offset = 0;
+  let readAt = -Infinity;
+  let offset = -Infinity;
   let ms = -1;
   let text = '';
   return () => {
     const at = monotonic();
-    if (at - read >= WALL_CLOCK_EVERY_MS) {
-      read = at;
-      offset = wall() - at;
+    if (at - readAt >= WALL_CLOCK_EVERY_MS) {
+      readAt = at;
+      const read = wall() - at;
+      if (read > offset || read < offset - 1) offset = read;
     }
     const now = Math.floor(offset + at);
     if (now !== ms) {

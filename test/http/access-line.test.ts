@@ -119,6 +119,20 @@ test("each line carries the time it was written: the wall clock's milliseconds, 
   assert.equal(at(), 1_795_999_940_003);
 });
 
+test("Date.now() leaves out its millisecond's fraction: the offset least behind is kept, so the time catches up with it", () => {
+  // The true time is the monotonic clock + 1,000,000 ms; Date.now() is its floor.
+  let mono = 0.9;
+  const time = timeOncePerMillisecond(pino.stdTimeFunctions.epochTime, () => mono, () => Math.floor(mono + 1_000_000));
+  const at = (): number => Number(time().slice(',"time":'.length));
+  assert.equal(at(), 1_000_000); // offset read 999,999.1: 0.9 ms behind
+  mono = 1001.1;
+  assert.equal(at(), 1_001_001); // a second on: offset read 999,999.9, kept
+  mono = 2001.99;
+  assert.equal(at(), 1_002_001); // offset read 999,999.01: further behind, not kept
+  mono = 2002.5;
+  assert.equal(at(), Math.floor(mono + 1_000_000), 'not a millisecond behind, as the offset read last would be');
+});
+
 test('through a logger, the time of each line is the wall clock at most a millisecond behind', async () => {
   const out = textLines();
   const logger = pino({ level: 'info', base: { service: 'snf-occi' } }, out.out);

@@ -1,7 +1,8 @@
 // A server whose stdout is closed (`snf-occi | head`) must still end: at exit the log's pending lines are
 // flushed synchronously, and an EPIPE there must give up, not retry for ever (sonic-boom 4's flushSync did,
 // so a stop could hang past any grace). The child logs past a batch (its write goes out asynchronously),
-// leaves one more line waiting, then flushes and exits, with the reading end of its stdout already closed.
+// leaves one more line and an access line not yet made (LineLater) waiting, then flushes and exits, with the
+// reading end of its stdout already closed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,15 +13,18 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const LOG = fileURLToPath(new URL('../../src/log.js', import.meta.url));
+const ACCESS = fileURLToPath(new URL('../../src/http/access-log.js', import.meta.url));
 const CHILD = join(mkdtempSync(join(tmpdir(), 'snf-occi-log-pipe-')), 'child.mjs');
 writeFileSync(
   CHILD,
   `const { createServerLog } = await import(process.argv[2]);
+const { logRequest } = await import(process.argv[3]);
 process.stdin.once('data', () => {
   const { logger, flushSync } = createServerLog({ logLevel: 'info', logFormat: 'json' });
   const filler = 'x'.repeat(1000);
   for (let i = 0; i < 40; i++) logger.info({ filler }, 'line');
   logger.info('the last line');
+  logRequest(logger, { method: 'GET', url: '/-/', headers: {} }, 'rid-last', { status: 200, route: '/-/' }, 1, { client: '127.0.0.1' });
   flushSync();
   process.exit(0);
 });
@@ -29,7 +33,7 @@ process.stdout.write('ready\\n');
 );
 
 test('the log flushed at exit into a closed stdout gives up at once: the process ends (no EPIPE retried for ever)', async () => {
-  const child = spawn(process.execPath, [CHILD, LOG], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CHILD, LOG, ACCESS], { stdio: ['pipe', 'pipe', 'inherit'] });
   await once(child.stdout!, 'data');
   child.stdout!.destroy(); // what head does after its lines
   await new Promise((r) => setTimeout(r, 200)); // let the close reach the pipe (no assertion on time)
