@@ -94,10 +94,13 @@ test('a batch is handed over once its lines reach 32 KiB, a line not yet made co
   assert.equal(handed.length, 1);
   batch.writeLater({ chars: 300, text: () => 'last\n' });
   assert.equal(handed.length, 2);
-  assert.equal(handed[1]!.split('\n').filter(Boolean).length, 110);
-  assert.ok(handed[1]!.endsWith('108\nlast\n'));
+  assert.equal(handed[1], `${Array.from({ length: 109 }, (_, i) => `${i}\n`).join('')}last\n`, 'the batch, whole and alone');
   t.mock.timers.tick(100);
+  batch.handOver();
   assert.equal(handed.length, 2, 'nothing left to hand over: no empty write');
+  // Exactly 32 KiB hands over at once.
+  batch.write(`${'x'.repeat(32 * 1024 - 1)}\n`);
+  assert.equal(handed.length, 3);
 });
 
 test('an access line not yet made counts for its path and user agent: four with paths of 8,000 characters fill a batch, three with user agents of 3,000 characters as well', () => {
