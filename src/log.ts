@@ -97,7 +97,7 @@ export function lineBatch(write: (text: string) => void): LineBatch {
  * Lines are gathered (lineBatch) and handed over a batch at a time: sonic-boom measures the bytes of all the
  * text it holds on every write (flattening it first), which, a line at a time, cost more than making the line.
  */
-function stdoutDestination(): Output {
+function stdoutDestination(): Required<Output> {
   let broken = false;
   let exiting = false;
   // sonic-boom 5 itself, not pino's 4: 4's flushSync retried an EPIPE forever, so a server whose stdout was
@@ -150,7 +150,7 @@ export function createServerLog(config: Pick<Config, 'logLevel' | 'logFormat'>):
   const raw = stdoutDestination();
   const out = pretty ? prettyDestination(raw) : raw;
   // writeLater only where lines are batched: a person's terminal gets each line as it comes.
-  const destination: LineOutput = pretty ? { write: (s) => out.write(s) } : { write: (s) => out.write(s), writeLater: (l) => raw.writeLater!(l) };
+  const destination: LineOutput = pretty ? { write: (s) => out.write(s) } : { write: (s) => out.write(s), writeLater: (l) => raw.writeLater(l) };
   const logger = pino({ level: config.logLevel, base: { service: 'snf-occi' } }, destination);
   return { logger, flushSync: () => out.flushSync() };
 }

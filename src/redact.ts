@@ -10,6 +10,15 @@ const TOKEN_LIKE = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-+/=.~]{24,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MASK = '***';
 const MAX_TARGET = 500;
+/** The shortest secret masked wherever it appears: a shorter one could mask ordinary text. */
+const MIN_SECRET = 8;
+
+const maskable = (secret: string | undefined): secret is string => secret !== undefined && secret.length >= MIN_SECRET;
+
+/** `text` with the secret masked wherever it appears, when it is long enough to be one. */
+export function withoutSecret(text: string, secret: string | undefined): string {
+  return maskable(secret) && text.includes(secret) ? text.split(secret).join(MASK) : text;
+}
 
 /** `/compute/?action=stop&X-Auth-Token=abc` → `/compute/?action=stop&X-Auth-Token=***`. */
 export function redactTarget(target: string, secrets: readonly (string | undefined)[] = []): string {
@@ -17,8 +26,8 @@ export function redactTarget(target: string, secrets: readonly (string | undefin
   let path = q >= 0 ? target.slice(0, q) : target;
   // A secret percent-encoded in the path is found, and masked, in the path decoded.
   if (path.includes('%')) {
-    const decoded = decodedPath(path);
-    if (secrets.some((s) => s !== undefined && s.length >= 8 && decoded.includes(s))) path = decoded;
+    const plain = decoded(path);
+    if (secrets.some((s) => maskable(s) && plain.includes(s))) path = plain;
   }
   let out = path;
   if (q >= 0) {
@@ -35,7 +44,7 @@ export function redactTarget(target: string, secrets: readonly (string | undefin
       });
     out = `${path}?${parts.join('')}`;
   }
-  for (const s of secrets) if (s && s.length >= 8 && out.includes(s)) out = out.split(s).join(MASK);
+  for (const s of secrets) out = withoutSecret(out, s);
   return out.length > MAX_TARGET ? `${out.slice(0, MAX_TARGET)}…` : out;
 }
 
@@ -45,21 +54,17 @@ function isSecret(value: string, secrets: readonly (string | undefined)[]): bool
   return secrets.some((s) => s !== undefined && s !== '' && value === s);
 }
 
-function decodedPath(path: string): string {
+/** Percent-decoded; as it is when it cannot be. */
+function decoded(s: string): string {
   try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
+    return decodeURIComponent(s);
   } catch {
     return s;
   }
 }
+
+/** A query's name or value decoded ('+' is a space there). */
+const safeDecode = (s: string): string => decoded(s.replace(/\+/g, ' '));
 
 /** The path and query of an absolute URL, redacted (for calls to the cloud). */
 export function redactUrl(url: string): string {

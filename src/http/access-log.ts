@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { stdTimeFunctions, symbols, type Logger } from 'pino';
 import { metrics } from '../metrics.js';
-import { redactTarget } from '../redact.js';
+import { redactTarget, withoutSecret } from '../redact.js';
 import { unquoted } from '../rendering/json/quote.js';
 import type { LineLater, LineOutput } from '../log.js';
 
@@ -60,17 +60,14 @@ export function logRequest(
     ms: Math.round(ms * 100) / 100,
     tenant: log.tenant,
     client: who.client,
-    agent: agent === undefined ? undefined : shortAgent(withoutToken(agent, who.token)),
-    error: log.message === undefined ? undefined : withoutToken(log.message, who.token),
+    agent: agent === undefined ? undefined : shortAgent(withoutSecret(agent, who.token)),
+    error: log.message === undefined ? undefined : withoutSecret(log.message, who.token),
   };
   if (log.err) logger.error({ ...withoutUndefined(fields), err: log.err }, 'request failed');
   else logger[level](withoutUndefined(fields), ACCESS_MSG);
 }
 
 const shortAgent = (agent: string): string => (agent.length > MAX_AGENT ? `${agent.slice(0, MAX_AGENT)}…` : agent);
-
-/** A text (the message the client was sent, the user agent) with the request's token masked in it. */
-const withoutToken = (text: string, token: string | undefined): string => (token && token.length >= 8 ? text.split(token).join('***') : text);
 
 /**
  * Whether the path's text in the log depends on the request's token: a query (whose values are masked when
@@ -156,7 +153,7 @@ class AccessLine implements LineLater {
       middle = k.middle;
     }
     let end: string;
-    if (message !== undefined || agentHoldsToken(agent, token)) end = tailText(tenant, client, agent === undefined ? undefined : withoutToken(agent, token), message === undefined ? undefined : withoutToken(message, token)) + p.end;
+    if (message !== undefined || agentHoldsToken(agent, token)) end = tailText(tenant, client, agent === undefined ? undefined : withoutSecret(agent, token), message === undefined ? undefined : withoutSecret(message, token)) + p.end;
     else {
       if (tenant !== k.tenant || client !== k.client || agent !== k.agent) {
         k.tenant = tenant;

@@ -3,6 +3,7 @@
 // gets the cloud's own words for the statuses it can act on, and a gateway
 // status for everything that is the cloud's (or our) fault.
 import { OcciError } from '../../../errors.js';
+import { withoutSecret } from '../../../redact.js';
 
 /** Statuses passed through to the OCCI client with the cloud's message. */
 const PASS_THROUGH = new Set([400, 403, 404, 409, 413]);
@@ -64,7 +65,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function sanitize(message: string, secrets: readonly string[]): string {
   let out = message;
-  for (const s of secrets) if (s.length >= 8) out = out.split(s).join('***');
+  for (const s of secrets) out = withoutSecret(out, s);
   const traceback = out.indexOf('Traceback (most recent call last)');
   if (traceback >= 0) out = out.slice(0, traceback);
   out = out.replace(/\s+/g, ' ').trim() || 'no message';
