@@ -8,8 +8,9 @@
 // GET /-/ apart (target, Accept, OCCI version, credentials, route, filters,
 // base URL, cache key) cost a tenth of its time over loopback.
 //
-// The note is the connection's and goes with it. Its answer and catalogue are
-// held weakly: the discovery and catalogue caches alone bound what is kept.
+// The note is the connection's and goes with it. It holds its answer weakly,
+// and its catalogue by number: the discovery and catalogue caches alone bound
+// what is kept.
 // The headers it holds (the token among them) live as long as the connection,
 // as the token's digest does (token-digest.ts); the token is compared in a
 // time that does not tell where two differ.
@@ -49,7 +50,8 @@ export interface Repeat {
 const SECRET_HEADERS = new Set(['x-auth-token', 'auth-token', 'authorization']);
 
 class Note implements Repeat {
-  private readonly catalog: WeakRef<Catalog>;
+  /** The catalogue's serial: a weak reference would cost each repeat a call out of JavaScript to hold it. */
+  private readonly catalog: number;
   private readonly answer: WeakRef<Response>;
   /** Where in `raw` the values carrying a token are, in order. */
   private readonly secrets: number[] = [];
@@ -64,7 +66,7 @@ class Note implements Repeat {
     this.tenant = a.tenant;
     this.renderer = a.renderer;
     this.route = a.route;
-    this.catalog = new WeakRef(a.catalog);
+    this.catalog = a.catalog.serial;
     this.answer = new WeakRef(a.answer);
     for (let i = 0; i + 1 < raw.length; i += 2) if (SECRET_HEADERS.has(raw[i]!.toLowerCase())) this.secrets.push(i + 1);
   }
@@ -75,7 +77,7 @@ class Note implements Repeat {
   readonly route: string;
 
   answerFor(current: Catalog | undefined): Response | undefined {
-    return current !== undefined && current === this.catalog.deref() ? this.answer.deref() : undefined;
+    return current?.serial === this.catalog ? this.answer.deref() : undefined;
   }
 
   /** Whether `raw` holds the same headers, in the same order, as this note's request. */

@@ -12,7 +12,12 @@ import type { CategoryRef } from '../rendering/document.js';
 /** The template schemes of ooi (OpenStack's OCCI interface), whose terms are image and flavor ids. */
 const OOI_SCHEMES = new Set(['http://schemas.openstack.org/template/os#', 'http://schemas.openstack.org/template/resource#']);
 
+/** Catalogues made so far in this process. */
+let made = 0;
+
 export class Catalog {
+  /** This catalogue's number among those made: tells it from another without holding on to it (repeated-request.ts). */
+  readonly serial = ++made;
   readonly kinds: readonly Kind[];
   readonly mixins: readonly Mixin[];
   readonly actions: readonly Action[];

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Config } from '../../src/config/config.js';
 import { unauthorized } from '../../src/errors.js';
-import type { Catalog } from '../../src/operations/catalog.js';
+import { Catalog } from '../../src/operations/catalog.js';
 import type { Backend } from '../../src/port/backend.js';
 import { RepeatedRequests, type Answered } from '../../src/http/repeated-request.js';
 import type { Response } from '../../src/http/respond.js';
@@ -229,7 +229,7 @@ describe('a repeated request and the rate limit', () => {
 });
 
 describe('RepeatedRequests', () => {
-  const catalog = {} as Catalog;
+  const catalog = new Catalog([], []);
   const answer: Response = { status: 200, rendered: { headers: {}, body: 'the answer' } };
   const answered: Answered = { auth: { token: ALICE }, tenant: 'alice', renderer: textPlainRenderer, route: '/-/', catalog, answer };
   const socket = {};
@@ -271,7 +271,7 @@ describe('RepeatedRequests', () => {
     repeats.note(request(raw), answered);
     const note = repeats.find(request(raw))!;
     assert.equal(note.answerFor(catalog), answer);
-    assert.equal(note.answerFor({} as Catalog), undefined, 'a newer catalogue');
+    assert.equal(note.answerFor(new Catalog([], [])), undefined, 'a newer catalogue, the same but for its making');
     assert.equal(note.answerFor(undefined), undefined, 'none at hand');
   });
 
