@@ -24,6 +24,9 @@
 //     (as `npm run bench` does) instead of a file: the reading then costs
 //     CPU on the same two cores, which the control's turns do not pay;
 //   HOT_TYPES=text   only these renderings (comma-separated: text, json);
+//   HOT_VARY=1   each request carries a header of its own (autocannon's id
+//     replacement, on every side): no request repeats the one before on its
+//     connection, so snf-occi takes each apart anew (repeated-request.ts);
 //   HOT_NODE_ARGS='--perf-basic-prof'   more options for the servers' node
 //     (this one names JavaScript functions for `perf record -p <pid>`; the
 //     pids are printed at the start).
@@ -42,6 +45,7 @@ const TOKEN = 'bench-hot-path-0123456789abcdefghijklmn';
 const OTHER = 'bench-hot-other-0123456789abcdefghijklm';
 const COMPUTES = Number(process.env.HOT_COMPUTES ?? 0);
 const LOG_TO_PIPE = process.env.HOT_LOG === 'pipe';
+const VARY = process.env.HOT_VARY === '1';
 const ALL_TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
 const wanted = (process.env.HOT_TYPES ?? 'text,json').split(',');
 const TYPES = Object.fromEntries(Object.entries(ALL_TYPES).filter(([name]) => wanted.includes(name)));
@@ -65,7 +69,7 @@ const say = (text: string): boolean => process.stdout.write(`${text}\n`);
 async function turn(side: Side, headers: Record<string, string>, seconds: number): Promise<Turn> {
   const cpu = cpuMs(side.pid);
   const own = process.cpuUsage();
-  const r = await autocannon({ url: `${side.base}/-/`, headers, connections: CONNECTIONS, duration: seconds });
+  const r = await autocannon({ url: `${side.base}/-/`, headers: VARY ? { ...headers, 'X-Bench-Request': '[<id>]' } : headers, idReplacement: VARY, connections: CONNECTIONS, duration: seconds });
   if (r.non2xx + r.errors + r.timeouts > 0) throw new Error(`${side.name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
   const spent = process.cpuUsage(own);
   const n = Math.max(1, r.requests.total);
@@ -89,7 +93,7 @@ async function main(): Promise<void> {
   const logDir = mkdtempSync(join(tmpdir(), 'hot-path-'));
   try {
     say(`GET /-/ against a bare node:http control: ${ROUNDS} turns of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}`);
-    say(`server pid ${servers.map((s) => s.pid).join(', ')}; ${COMPUTES} computes of another tenant`);
+    say(`server pid ${servers.map((s) => s.pid).join(', ')}; ${COMPUTES} computes of another tenant${VARY ? '; each request with a header of its own' : ''}`);
     for (const [name, type] of Object.entries(TYPES)) {
       const headers = { 'X-Auth-Token': TOKEN, Accept: type };
       const reference = await get(servers[0]!.base, '/-/', headers);

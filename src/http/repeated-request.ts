@@ -48,6 +48,8 @@ export interface Repeat {
 
 /** Header names whose values are tokens (credentials.ts), lowercased. */
 const SECRET_HEADERS = new Set(['x-auth-token', 'auth-token', 'authorization']);
+/** Their lengths: other names are not lowercased to be looked up (a note is made for each discovery answer). */
+const SECRET_LENGTHS = new Set([...SECRET_HEADERS].map((name) => name.length));
 
 class Note implements Repeat {
   /** The catalogue's serial: a weak reference would cost each repeat a call out of JavaScript to hold it. */
@@ -68,7 +70,7 @@ class Note implements Repeat {
     this.route = a.route;
     this.catalog = a.catalog.serial;
     this.answer = new WeakRef(a.answer);
-    for (let i = 0; i + 1 < raw.length; i += 2) if (SECRET_HEADERS.has(raw[i]!.toLowerCase())) this.secrets.push(i + 1);
+    for (let i = 0; i + 1 < raw.length; i += 2) if (SECRET_LENGTHS.has(raw[i]!.length) && SECRET_HEADERS.has(raw[i]!.toLowerCase())) this.secrets.push(i + 1);
   }
 
   readonly auth: AuthRequest;
