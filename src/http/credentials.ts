@@ -24,6 +24,9 @@ function fromAuthorization(value: string | undefined): string | undefined {
   return undefined;
 }
 
+/** The headers a token may come in, lowercased (authRequest reads them in this order). */
+export const TOKEN_HEADERS = ['x-auth-token', 'auth-token', 'authorization'] as const;
+
 export function authRequest(headers: IncomingHttpHeaders): AuthRequest {
   return {
     token: first(headers['x-auth-token']) ?? first(headers['auth-token']) ?? fromAuthorization(first(headers.authorization)),

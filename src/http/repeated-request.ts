@@ -3,35 +3,38 @@
 // a keep-alive connection), is sent that answer again without its request
 // being taken apart again: the same method, the same target and every header
 // as sent, so everything the server reads of a request is the same. What may
-// have changed since, the server checks again each time: shutdown and
-// maintenance, the token, the rate limit, the catalogue. Taking a cached
-// GET /-/ apart (target, Accept, OCCI version, credentials, route, filters,
-// base URL, cache key) cost a tenth of its time over loopback.
+// have changed since, the server checks again each time (server.ts): shutdown,
+// the token, the rate limit, the catalogue. Taking a cached GET /-/ apart
+// (target, Accept, OCCI version, credentials, route, filters, base URL, cache
+// key) cost a tenth of its time over loopback.
 //
-// The note is the connection's and goes with it. It holds its answer weakly,
-// and its catalogue by number: the discovery and catalogue caches alone bound
-// what is kept.
-// The headers it holds (the token among them) live as long as the connection,
-// as the token's digest does (token-digest.ts); the token is compared in a
-// time that does not tell where two differ.
+// The note is the connection's and goes with it. It holds its answer weakly
+// and its catalogue by number, so the discovery and catalogue caches alone
+// bound those; what it holds of the request itself (its target and headers,
+// the token among them, as the token's digest is kept, token-digest.ts) is
+// bounded by MAX_NOTED_CHARS. The token is compared in a time that does not
+// tell where two differ.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { sameText } from '../digest.js';
+import { metrics } from '../metrics.js';
 import type { Catalog } from '../operations/catalog.js';
 import type { AuthRequest } from '../port/backend.js';
 import type { Renderer } from '../rendering/document.js';
+import { TOKEN_HEADERS } from './credentials.js';
 import type { Response } from './respond.js';
-import { sameText } from './token-digest.js';
 
 /** What a discovery answer was made for, besides the request itself. */
 export interface Answered {
   /** The request's credentials as taken from its headers, with the token's digest. */
   auth: AuthRequest;
-  /** The tenant the backend authenticated: the answer is its own. */
-  tenant: string;
   renderer: Renderer;
   /** Its route template, for the access line and the metrics. */
   route: string;
-  /** The catalogue the answer was rendered from: a newer one makes it stale. */
+  /**
+   * The catalogue it was rendered from. Catalogues are made per tenant, so the one the server would answer
+   * from now being this one also says the token is still the same tenant's.
+   */
   catalog: Catalog;
   answer: Response;
 }
@@ -39,19 +42,26 @@ export interface Answered {
 /** A connection's last discovery answer, with the request it answered. */
 export interface Repeat {
   readonly auth: AuthRequest;
-  readonly tenant: string;
   readonly renderer: Renderer;
   readonly route: string;
   /** The answer, while `current` (the catalogue the server would answer from now) is the one it was made from. */
   answerFor(current: Catalog | undefined): Response | undefined;
 }
 
-/** Header names whose values are tokens (credentials.ts), lowercased. */
-const SECRET_HEADERS = new Set(['x-auth-token', 'auth-token', 'authorization']);
+/**
+ * Longest request noted, target and headers (characters): a client polling sends far less, and a connection
+ * with larger headers keeps no more than node held while it read them.
+ */
+export const MAX_NOTED_CHARS = 4096;
+
+const SECRET_HEADERS = new Set<string>(TOKEN_HEADERS);
 /** Their lengths: other names are not lowercased to be looked up (a note is made for each discovery answer). */
-const SECRET_LENGTHS = new Set([...SECRET_HEADERS].map((name) => name.length));
+const SECRET_LENGTHS = new Set(TOKEN_HEADERS.map((name) => name.length));
 
 class Note implements Repeat {
+  readonly auth: AuthRequest;
+  readonly renderer: Renderer;
+  readonly route: string;
   /** The catalogue's serial: a weak reference would cost each repeat a call out of JavaScript to hold it. */
   private readonly catalog: number;
   private readonly answer: WeakRef<Response>;
@@ -65,18 +75,12 @@ class Note implements Repeat {
     a: Answered,
   ) {
     this.auth = a.auth;
-    this.tenant = a.tenant;
     this.renderer = a.renderer;
     this.route = a.route;
     this.catalog = a.catalog.serial;
     this.answer = new WeakRef(a.answer);
     for (let i = 0; i + 1 < raw.length; i += 2) if (SECRET_LENGTHS.has(raw[i]!.length) && SECRET_HEADERS.has(raw[i]!.toLowerCase())) this.secrets.push(i + 1);
   }
-
-  readonly auth: AuthRequest;
-  readonly tenant: string;
-  readonly renderer: Renderer;
-  readonly route: string;
 
   answerFor(current: Catalog | undefined): Response | undefined {
     return current?.serial === this.catalog ? this.answer.deref() : undefined;
@@ -101,9 +105,18 @@ class Note implements Repeat {
 export class RepeatedRequests {
   private readonly notes = new WeakMap<Socket, Note>();
 
-  /** Notes the discovery answer `req` was sent (in place of the one its connection had). */
+  /**
+   * Notes the discovery answer `req` was sent, in place of what its connection had (forgotten when `req` is
+   * too large to keep). Counted as a discovery request not answered as a repeat.
+   */
   note(req: IncomingMessage, answered: Answered): void {
-    this.notes.set(req.socket, new Note(req.method ?? 'GET', req.url ?? '', req.rawHeaders, answered));
+    metrics.cacheLookup('repeat', false);
+    const url = req.url ?? '';
+    const raw = req.rawHeaders;
+    let chars = url.length;
+    for (let i = 0; i < raw.length; i++) chars += raw[i]!.length;
+    if (chars > MAX_NOTED_CHARS) this.notes.delete(req.socket);
+    else this.notes.set(req.socket, new Note(req.method ?? 'GET', url, raw, answered));
   }
 
   /** What was noted for the last such request on `req`'s connection, when `req` asks exactly the same. */

@@ -6,10 +6,12 @@ import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Backend } from '../port/backend.js';
+import type { Backend, Credentials } from '../port/backend.js';
 import type { Config } from '../config/config.js';
 import { notAcceptable, OcciError } from '../errors.js';
+import { metrics } from '../metrics.js';
 import { CatalogCache } from '../operations/catalog-cache.js';
+import type { Catalog } from '../operations/catalog.js';
 import type { OcciContext } from '../operations/context.js';
 import type { Renderer } from '../rendering/document.js';
 import { acceptable, ACCEPT_HEADER } from '../rendering/negotiate.js';
@@ -24,7 +26,6 @@ import { settleRefusedBody } from './connection-edges.js';
 import { ConsoleSite } from './console.js';
 import { knowsCategories, knownRoute } from './catalog-recheck.js';
 import { Cors } from './cors.js';
-import { metrics } from '../metrics.js';
 import { authRequest } from './credentials.js';
 import { tokenDigest } from './token-digest.js';
 import { Deadline } from './deadline.js';
@@ -81,7 +82,9 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
   const server = listener.server;
   const catalogs = new CatalogCache(backend, store);
   const discoveryCache = new DiscoveryCache();
-  const repeats = new RepeatedRequests();
+  // A repeat is answered without waiting or not at all: only with a backend that knows a token and its
+  // templates at once (the embedded cloud); with another one, every repeat would be taken apart anyway.
+  const repeats = backend.authenticateNow && backend.providerMixinsNow ? new RepeatedRequests() : undefined;
   const rateLimiter = new RateLimiter(config.rateLimit);
   const authGuard = new AuthGuard(backend, config.rateLimit);
   const pipelines = listener.pipelines;
@@ -158,21 +161,30 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
     let deadline: Deadline | undefined;
     const race = <T>(work: Promise<T>): Promise<T> => (deadline ??= new Deadline(limits.requestTimeoutMs, started)).race(work);
     try {
-      // The connection's last discovery answer, for the very same request: only what may have changed since is checked.
-      const again = draining || config.maintenance ? undefined : repeats.find(req);
+      // The connection's last discovery answer again, for the very same request (repeated-request.ts). What may
+      // have changed since is checked as below, in the same order (CORS headers first, so that a refusal has
+      // them too); what it finds is not looked up twice when the answer cannot be sent again.
+      const again = draining ? undefined : repeats?.find(req);
+      let knownCreds: Credentials | undefined;
+      let knownCatalog: Catalog | undefined;
+      let taken = false;
       if (again !== undefined) {
-        renderer = again.renderer;
+        cors.decorate(req, res);
         reply.tenant = true;
+        renderer = again.renderer;
         who.token = again.auth.token;
-        const creds = authGuard.known(again.auth, who.client);
-        const answer = creds?.tenant === again.tenant ? again.answerFor(catalogs.now(creds)) : undefined;
-        if (answer !== undefined) {
-          log.tenant = again.tenant;
-          log.route = again.route;
+        knownCreds = authGuard.known(again.auth, who.client);
+        if (knownCreds !== undefined) {
+          log.tenant = knownCreds.tenant;
           rateLimiter.take(again.auth.digest!);
-          cors.decorate(req, res);
-          metrics.cacheLookup('repeat', true);
-          return writeAnswer(res, answer, reply);
+          taken = true;
+          knownCatalog = catalogs.now(knownCreds);
+          const answer = again.answerFor(knownCatalog);
+          if (answer !== undefined) {
+            log.route = again.route;
+            metrics.cacheLookup('repeat', true);
+            return writeAnswer(res, answer, reply);
+          }
         }
       }
       const target = parseTarget(req.url);
@@ -206,10 +218,10 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const auth = authRequest(req.headers);
       who.token = auth.token;
       if (auth.token) auth.digest = tokenDigest(req.socket, auth.token);
-      const creds = authGuard.known(auth, who.client) ?? (await race(authGuard.authenticate(auth, who.client)));
+      const creds = knownCreds ?? authGuard.known(auth, who.client) ?? (await race(authGuard.authenticate(auth, who.client)));
       log.tenant = creds.tenant;
-      rateLimiter.take(auth.digest!); // set: a request without a token was refused above
-      let catalog = catalogs.now(creds) ?? (await race(catalogs.get(creds)));
+      if (!taken) rateLimiter.take(auth.digest!); // set: a request without a token was refused above
+      let catalog = knownCatalog ?? catalogs.now(creds) ?? (await race(catalogs.get(creds)));
       let r = knownRoute(catalog, path);
       if (r === undefined) {
         catalog = await race(catalogs.recheck(creds, catalog));
@@ -246,7 +258,7 @@ export function createOcciServer(opts: OcciServerOptions): OcciServer {
       const call = { method, route: r, query: target.query, headers: req.headers, payload };
       const cached = discoveryCache.lookup(ctx, renderer, call);
       if (cached) {
-        repeats.note(req, { auth, tenant: creds.tenant, renderer, route: log.route, catalog, answer: cached });
+        repeats?.note(req, { auth, renderer, route: log.route, catalog, answer: cached });
         return writeAnswer(res, cached, reply);
       }
       const result = await race(dispatch(ctx, call));

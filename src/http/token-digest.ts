@@ -7,7 +7,7 @@
 // long as the connection, as node's own copy of its headers does, and is
 // compared in a time that does not tell where two tokens differ.
 import type { Socket } from 'node:net';
-import { quickDigest } from '../digest.js';
+import { quickDigest, sameText } from '../digest.js';
 
 interface Remembered {
   token: string;
@@ -23,12 +23,4 @@ export function tokenDigest(socket: Socket, token: string): string {
   const digest = quickDigest(token);
   lastOf.set(socket, { token, digest });
   return digest;
-}
-
-/** Equal strings, compared over their whole length: no early exit at the first difference. */
-export function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { quickDigest } from '../../src/digest.js';
-import { sameText, tokenDigest } from '../../src/http/token-digest.js';
+import { sameText } from '../../src/digest.js';
+import { tokenDigest } from '../../src/http/token-digest.js';
 import { ALICE, BOB, startServer, type TestServer } from '../helpers/server.js';
 import { raw } from '../helpers/wire.js';
 
