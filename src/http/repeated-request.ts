@@ -66,7 +66,7 @@ class Note implements Repeat {
   private readonly catalog: number;
   private readonly answer: WeakRef<Response>;
   /** Where in `raw` the values carrying a token are, in order. */
-  private readonly secrets: number[] = [];
+  private readonly secrets: readonly number[];
 
   constructor(
     readonly method: string,
@@ -79,7 +79,7 @@ class Note implements Repeat {
     this.route = a.route;
     this.catalog = a.catalog.serial;
     this.answer = new WeakRef(a.answer);
-    for (let i = 0; i + 1 < raw.length; i += 2) if (SECRET_LENGTHS.has(raw[i]!.length) && SECRET_HEADERS.has(raw[i]!.toLowerCase())) this.secrets.push(i + 1);
+    this.secrets = tokenValuesIn(raw);
   }
 
   answerFor(current: Catalog | undefined): Response | undefined {
@@ -88,18 +88,31 @@ class Note implements Repeat {
 
   /** Whether `raw` holds the same headers, in the same order, as this note's request. */
   sameHeaders(raw: readonly string[]): boolean {
-    const mine = this.raw;
-    if (raw.length !== mine.length) return false;
-    const secrets = this.secrets;
-    let s = 0;
-    for (let i = 0; i < raw.length; i++) {
-      if (i === secrets[s]) {
-        s++;
-        if (!sameText(raw[i]!, mine[i]!)) return false;
-      } else if (raw[i] !== mine[i]) return false;
-    }
-    return true;
+    return sameHeaders(raw, this.raw, this.secrets);
   }
+}
+
+/** Where in a raw header list (names and values, alternating) the values carrying a token are, in order. */
+export function tokenValuesIn(raw: readonly string[]): number[] {
+  const at: number[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (SECRET_LENGTHS.has(raw[i]!.length) && SECRET_HEADERS.has(raw[i]!.toLowerCase())) at.push(i + 1);
+  return at;
+}
+
+/**
+ * Whether two raw header lists are the same, in the same order; the values at `secrets` (ascending) are
+ * compared with `sameSecret`, which takes as long wherever two differ, the others as strings.
+ */
+export function sameHeaders(a: readonly string[], b: readonly string[], secrets: readonly number[], sameSecret: (x: string, y: string) => boolean = sameText): boolean {
+  if (a.length !== b.length) return false;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (i === secrets[s]) {
+      s++;
+      if (!sameSecret(a[i]!, b[i]!)) return false;
+    } else if (a[i] !== b[i]) return false;
+  }
+  return true;
 }
 
 export class RepeatedRequests {

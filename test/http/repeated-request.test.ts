@@ -14,7 +14,7 @@ import type { Config } from '../../src/config/config.js';
 import { unauthorized } from '../../src/errors.js';
 import { Catalog } from '../../src/operations/catalog.js';
 import type { Backend } from '../../src/port/backend.js';
-import { MAX_NOTED_CHARS, RepeatedRequests, type Answered } from '../../src/http/repeated-request.js';
+import { MAX_NOTED_CHARS, RepeatedRequests, sameHeaders, tokenValuesIn, type Answered } from '../../src/http/repeated-request.js';
 import type { Response } from '../../src/http/respond.js';
 import { textPlainRenderer } from '../../src/rendering/text/render.js';
 import { ALICE, BOB, INFRA, startServer, type Reply, type TestServer } from '../helpers/server.js';
@@ -399,6 +399,40 @@ describe('RepeatedRequests', () => {
       assert.ok(repeats.find(request([...mine])), name);
       assert.equal(repeats.find(request(['Host', 'h', name, `Bearer ${ALICE.slice(0, -1)}?`])), undefined, name);
     }
+  });
+
+  test('finds the values that carry a token, whatever the case of their names', () => {
+    const cases: Array<[string[], number[]]> = [
+      [['X-Auth-Token', 't', 'Accept', 'a'], [1]],
+      [['Host', 'h', 'x-auth-token', 't'], [3]],
+      [['AUTH-TOKEN', 't', 'authorization', 'Bearer t', 'Accept', 'a'], [1, 3]],
+      // Names of a token header's length that are not one.
+      [['User-Agent', 'u', 'Content-Type', 'c', 'X-Project-Id', 'p', 'Accept-Ranges', 'r'], []],
+      [['Auth-Token2', 't', 'X-Auth-Token', 't'], [3]],
+      [['X-Auth-Token'], []],
+      [[], []],
+    ];
+    for (const [raw, at] of cases) assert.deepEqual(tokenValuesIn(raw), at, raw.join(' '));
+  });
+
+  test('compares the values that carry a token with the comparison made for secrets, and only those', () => {
+    const raw = ['Host', 'h', 'X-Auth-Token', ALICE, 'Accept', 'a', 'Authorization', `Bearer ${ALICE}`];
+    const compared: string[] = [];
+    const counting = (x: string, y: string): boolean => {
+      compared.push(x);
+      return x === y;
+    };
+    const secrets = tokenValuesIn(raw);
+    assert.equal(sameHeaders([...raw], raw, secrets, counting), true);
+    assert.deepEqual(compared, [ALICE, `Bearer ${ALICE}`], 'each token once, nothing else');
+    compared.length = 0;
+    assert.equal(sameHeaders(raw.map((v) => (v === ALICE ? 'forged' : v)), raw, secrets, counting), false);
+    assert.deepEqual(compared, ['forged'], 'a token that differs: the request differs');
+    compared.length = 0;
+    assert.equal(sameHeaders(raw.map((v) => (v === 'a' ? 'b' : v)), raw, secrets, counting), false);
+    assert.deepEqual(compared, [ALICE], 'another value: compared as a string');
+    assert.equal(sameHeaders(raw.slice(0, 6), raw, secrets, counting), false, 'fewer headers');
+    assert.equal(sameHeaders(['Host', 'h'], ['Host', 'h'], [], counting), true);
   });
 
   test('gives its answer only for the catalogue it was made from', () => {
