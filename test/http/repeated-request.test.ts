@@ -225,7 +225,7 @@ describe('a request repeated on its connection', () => {
   });
 });
 
-describe('a repeated request and the rate limit', () => {
+describe('repeats and the rate limit', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer((c) => Object.assign(c.rateLimit, { perSecond: 1, burst: 3 }));
@@ -257,21 +257,14 @@ describe('a repeated request and the rate limit', () => {
     );
     c.close();
   });
-});
 
-describe('a repeat answered anew and the rate limit', () => {
-  let s: TestServer;
-  before(async () => {
-    s = await startServer((c) => Object.assign(c.rateLimit, { perSecond: 1, burst: 3 }));
-  });
-  after(() => s.close());
-
-  test('takes one turn, not one as a repeat and one more as a new request', async () => {
+  test('a repeat answered anew takes one turn, not one as a repeat and one more as a new request', async () => {
+    // Bob's turns: the test before took alice's.
     const c = connection(s.port);
-    const headers = { 'X-Auth-Token': ALICE, Accept: 'text/plain' };
+    const headers = { 'X-Auth-Token': BOB, Accept: 'text/plain' };
     assert.equal((await c.send('GET', '/-/', headers)).status, 200);
     // A mixin defined on another connection: the repeat's answer is stale, and it is answered anew.
-    const defined = await s.request('POST', '/-/', { headers: { 'Content-Type': 'text/occi', Category: 'limited; scheme="http://example.org/repeat#"; class="mixin"; location="/limited/"' } });
+    const defined = await s.request('POST', '/-/', { token: BOB, headers: { 'Content-Type': 'text/occi', Category: 'limited; scheme="http://example.org/repeat#"; class="mixin"; location="/limited/"' } });
     assert.equal(defined.status, 200);
     const anew = await c.send('GET', '/-/', headers);
     assert.equal(anew.status, 200, 'the third of a burst of three');
