@@ -51,8 +51,13 @@ export interface StartOptions {
   backend?: (b: Backend) => Backend;
 }
 
+/** Data directories made here and not yet removed: a test that never closes its server leaves none behind. */
+const madeDirs = new Set<string>();
+process.once('exit', () => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 export async function startServer(overrides: (c: Config) => void = () => {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-test-'));
+  madeDirs.add(dataDir);
   const config = defaults();
   config.port = 0;
   config.dataDir = dataDir;
@@ -117,6 +122,7 @@ export async function startServer(overrides: (c: Config) => void = () => {}, opt
       await app.occi.shutdown();
       agent.destroy();
       rmSync(dataDir, { recursive: true, force: true });
+      madeDirs.delete(dataDir);
     },
   };
 }

@@ -6,15 +6,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const LOG = fileURLToPath(new URL('../../src/log.js', import.meta.url));
 const ACCESS = fileURLToPath(new URL('../../src/http/access-log.js', import.meta.url));
-const CHILD = join(mkdtempSync(join(tmpdir(), 'snf-occi-log-pipe-')), 'child.mjs');
+const CHILD_DIR = mkdtempSync(join(tmpdir(), 'snf-occi-log-pipe-'));
+const CHILD = join(CHILD_DIR, 'child.mjs');
+after(() => rmSync(CHILD_DIR, { recursive: true, force: true }));
 writeFileSync(
   CHILD,
   `const { createServerLog } = await import(process.argv[2]);
