@@ -3,10 +3,10 @@
 // dir with known tokens, its port read from the first log line, its log kept
 // draining (a full pipe would stall the server), its memory read from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp-dir.js';
 
 export const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -66,13 +66,8 @@ function withoutOpenStackVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('OS_')));
 }
 
-/** Data directories made here (not given by the caller): removed when this process exits, whatever the caller did. */
-const madeDirs: string[] = [];
-process.once('exit', () => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
 export function startServerChild(options: ServerChildOptions): Promise<ServerChild> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'snf-occi-rel-'));
-  if (options.dataDir === undefined) madeDirs.push(dataDir);
+  const dataDir = options.dataDir ?? tempDir('snf-occi-rel-');
   const configFile = join(dataDir, 'reliability-config.json');
   // The scripts and tests driving a child measure or stress the server, far past any normal client: no rate limit unless asked.
   const config = {

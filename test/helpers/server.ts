@@ -1,13 +1,12 @@
 // Starts a real snf-occi server on an ephemeral loopback port, on a fresh
 // embedded cloud, and speaks raw HTTP to it (repeated headers included).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, createLogger, type App } from '../../src/app.js';
 import { defaults, type Config } from '../../src/config/config.js';
 import type { Backend } from '../../src/port/backend.js';
+import { tempDir } from '../../scripts/support/temp-dir.js';
 import { checkAddressable, checkJsonAnswer } from './occi-json.js';
 
 export { entityPath } from './occi-json.js';
@@ -51,13 +50,9 @@ export interface StartOptions {
   backend?: (b: Backend) => Backend;
 }
 
-/** Data directories made here and not yet removed: a test that never closes its server leaves none behind. */
-const madeDirs = new Set<string>();
-process.once('exit', () => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
 export async function startServer(overrides: (c: Config) => void = () => {}, options: StartOptions = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'snf-occi-test-'));
-  madeDirs.add(dataDir);
+  // Removed at exit too, when a test never closes its server.
+  const dataDir = tempDir('snf-occi-test-');
   const config = defaults();
   config.port = 0;
   config.dataDir = dataDir;
@@ -122,7 +117,6 @@ export async function startServer(overrides: (c: Config) => void = () => {}, opt
       await app.occi.shutdown();
       agent.destroy();
       rmSync(dataDir, { recursive: true, force: true });
-      madeDirs.delete(dataDir);
     },
   };
 }
