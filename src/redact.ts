@@ -15,9 +15,12 @@ const MIN_SECRET = 8;
 
 const maskable = (secret: string | undefined): secret is string => secret !== undefined && secret.length >= MIN_SECRET;
 
+/** Whether `text` holds the secret, when it is long enough to be masked. */
+export const holdsSecret = (text: string, secret: string | undefined): secret is string => maskable(secret) && text.includes(secret);
+
 /** `text` with the secret masked wherever it appears, when it is long enough to be one. */
 export function withoutSecret(text: string, secret: string | undefined): string {
-  return maskable(secret) && text.includes(secret) ? text.split(secret).join(MASK) : text;
+  return holdsSecret(text, secret) ? text.split(secret).join(MASK) : text;
 }
 
 /** `/compute/?action=stop&X-Auth-Token=abc` → `/compute/?action=stop&X-Auth-Token=***`. */

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { stdTimeFunctions, symbols, type Logger } from 'pino';
 import { metrics } from '../metrics.js';
-import { redactTarget, withoutSecret } from '../redact.js';
+import { holdsSecret, redactTarget, withoutSecret } from '../redact.js';
 import { unquoted } from '../rendering/json/quote.js';
 import type { LineLater, LineOutput } from '../log.js';
 
@@ -76,8 +76,8 @@ const shortAgent = (agent: string): string => (agent.length > MAX_AGENT ? `${age
 const pathNeedsToken = (target: string, token: string | undefined): boolean =>
   target.includes('?') || (token !== undefined && token !== '' && (target.includes(token) || target.includes('%')));
 
-/** Whether the user agent holds the request's token (to be masked there). */
-const agentHoldsToken = (agent: string | undefined, token: string | undefined): boolean => agent !== undefined && token !== undefined && token !== '' && agent.includes(token);
+/** Whether the user agent holds the request's token (to be masked there, by withoutSecret's rule). */
+const agentHoldsToken = (agent: string | undefined, token: string | undefined): boolean => agent !== undefined && holdsSecret(agent, token);
 
 function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
