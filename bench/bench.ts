@@ -10,14 +10,18 @@
 //     before and after;
 //  2. /healthz latency while four clients list the 10,000 computes in JSON;
 //  3. throughput at BENCH_CONNECTIONS connections (autocannon): GET /-/ taking
-//     turns with the control, a single compute, create+delete, each with the
-//     serving process's CPU time per request;
+//     turns with the control and with a control that writes an access line a
+//     request (five rounds, each starting with the next of the three), then a
+//     single compute, create+delete, each with the serving process's CPU time
+//     per request;
 //  4. the access log's cost: GET /-/ at log level info taking turns with the
 //     same server build at warn (log-levels.ts).
 //   BENCH_SECONDS (default 5) per scenario, BENCH_CONNECTIONS (default 16).
 import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServerChild } from '../scripts/support/server-child.js';
+import { tempDir } from '../scripts/support/temp-dir.js';
 import { controlHeaders, cpuMs, get, middle, peakMiB, resetPeak, sequential, startControl, summarize, type Latency } from './measure.js';
 import { compareLogLevels } from './log-levels.js';
 import { compute, computes, KIND, tagged, TAG_LOCATION } from './setup.js';
@@ -25,8 +29,8 @@ import { compute, computes, KIND, tagged, TAG_LOCATION } from './setup.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const MANY = 10_000;
-/** Alternating runs of the control and of GET /-/. */
-const ROUNDS = 3;
+/** Rounds of turns of the controls and of GET /-/. */
+const ROUNDS = 5;
 const TYPES = { text: 'text/plain', json: 'application/occi+json' } as const;
 const TOKENS = {
   many: 'bench-many-0123456789abcdefghijklmnop',
@@ -46,6 +50,15 @@ interface Rate {
   errors: number;
   /** CPU time the serving process spent per request (µs), from /proc: what a request costs, whoever else runs. */
   cpuUs: number;
+}
+
+/** A server taking turns in the throughput rounds. */
+interface Side {
+  name: string;
+  base: string;
+  pid: number;
+  stop(): void;
+  runs: Rate[];
 }
 
 /** The run with the median requests/s. */
@@ -154,26 +167,37 @@ async function main(): Promise<void> {
     const loadedPeak = peakMiB(server.pid);
 
     const throughput: string[] = [];
+    const logDir = tempDir('bench-control-log-');
     for (const [name, type] of Object.entries(TYPES)) {
       const headers = { 'X-Auth-Token': TOKENS.solo, Accept: type };
       const body = type === 'text/plain' ? reference : await get(base, '/-/', headers);
-      // A control of its own for each rendering, started for its turns as the JSON one always was: the text
-      // control that served the latency runs above spent 44 µs a request in these turns where a fresh one
-      // spent 39 (11:25, 6 December 2026), which made snf-occi's text ratio look ten points better than it was.
-      const control = await startControl(body.body, controlHeaders(body));
-      controls.push(control);
-      // The machine's speed drifts: control and server take turns, and each side's median counts.
-      const theirs: Rate[] = [];
-      const ours: Rate[] = [];
+      // Controls of their own for each rendering, started for its turns: the text control that served the
+      // latency runs above spent 44 µs a request in these turns where a fresh one spent 39 (11:25,
+      // 6 December 2026), which made snf-occi's text ratio look ten points better than it was. The second
+      // writes an access line per request through snf-occi's own log writer: what logging alone costs a
+      // server here, beside what snf-occi costs in all.
+      const sides: Side[] = [
+        { name: `control: bare node:http, same ${Buffer.byteLength(body.body)} bytes (${name})`, ...(await startControl(body.body, controlHeaders(body))), runs: [] },
+        { name: `control + an access line a request (${name})`, ...(await startControl(body.body, controlHeaders(body), [], join(logDir, `${name}.log`))), runs: [] },
+        { name: `GET /-/ (${name})`, base, pid: server.pid, stop: () => undefined, runs: [] },
+      ];
+      controls.push(...sides);
+      // The machine's speed drifts: the three take turns, each round starting with the next of them (a
+      // place in a round is then nobody's), and each turn is set beside the control's of the same round.
       for (let round = 0; round < ROUNDS; round++) {
-        theirs.push(await rate(control.pid, { url: `${control.base}/-/`, headers }));
-        ours.push(await rate(server.pid, { url: `${base}/-/`, headers }));
+        for (let i = 0; i < sides.length; i++) {
+          const side = sides[(round + i) % sides.length]!;
+          side.runs.push(await rate(side.pid, { url: `${side.base}/-/`, headers }));
+        }
       }
-      const [c, o] = [median(theirs), median(ours)];
-      const ratio = (o.rps / c.rps).toFixed(2);
-      const us = (runs: Rate[]): string => middle(runs.map((r) => r.cpuUs)).toFixed(1);
-      throughput.push(line([`control: bare node:http, same ${Buffer.byteLength(body.body)} bytes (${name})`, c.rps, c.p50, c.p99, c.errors, us(theirs), theirs.map((r) => r.rps).join(', ')]));
-      throughput.push(line([`GET /-/ (${name})`, o.rps, o.p50, o.p99, o.errors, us(ours), `${ratio}× control; ${ours.map((r) => r.rps).join(', ')}`]));
+      const control = sides[0]!;
+      const c = median(control.runs);
+      for (const side of sides) {
+        const r = median(side.runs);
+        const paired = side.runs.map((run, i) => run.rps / control.runs[i]!.rps);
+        const ratio = side === control ? '' : `${(r.rps / c.rps).toFixed(2)}× control (turn by turn ${middle(paired).toFixed(2)}×); `;
+        throughput.push(line([side.name, r.rps, r.p50, r.p99, r.errors, middle(side.runs.map((run) => run.cpuUs)).toFixed(1), `${ratio}${side.runs.map((run) => run.rps).join(', ')}`]));
+      }
       const one = await rate(server.pid, { url: `${base}${solo}`, headers });
       throughput.push(line([`GET /compute/<id> (${name})`, one.rps, one.p50, one.p99, one.errors, one.cpuUs.toFixed(1), '']));
       const cd = await rate(server.pid, churn(base, type));
