@@ -183,9 +183,11 @@ if (!demo || !alt) {
       made.splice(made.indexOf(vmPath), 1);
       assert.equal((await req('DELETE', volPath)).status, 200);
       made.splice(made.indexOf(volPath), 1);
-      const left = await osGet<{ volumes: { name: string }[] }>(tok, `${tok.endpoints.volumev3}/volumes`);
+      // Gone for OCCI once Nova reads it DELETED; Nova lists it until it has finished its own work (a moment
+      // later), so the listings are read until then.
+      const left = await eventually(() => osGet<{ volumes: { name: string }[] }>(tok, `${tok.endpoints.volumev3}/volumes`), (l) => !l.volumes.some((v) => v.name?.startsWith(RUN)), 30_000);
       assert.ok(!left.volumes.some((v) => v.name?.startsWith(RUN)), 'no volume of this run is left');
-      const servers = await osGet<{ servers: { name: string }[] }>(tok, `${tok.endpoints.compute}/servers`);
+      const servers = await eventually(() => osGet<{ servers: { name: string }[] }>(tok, `${tok.endpoints.compute}/servers`), (l) => !l.servers.some((v) => v.name.startsWith(`${RUN}-json`)), 30_000);
       assert.ok(!servers.servers.some((v) => v.name.startsWith(`${RUN}-json`)), 'no server of this run is left');
     });
   });

@@ -160,7 +160,8 @@ if (!demo || !alt) {
       }
       assert.equal(status, 204);
       groupId = undefined;
-      const { servers } = await osGet<{ servers: { name: string }[] }>(tok, nova('servers'));
+      // Gone for OCCI once Nova reads it DELETED; Nova lists it until it has finished its own work.
+      const { servers } = await eventually(() => osGet<{ servers: { name: string }[] }>(tok, nova('servers')), (l) => !l.servers.some((v) => v.name.startsWith(RUN)), 30_000);
       assert.ok(!servers.some((v) => v.name.startsWith(RUN)), 'no server of this run is left');
       assert.equal(made.length, 2);
       for (const path of made) {
