@@ -13,10 +13,8 @@ const MAX_TARGET = 500;
 /** The shortest secret masked wherever it appears: a shorter one could mask ordinary text. */
 const MIN_SECRET = 8;
 
-const maskable = (secret: string | undefined): secret is string => secret !== undefined && secret.length >= MIN_SECRET;
-
 /** Whether `text` holds the secret, when it is long enough to be masked. */
-export const holdsSecret = (text: string, secret: string | undefined): secret is string => maskable(secret) && text.includes(secret);
+export const holdsSecret = (text: string, secret: string | undefined): secret is string => secret !== undefined && secret.length >= MIN_SECRET && text.includes(secret);
 
 /** `text` with the secret masked wherever it appears, when it is long enough to be one. */
 export function withoutSecret(text: string, secret: string | undefined): string {
@@ -30,7 +28,7 @@ export function redactTarget(target: string, secrets: readonly (string | undefin
   // A secret percent-encoded in the path is found, and masked, in the path decoded.
   if (path.includes('%')) {
     const plain = decoded(path);
-    if (secrets.some((s) => maskable(s) && plain.includes(s))) path = plain;
+    if (secrets.some((s) => holdsSecret(plain, s))) path = plain;
   }
   let out = path;
   if (q >= 0) {
