@@ -57,7 +57,6 @@ interface Side {
   name: string;
   base: string;
   pid: number;
-  stop(): void;
   runs: Rate[];
 }
 
@@ -176,12 +175,14 @@ async function main(): Promise<void> {
       // 6 December 2026), which made snf-occi's text ratio look ten points better than it was. The second
       // writes an access line per request through snf-occi's own log writer: what logging alone costs a
       // server here, beside what snf-occi costs in all.
+      const bare = await startControl(body.body, controlHeaders(body));
+      const logging = await startControl(body.body, controlHeaders(body), [], join(logDir, `${name}.log`));
+      controls.push(bare, logging);
       const sides: Side[] = [
-        { name: `control: bare node:http, same ${Buffer.byteLength(body.body)} bytes (${name})`, ...(await startControl(body.body, controlHeaders(body))), runs: [] },
-        { name: `control + an access line a request (${name})`, ...(await startControl(body.body, controlHeaders(body), [], join(logDir, `${name}.log`))), runs: [] },
-        { name: `GET /-/ (${name})`, base, pid: server.pid, stop: () => undefined, runs: [] },
+        { name: `control: bare node:http, same ${Buffer.byteLength(body.body)} bytes (${name})`, base: bare.base, pid: bare.pid, runs: [] },
+        { name: `control + an access line a request (${name})`, base: logging.base, pid: logging.pid, runs: [] },
+        { name: `GET /-/ (${name})`, base, pid: server.pid, runs: [] },
       ];
-      controls.push(...sides);
       // The machine's speed drifts: the three take turns, each round starting with the next of them (a
       // place in a round is then nobody's), and each turn is set beside the control's of the same round.
       for (let round = 0; round < ROUNDS; round++) {
